@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+/**
+ * The domain events: one zod schema per detail type, the single source of truth
+ * for what each event carries. `events/README.md` is the human catalogue of the
+ * same list (producers and consumers). Detail types are the seed's names.
+ */
+
+export const EVENT_SOURCE = 'eks-upgrade-agent';
+export const SCHEMA_VERSION = '1';
+
+const phase = z.enum(['perception', 'reasoning', 'execution', 'validation', 'rollback']);
+export type PhaseName = z.infer<typeof phase>;
+
+const errorInfo = z.object({ name: z.string(), message: z.string() });
+
+/** Every agent event carries these. */
+const envelope = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  upgradeId: z.string().min(1),
+  clusterName: z.string().min(1),
+  /** When it happened (ISO 8601). */
+  occurredAt: z.string(),
+  /** The Step Functions execution (or local run) the event belongs to. */
+  correlationId: z.string().min(1),
+});
+
+/** Inbound: asks for an upgrade; the trigger rule starts the state machine with it. */
+export const upgradeRequestedDetail = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION),
+  clusterName: z.string().min(1),
+  targetVersion: z.string().regex(/^\d+\.\d+$/, 'expected a Kubernetes minor version such as "1.30"'),
+  strategy: z.enum(['in_place', 'blue_green']).default('in_place'),
+  force: z.boolean().default(false),
+  dryRun: z.boolean().default(false),
+  /** The caller's id for this request; duplicates of one request start one upgrade. */
+  requestId: z.string().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+  requestedBy: z.string().optional(),
+});
+
+export const eventDetailSchemas = {
+  'upgrade.started': envelope.extend({
+    currentVersion: z.string(),
+    targetVersion: z.string(),
+    strategy: z.string(),
+    stepCount: z.number().int().nonnegative(),
+    estimatedMinutes: z.number().nonnegative(),
+  }),
+  'upgrade.completed': envelope.extend({ targetVersion: z.string(), durationSeconds: z.number().nonnegative() }),
+  'upgrade.failed': envelope.extend({
+    targetVersion: z.string(),
+    phase: phase.or(z.literal('trigger')),
+    error: errorInfo,
+    reason: z.string(),
+  }),
+  'phase.started': envelope.extend({ phase }),
+  'phase.completed': envelope.extend({ phase, summary: z.string().optional() }),
+  'phase.failed': envelope.extend({ phase, error: errorInfo }),
+  'validation.success': envelope.extend({
+    success: z.literal(true),
+    metrics: z.record(z.string(), z.number().nullable()),
+    checks: z.array(z.object({ name: z.string(), passed: z.boolean(), detail: z.string() })),
+  }),
+  'validation.failure': envelope.extend({
+    success: z.literal(false),
+    metrics: z.record(z.string(), z.number().nullable()),
+    checks: z.array(z.object({ name: z.string(), passed: z.boolean(), detail: z.string() })),
+    targetVersion: z.string(),
+  }),
+  'rollback.triggered': envelope.extend({ reason: z.string(), trigger: z.enum(['state-machine', 'event-rule']) }),
+  'rollback.completed': envelope.extend({
+    outcome: z.enum(['reverted', 'partially-reverted', 'stopped']),
+    actions: z.array(z.object({ action: z.string(), resource: z.string(), result: z.string() })),
+  }),
+  'traffic.shifted': envelope.extend({
+    fromCluster: z.string(),
+    toCluster: z.string(),
+    percentage: z.number().min(0).max(100),
+  }),
+  'cluster.provisioned': envelope.extend({ newClusterName: z.string(), version: z.string() }),
+  'cluster.decommissioned': envelope.extend({ decommissionedClusterName: z.string() }),
+} as const;
+
+export type AgentEventType = keyof typeof eventDetailSchemas;
+export const AGENT_EVENT_TYPES = Object.keys(eventDetailSchemas) as AgentEventType[];
+export type EventDetail<T extends AgentEventType> = z.infer<(typeof eventDetailSchemas)[T]>;
+export type UpgradeRequestedDetail = z.infer<typeof upgradeRequestedDetail>;
+
+/** A domain event ready to publish: a detail type and its detail. */
+export type DomainEvent = {
+  [T in AgentEventType]: { readonly detailType: T; readonly detail: EventDetail<T> };
+}[AgentEventType];
+
+/** The fields every event of one upgrade shares. */
+export type EventContext = Pick<
+  z.infer<typeof envelope>,
+  'upgradeId' | 'clusterName' | 'correlationId'
+>;
+
+/**
+ * Builds a typed event; `occurredAt` is passed in because the domain never reads the clock.
+ * The detail is validated, so a malformed event fails where it is made, not at the bus.
+ */
+export function makeEvent<T extends AgentEventType>(
+  detailType: T,
+  context: EventContext,
+  occurredAt: string,
+  fields: Omit<EventDetail<T>, keyof z.infer<typeof envelope>>,
+): DomainEvent {
+  const detail = eventDetailSchemas[detailType].parse({
+    schemaVersion: SCHEMA_VERSION,
+    ...context,
+    occurredAt,
+    ...fields,
+  });
+  return { detailType, detail } as DomainEvent;
+}

@@ -1,0 +1,103 @@
+import type { KubernetesVersion } from './version';
+
+/** How the upgrade is carried out. */
+export type Strategy = 'in_place' | 'blue_green';
+export const STRATEGIES: readonly Strategy[] = ['in_place', 'blue_green'];
+
+export type Severity = 'block' | 'warn' | 'info';
+
+/** One preflight finding: what is wrong (or worth knowing) and what to do about it. */
+export interface Finding {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** The resource the finding is about: a node group, an add-on, a subnet, an insight. */
+  readonly resource?: string;
+}
+
+interface StepBase {
+  /** Stable id within a plan; also the seed of the EKS clientRequestToken. */
+  readonly id: string;
+  /** The control-plane version this step belongs to (the hop it prepares, performs or follows). */
+  readonly hop: KubernetesVersion;
+  readonly from: string;
+  readonly to: string;
+  readonly estimatedMinutes: number;
+}
+
+/**
+ * A plan step. A discriminated union: every switch over `kind` is exhaustive, so
+ * adding a kind is a compile error wherever it is not handled yet.
+ */
+export type UpgradeStep =
+  | (StepBase & { readonly kind: 'control-plane' })
+  | (StepBase & { readonly kind: 'addon'; readonly name: string })
+  | (StepBase & { readonly kind: 'nodegroup'; readonly name: string })
+  /** blue/green: create the green cluster (name) at `to`. */
+  | (StepBase & { readonly kind: 'provision-cluster'; readonly name: string })
+  /** blue/green: move traffic from blue to green; from/to are percentages sent to green. */
+  | (StepBase & { readonly kind: 'shift-traffic'; readonly name: string })
+  /** blue/green: delete the old (blue) cluster `name`. */
+  | (StepBase & { readonly kind: 'decommission-cluster'; readonly name: string });
+
+export type StepKind = UpgradeStep['kind'];
+
+/** Compile-time exhaustiveness check for switches over unions. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
+}
+
+/** What the operator asked for, validated at the edge. */
+export interface UpgradeRequest {
+  readonly targetVersion: string;
+  readonly strategy: Strategy;
+  /** Like EKS's own `force`: turns failing readiness insights into warnings. */
+  readonly force: boolean;
+  /** The current time as data (ISO string); the core never reads the clock. */
+  readonly now?: string;
+}
+
+/** Tunables of the planner; defaults in DEFAULT_POLICY. */
+export interface PlanningPolicy {
+  /** EKS needs up to 5 free IPs in the cluster subnets for a control-plane update. */
+  readonly minFreeIps: number;
+  readonly durations: {
+    /** Field reports: 20-25 minutes per control-plane hop. */
+    readonly controlPlaneMinutes: number;
+    readonly addonMinutes: number;
+    /** About 5 minutes per node at maxUnavailable = 1. */
+    readonly minutesPerNode: number;
+    readonly provisionClusterMinutes: number;
+    readonly shiftTrafficMinutes: number;
+    readonly decommissionMinutes: number;
+  };
+  /** blue/green: percentages of traffic sent to green, in order. */
+  readonly trafficSteps: readonly number[];
+}
+
+export const DEFAULT_POLICY: PlanningPolicy = {
+  minFreeIps: 5,
+  durations: {
+    controlPlaneMinutes: 25,
+    addonMinutes: 3,
+    minutesPerNode: 5,
+    provisionClusterMinutes: 20,
+    shiftTrafficMinutes: 15,
+    decommissionMinutes: 15,
+  },
+  trafficSteps: [10, 50, 100],
+};
+
+export type Verdict = 'ready' | 'blocked';
+
+/** The reasoning phase's answer: the plan command prints it, the state machine acts on it. */
+export interface UpgradePlan {
+  readonly cluster: string;
+  readonly currentVersion: string;
+  readonly targetVersion: string;
+  readonly strategy: Strategy;
+  readonly verdict: Verdict;
+  readonly findings: readonly Finding[];
+  readonly steps: readonly UpgradeStep[];
+  readonly estimatedMinutes: number;
+}

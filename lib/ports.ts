@@ -1,0 +1,90 @@
+import type { DomainEvent } from './domain/events';
+import type { UpgradeStep } from './domain/plan-types';
+import type { EnvironmentSnapshot } from './domain/snapshot';
+
+/**
+ * Ports: the narrow interfaces handlers need from the outside world.
+ * `lib/aws` implements them with AWS SDK v3; `lib/sandbox` implements them locally.
+ */
+
+/** Reads a cluster into an environment snapshot. */
+export interface SnapshotReader {
+  /**
+   * @param targetVersion when given, add-on compatibility data is trimmed to the
+   *   versions between the cluster's current version and this one.
+   */
+  readSnapshot(clusterName: string, options?: { targetVersion?: string }): Promise<EnvironmentSnapshot>;
+}
+
+/** EKS update statuses, as DescribeUpdate reports them. */
+export type UpdateState = 'InProgress' | 'Successful' | 'Failed' | 'Cancelled';
+
+export interface UpdateError {
+  /** EKS's error code: PodEvictionFailure, InsufficientFreeAddresses, ... */
+  readonly code: string;
+  readonly message: string;
+  readonly resourceIds: readonly string[];
+}
+
+export interface UpdateStatus {
+  readonly updateId: string;
+  readonly state: UpdateState;
+  readonly type?: string;
+  readonly errors: readonly UpdateError[];
+}
+
+/** Identifies an update in flight: DescribeUpdate needs the node group or add-on name too. */
+export interface UpdateRef {
+  readonly clusterName: string;
+  readonly updateId: string;
+  readonly nodegroupName?: string;
+  readonly addonName?: string;
+}
+
+/** The result of asking EKS to start a step. Busy is not a failure: wait and ask again. */
+export type StartStepOutcome =
+  | { readonly kind: 'started'; readonly update: UpdateRef }
+  | { readonly kind: 'busy'; readonly message: string };
+
+export interface StartStepOptions {
+  /** Derived from the upgrade id and the step id, so a retried call never starts a second update. */
+  readonly clientRequestToken: string;
+  /** Passed to EKS as `force` (control plane: failing insights; node group: PDB eviction failures). */
+  readonly force: boolean;
+}
+
+/** Starts and follows EKS updates (in-place step kinds only). */
+export interface UpdateRunner {
+  /**
+   * @throws ReadinessCheckFailedError when EKS refuses for failing readiness insights.
+   * @throws UnsupportedStepError for step kinds this runner cannot start.
+   */
+  startStep(clusterName: string, step: UpgradeStep, options: StartStepOptions): Promise<StartStepOutcome>;
+  describeUpdate(ref: UpdateRef): Promise<UpdateStatus>;
+}
+
+/** Publishes domain events to the bus. */
+export interface EventPublisher {
+  /** @throws EventDeliveryError when an event still cannot be delivered after re-sending. */
+  publish(events: readonly DomainEvent[]): Promise<void>;
+}
+
+/** A metric reading: no samples means unknown, never healthy. */
+export interface MetricReading {
+  readonly value: number | null;
+  readonly sampleCount: number;
+}
+
+export interface ValidationMetrics {
+  readonly errorRate: MetricReading;
+  readonly latencyP99: MetricReading;
+}
+
+/** Reads the service-level metrics that validation judges. */
+export interface MetricsReader {
+  readValidationMetrics(query: {
+    readonly clusterName: string;
+    readonly start: Date;
+    readonly end: Date;
+  }): Promise<ValidationMetrics>;
+}
