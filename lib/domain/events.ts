@@ -34,7 +34,11 @@ export const upgradeRequestedDetail = z.object({
   force: z.boolean().default(false),
   dryRun: z.boolean().default(false),
   /** The caller's id for this request; duplicates of one request start one upgrade. */
-  requestId: z.string().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+  requestId: z
+    .string()
+    .min(1)
+    .max(40)
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
   requestedBy: z.string().optional(),
 });
 
@@ -46,7 +50,10 @@ export const eventDetailSchemas = {
     stepCount: z.number().int().nonnegative(),
     estimatedMinutes: z.number().nonnegative(),
   }),
-  'upgrade.completed': envelope.extend({ targetVersion: z.string(), durationSeconds: z.number().nonnegative() }),
+  'upgrade.completed': envelope.extend({
+    targetVersion: z.string(),
+    durationSeconds: z.number().nonnegative(),
+  }),
   'upgrade.failed': envelope.extend({
     targetVersion: z.string(),
     phase: phase.or(z.literal('trigger')),
@@ -67,7 +74,10 @@ export const eventDetailSchemas = {
     checks: z.array(z.object({ name: z.string(), passed: z.boolean(), detail: z.string() })),
     targetVersion: z.string(),
   }),
-  'rollback.triggered': envelope.extend({ reason: z.string(), trigger: z.enum(['state-machine', 'event-rule']) }),
+  'rollback.triggered': envelope.extend({
+    reason: z.string(),
+    trigger: z.enum(['state-machine', 'event-rule']),
+  }),
   'rollback.completed': envelope.extend({
     outcome: z.enum(['reverted', 'partially-reverted', 'stopped']),
     actions: z.array(z.object({ action: z.string(), resource: z.string(), result: z.string() })),
@@ -92,10 +102,7 @@ export type DomainEvent = {
 }[AgentEventType];
 
 /** The fields every event of one upgrade shares. */
-export type EventContext = Pick<
-  z.infer<typeof envelope>,
-  'upgradeId' | 'clusterName' | 'correlationId'
->;
+export type EventContext = Pick<z.infer<typeof envelope>, 'upgradeId' | 'clusterName' | 'correlationId'>;
 
 /**
  * Builds a typed event; `occurredAt` is passed in because the domain never reads the clock.

@@ -41,7 +41,15 @@ export const nodegroupSchema = z.looseObject({
   clusterName: z.string().optional(),
   version,
   releaseVersion: z.string().optional(),
-  status: z.enum(['CREATING', 'ACTIVE', 'UPDATING', 'DELETING', 'CREATE_FAILED', 'DELETE_FAILED', 'DEGRADED']),
+  status: z.enum([
+    'CREATING',
+    'ACTIVE',
+    'UPDATING',
+    'DELETING',
+    'CREATE_FAILED',
+    'DELETE_FAILED',
+    'DEGRADED',
+  ]),
   capacityType: z.string().optional(),
   amiType: z.string().optional(),
   scalingConfig: z
@@ -149,7 +157,9 @@ export const insightSchema = z.looseObject({
         )
         .optional(),
       addonCompatibilityDetails: z
-        .array(z.looseObject({ name: z.string().optional(), compatibleVersions: z.array(z.string()).optional() }))
+        .array(
+          z.looseObject({ name: z.string().optional(), compatibleVersions: z.array(z.string()).optional() }),
+        )
         .optional(),
     })
     .optional(),

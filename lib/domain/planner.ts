@@ -1,0 +1,149 @@
+import { type AddonMove, planAddon } from './addon-steps';
+import { nodegroupMinutes } from './estimates';
+import type { Finding, PlanningPolicy, UpgradeStep } from './plan-types';
+import type { EnvironmentSnapshot, Nodegroup } from './snapshot';
+import { compareVersions, hops, type KubernetesVersion, maxKubeletSkew, minorsBehind } from './version';
+
+export interface StepsResult {
+  readonly steps: UpgradeStep[];
+  readonly findings: Finding[];
+}
+
+/**
+ * In-place steps from the cluster's version to `target`:
+ * for each hop, the node groups that would fall out of kubelet skew move to the
+ * current control-plane version, add-ons that would not run on the hop move to a
+ * cross-compatible version, the control plane moves one minor, late add-ons
+ * follow; after the last hop add-ons reach EKS's default and every node group
+ * reaches the target.
+ */
+export function planInPlace(
+  snapshot: EnvironmentSnapshot,
+  target: KubernetesVersion,
+  policy: PlanningPolicy,
+): StepsResult {
+  const current = snapshot.cluster.version as KubernetesVersion;
+  const path: KubernetesVersion[] = [current, ...hops(current, target)];
+  const findings: Finding[] = [];
+  const addonMoves: AddonMove[] = [];
+  const infoByName = new Map(snapshot.addonVersions.map((info) => [info.addonName, info]));
+  for (const addon of snapshot.addons) {
+    const result = planAddon(addon, infoByName.get(addon.addonName), path, policy);
+    addonMoves.push(...result.moves);
+    findings.push(...result.findings);
+  }
+
+  const nodegroups = snapshot.nodegroups.filter((ng) => compareVersions(ng.version, current) <= 0);
+  const ngVersions = new Map(nodegroups.map((ng) => [ng.nodegroupName, ng.version]));
+  const steps: UpgradeStep[] = [];
+  const addonStep = (m: AddonMove): UpgradeStep => ({
+    kind: 'addon',
+    id: `addon:${m.name}:${m.to}`,
+    name: m.name,
+    hop: m.hop,
+    from: m.from,
+    to: m.to,
+    estimatedMinutes: policy.durations.addonMinutes,
+  });
+  const nodegroupStep = (ng: Nodegroup, hop: KubernetesVersion, to: string): UpgradeStep => {
+    const from = ngVersions.get(ng.nodegroupName) ?? ng.version;
+    ngVersions.set(ng.nodegroupName, to);
+    return {
+      kind: 'nodegroup',
+      id: `nodegroup:${ng.nodegroupName}:${to}`,
+      name: ng.nodegroupName,
+      hop,
+      from,
+      to,
+      estimatedMinutes: nodegroupMinutes(ng, policy),
+    };
+  };
+
+  for (let i = 1; i < path.length; i++) {
+    const prev = path[i - 1] as KubernetesVersion;
+    const hop = path[i] as KubernetesVersion;
+    for (const ng of nodegroups) {
+      const version = ngVersions.get(ng.nodegroupName) ?? ng.version;
+      if (minorsBehind(version, hop) > maxKubeletSkew(hop)) steps.push(nodegroupStep(ng, hop, prev));
+    }
+    for (const m of addonMoves) if (m.hop === hop && m.when === 'pre-hop') steps.push(addonStep(m));
+    steps.push({
+      kind: 'control-plane',
+      id: `control-plane:${hop}`,
+      hop,
+      from: prev,
+      to: hop,
+      estimatedMinutes: policy.durations.controlPlaneMinutes,
+    });
+    for (const m of addonMoves) if (m.hop === hop && m.when === 'post-hop') steps.push(addonStep(m));
+  }
+  if (path.length === 1) {
+    for (const m of addonMoves) steps.push(addonStep(m));
+  }
+  for (const ng of nodegroups) {
+    if ((ngVersions.get(ng.nodegroupName) ?? ng.version) !== target)
+      steps.push(nodegroupStep(ng, target, target));
+  }
+  return { steps, findings };
+}
+
+/**
+ * Blue/green steps: a green cluster at the target (its node groups and add-ons
+ * created at the target), traffic moved in stages, then the blue cluster deleted.
+ * Add-on compatibility with the target is still required, so it is checked here.
+ */
+export function planBlueGreen(
+  snapshot: EnvironmentSnapshot,
+  target: KubernetesVersion,
+  policy: PlanningPolicy,
+): StepsResult {
+  const current = snapshot.cluster.version;
+  const blue = snapshot.cluster.name;
+  const green = `${blue}-${target.replace('.', '-')}`;
+  const findings: Finding[] = [];
+  const infoByName = new Map(snapshot.addonVersions.map((info) => [info.addonName, info]));
+  for (const addon of snapshot.addons) {
+    const result = planAddon(addon, infoByName.get(addon.addonName), [target], policy);
+    findings.push(...result.findings.filter((f) => f.severity === 'block'));
+  }
+  const nodeMinutes = Math.max(0, ...snapshot.nodegroups.map((ng) => nodegroupMinutes(ng, policy)));
+  const steps: UpgradeStep[] = [
+    {
+      kind: 'provision-cluster',
+      id: `provision-cluster:${green}`,
+      name: green,
+      hop: target,
+      from: current,
+      to: target,
+      estimatedMinutes: policy.durations.provisionClusterMinutes + nodeMinutes,
+    },
+  ];
+  let sent = 0;
+  for (const percentage of policy.trafficSteps) {
+    steps.push({
+      kind: 'shift-traffic',
+      id: `shift-traffic:${green}:${percentage}`,
+      name: green,
+      hop: target,
+      from: String(sent),
+      to: String(percentage),
+      estimatedMinutes: policy.durations.shiftTrafficMinutes,
+    });
+    sent = percentage;
+  }
+  steps.push({
+    kind: 'decommission-cluster',
+    id: `decommission-cluster:${blue}`,
+    name: blue,
+    hop: target,
+    from: current,
+    to: 'deleted',
+    estimatedMinutes: policy.durations.decommissionMinutes,
+  });
+  return { steps, findings };
+}
+
+/** Node groups skip planning when newer than the control plane; preflight blocks on them. */
+export function nodegroupsAhead(snapshot: EnvironmentSnapshot): Nodegroup[] {
+  return snapshot.nodegroups.filter((ng) => compareVersions(ng.version, snapshot.cluster.version) > 0);
+}

@@ -1,0 +1,83 @@
+import {
+  assertNever,
+  DEFAULT_POLICY,
+  type Finding,
+  type PlanningPolicy,
+  type UpgradePlan,
+  type UpgradeRequest,
+  type UpgradeStep,
+} from './plan-types';
+import { planBlueGreen, planInPlace } from './planner';
+import { checkAddons, checkCluster, checkInsights, checkSubnets, checkTarget } from './preflight';
+import { checkFargate, checkNodegroups, checkSupportAndCost } from './preflight-compute';
+import type { EnvironmentSnapshot } from './snapshot';
+import { hops, type KubernetesVersion, parseVersion } from './version';
+
+const SEVERITY_ORDER = { block: 0, warn: 1, info: 2 } as const;
+
+/**
+ * The reasoning phase: preflight findings and a plan of steps for one request.
+ * Pure: the same snapshot, request and policy always give the same plan.
+ * @throws InvalidRequestError when the target is not a MAJOR.MINOR version.
+ */
+export function reason(
+  snapshot: EnvironmentSnapshot,
+  request: UpgradeRequest,
+  policy: PlanningPolicy = DEFAULT_POLICY,
+): UpgradePlan {
+  parseVersion(request.targetVersion);
+  const target = request.targetVersion as KubernetesVersion;
+  const current = snapshot.cluster.version;
+  const targetFindings = checkTarget(snapshot, target);
+  const reachable = !targetFindings.some(
+    (f) => f.code === 'TARGET_BELOW_CURRENT' || f.code === 'TARGET_MAJOR_CHANGE',
+  );
+  const passesThrough: string[] = hops(current, target);
+
+  const findings: Finding[] = [
+    ...checkCluster(snapshot),
+    ...targetFindings,
+    ...checkInsights(snapshot, request.strategy === 'blue_green' ? [target] : passesThrough, request),
+    ...checkSubnets(snapshot, policy),
+    ...checkAddons(snapshot),
+    ...checkNodegroups(snapshot, target),
+    ...checkFargate(snapshot),
+    ...checkSupportAndCost(snapshot, request),
+  ];
+
+  let steps: UpgradeStep[] = [];
+  if (reachable) {
+    const planned =
+      request.strategy === 'in_place'
+        ? planInPlace(snapshot, target, policy)
+        : request.strategy === 'blue_green'
+          ? planBlueGreen(snapshot, target, policy)
+          : assertNever(request.strategy, 'strategy');
+    steps = planned.steps;
+    findings.push(...planned.findings);
+    if (request.strategy === 'blue_green') {
+      findings.push({
+        code: 'STRATEGY_NOT_EXECUTABLE',
+        severity: 'block',
+        message:
+          'blue_green plans are shown for review; the agent does not execute provision, shift-traffic and decommission steps yet. Use in_place to upgrade now.',
+        resource: snapshot.cluster.name,
+      });
+    }
+  }
+
+  const sorted = findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i)
+    .map(({ f }) => f);
+  return {
+    cluster: snapshot.cluster.name,
+    currentVersion: current,
+    targetVersion: target,
+    strategy: request.strategy,
+    verdict: sorted.some((f) => f.severity === 'block') ? 'blocked' : 'ready',
+    findings: sorted,
+    steps,
+    estimatedMinutes: steps.reduce((sum, s) => sum + s.estimatedMinutes, 0),
+  };
+}
