@@ -79,7 +79,8 @@ export const eventDetailSchemas = {
     trigger: z.enum(['state-machine', 'event-rule']),
   }),
   'rollback.completed': envelope.extend({
-    outcome: z.enum(['reverted', 'partially-reverted', 'stopped']),
+    /** stopped: steps halted, nothing reverted; revert-started: EKS control-plane rollback started; revert-failed: EKS refused it. */
+    outcome: z.enum(['stopped', 'revert-started', 'revert-failed']),
     actions: z.array(z.object({ action: z.string(), resource: z.string(), result: z.string() })),
   }),
   'traffic.shifted': envelope.extend({

@@ -1,8 +1,6 @@
 import type { EnvironmentSnapshot } from '../../lib/domain/snapshot';
 import { parseSnapshot } from '../../lib/domain/snapshot';
 
-type Partial2<T> = { [K in keyof T]?: T[K] };
-
 /** Kubernetes minors from `from` to `to` inclusive: range(28, 30) = ["1.28", "1.29", "1.30"]. */
 export function minors(from: number, to: number): string[] {
   const out: string[] = [];
@@ -26,7 +24,7 @@ export function addonInfo(
 
 /** A valid snapshot of a healthy cluster; override any part. Validated like user input. */
 export function snapshot(
-  overrides: Partial2<EnvironmentSnapshot> & { version?: string } = {},
+  overrides: { version?: string } & Record<string, unknown> = {},
 ): EnvironmentSnapshot {
   const { version = '1.29', ...parts } = overrides;
   return parseSnapshot({

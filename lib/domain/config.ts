@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { describeIssues } from './snapshot';
+import { AgentError } from './errors';
+
+/**
+ * The agent's run-time configuration. Stored in SSM Parameter Store as a tree
+ * under /eks-upgrade-agent/<stage>/config/ (values are strings there, hence the
+ * coercion); defaults ship with the stack and are repeated here so a missing
+ * optional key never changes behaviour silently.
+ */
+const num = z.coerce.number();
+const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
+const metricsSource = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('alb'),
+    /** The ALB's CloudWatch dimension, "app/NAME/ID". */
+    loadBalancer: z.string().min(1),
+    /** The target group's dimension, "targetgroup/NAME/ID". */
+    targetGroup: z.string().min(1),
+  }),
+  z.object({
+    type: z.literal('custom'),
+    namespace: z.string().min(1),
+    errorRateMetric: z.string().min(1),
+    latencyP99Metric: z.string().min(1),
+    dimensions: z.record(z.string(), z.string()).default({}),
+  }),
+  /** An explicit opt-out: validation then judges the cluster only, and says so. */
+  z.object({ type: z.literal('none') }),
+]);
+
+export const agentConfigSchema = z.object({
+  validation: z
+    .object({
+      maxErrorRate: num.pipe(z.number().min(0).max(1)).default(0.01),
+      maxLatencyP99Ms: num.pipe(z.number().positive()).default(500),
+      minSampleCount: num.pipe(z.number().int().min(1)).default(1),
+      soakSeconds: num.pipe(z.number().int().min(0).max(86_400)).default(300),
+      metrics: metricsSource.default({ type: 'none' }),
+    })
+    .prefault({}),
+  execution: z
+    .object({
+      /** UpdateAddon resolveConflicts: PRESERVE keeps the operator's configuration changes. */
+      addonResolveConflicts: z.enum(['NONE', 'OVERWRITE', 'PRESERVE']).default('PRESERVE'),
+      minPollSeconds: num.pipe(z.number().int().min(5)).default(30),
+      maxPollSeconds: num.pipe(z.number().int().min(5)).default(900),
+      busyRetrySeconds: num.pipe(z.number().int().min(5)).default(60),
+      /** Pass EKS's force on node-group updates (ignores PodDisruptionBudgets). Off by default. */
+      forceNodegroupUpdates: bool.default(false),
+    })
+    .prefault({}),
+  rollback: z
+    .object({
+      /** Start EKS's control-plane version rollback when it is possible and safe. */
+      revertControlPlane: bool.default(true),
+    })
+    .prefault({}),
+  /** How long a cluster lock lives if an execution never releases it (timed out, aborted). */
+  lockTtlSeconds: num.pipe(z.number().int().min(60)).default(43_200),
+});
+
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+export type MetricsSourceConfig = AgentConfig['validation']['metrics'];
+
+/** The configuration in SSM (or a file) is malformed: fix the named key. */
+export class InvalidConfigError extends AgentError {
+  override readonly name = 'InvalidConfigError';
+  readonly retryable = false;
+}
+
+/**
+ * Validates configuration read from SSM (or a file), filling defaults.
+ * @throws InvalidConfigError naming each bad key.
+ */
+export function parseAgentConfig(input: unknown): AgentConfig {
+  const result = agentConfigSchema.safeParse(input ?? {});
+  if (!result.success) {
+    throw new InvalidConfigError(`agent configuration is invalid: ${describeIssues(result.error).join('; ')}`);
+  }
+  return result.data;
+}
+
+export const DEFAULT_CONFIG: AgentConfig = parseAgentConfig({});
