@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { describeIssues } from './snapshot';
 import { AgentError } from './errors';
+import { describeIssues } from './snapshot';
 
 /**
  * The agent's run-time configuration. Stored in SSM Parameter Store as a tree
@@ -77,7 +77,9 @@ export class InvalidConfigError extends AgentError {
 export function parseAgentConfig(input: unknown): AgentConfig {
   const result = agentConfigSchema.safeParse(input ?? {});
   if (!result.success) {
-    throw new InvalidConfigError(`agent configuration is invalid: ${describeIssues(result.error).join('; ')}`);
+    throw new InvalidConfigError(
+      `agent configuration is invalid: ${describeIssues(result.error).join('; ')}`,
+    );
   }
   return result.data;
 }

@@ -69,11 +69,19 @@ export class UpgradeHaltedError extends AgentError {
 }
 
 /** The step at `progress.next`, if any. */
-export function currentStep(steps: readonly UpgradeStep[], progress: ExecutionProgress): UpgradeStep | undefined {
+export function currentStep(
+  steps: readonly UpgradeStep[],
+  progress: ExecutionProgress,
+): UpgradeStep | undefined {
   return steps[progress.next];
 }
 
 /** Progress after the step in flight finished successfully. */
 export function completeStep(progress: ExecutionProgress, step: UpgradeStep): ExecutionProgress {
-  return { next: progress.next + 1, completed: [...progress.completed, step.id], polls: progress.polls, busyAnswers: progress.busyAnswers };
+  return {
+    next: progress.next + 1,
+    completed: [...progress.completed, step.id],
+    polls: progress.polls,
+    busyAnswers: progress.busyAnswers,
+  };
 }

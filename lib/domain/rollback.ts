@@ -8,7 +8,12 @@ export const ROLLBACK_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
 export type RollbackAction =
   | { readonly action: 'halt'; readonly resource: string; readonly reason: string }
-  | { readonly action: 'revert-control-plane'; readonly resource: string; readonly from: string; readonly to: string }
+  | {
+      readonly action: 'revert-control-plane';
+      readonly resource: string;
+      readonly from: string;
+      readonly to: string;
+    }
   | { readonly action: 'keep'; readonly resource: string; readonly reason: string };
 
 export interface RollbackDecision {
@@ -55,9 +60,18 @@ export function decideRollback(input: RollbackInput, upgradeResource: string): R
   const cluster = input.snapshot.cluster.name;
   const blocker = revertBlocker(input, lastHop.from);
   if (blocker) {
-    actions.push({ action: 'keep', resource: `cluster/${cluster}`, reason: `control plane stays at ${lastHop.to}: ${blocker}` });
+    actions.push({
+      action: 'keep',
+      resource: `cluster/${cluster}`,
+      reason: `control plane stays at ${lastHop.to}: ${blocker}`,
+    });
   } else {
-    actions.push({ action: 'revert-control-plane', resource: `cluster/${cluster}`, from: lastHop.to, to: lastHop.from });
+    actions.push({
+      action: 'revert-control-plane',
+      resource: `cluster/${cluster}`,
+      from: lastHop.to,
+      to: lastHop.from,
+    });
   }
   return { actions };
 }
@@ -75,7 +89,9 @@ function revertBlocker(input: RollbackInput, previous: string): string | undefin
   if (newer.length > 0) {
     return `node group(s) ${newer.map((ng) => ng.nodegroupName).join(', ')} run kubelets newer than ${previous}`;
   }
-  const catalogs = new Map(input.snapshot.addonVersions.map((info) => [info.addonName, new AddonCatalog(info)]));
+  const catalogs = new Map(
+    input.snapshot.addonVersions.map((info) => [info.addonName, new AddonCatalog(info)]),
+  );
   const incompatible = input.snapshot.addons.filter(
     (a) => !(catalogs.get(a.addonName)?.isCompatible(a.addonVersion, previous) ?? false),
   );

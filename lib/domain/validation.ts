@@ -69,7 +69,9 @@ export function judge(input: ValidationInput, thresholds: AgentConfig['validatio
         ? `${snapshot.nodegroups.length} node group(s) ACTIVE at ${targetVersion}`
         : `not ready: ${laggingNodegroups.map((ng) => `${ng.nodegroupName} (${ng.status} ${ng.version})`).join(', ')}`,
   });
-  const unhealthyAddons = snapshot.addons.filter((a) => a.status !== 'ACTIVE' || (a.health?.issues?.length ?? 0) > 0);
+  const unhealthyAddons = snapshot.addons.filter(
+    (a) => a.status !== 'ACTIVE' || (a.health?.issues?.length ?? 0) > 0,
+  );
   checks.push({
     name: 'addons',
     passed: unhealthyAddons.length === 0,
@@ -81,8 +83,20 @@ export function judge(input: ValidationInput, thresholds: AgentConfig['validatio
   const metrics: Record<string, number | null> = {};
   if (input.metrics) {
     checks.push(
-      metricCheck('error_rate', input.metrics.errorRate, thresholds.maxErrorRate, thresholds.minSampleCount, ''),
-      metricCheck('latency_p99', input.metrics.latencyP99, thresholds.maxLatencyP99Ms, thresholds.minSampleCount, ' ms'),
+      metricCheck(
+        'error_rate',
+        input.metrics.errorRate,
+        thresholds.maxErrorRate,
+        thresholds.minSampleCount,
+        '',
+      ),
+      metricCheck(
+        'latency_p99',
+        input.metrics.latencyP99,
+        thresholds.maxLatencyP99Ms,
+        thresholds.minSampleCount,
+        ' ms',
+      ),
     );
     metrics.error_rate = input.metrics.errorRate.value;
     metrics.latency_p99 = input.metrics.latencyP99.value;
