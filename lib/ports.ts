@@ -1,3 +1,4 @@
+import type { AgentConfig } from './domain/config';
 import type { DomainEvent } from './domain/events';
 import type { UpgradeStep } from './domain/plan-types';
 import type { EnvironmentSnapshot } from './domain/snapshot';
@@ -87,4 +88,45 @@ export interface MetricsReader {
     readonly start: Date;
     readonly end: Date;
   }): Promise<ValidationMetrics>;
+}
+
+/** Starts EKS's control-plane version rollback (UpdateClusterVersion to the previous minor). */
+export interface ControlPlaneRollback {
+  /** @throws ReadinessCheckFailedError when EKS's rollback-readiness checks refuse it. */
+  startControlPlaneRollback(
+    clusterName: string,
+    toVersion: string,
+    options: { readonly clientRequestToken: string },
+  ): Promise<StartStepOutcome>;
+}
+
+/**
+ * Keeps the large documents of an upgrade (snapshot, plan, progress record) out
+ * of the state machine's state: S3 in AWS, files in the sandbox.
+ */
+export interface ArtifactStore {
+  putJson(key: string, value: unknown): Promise<void>;
+  /** Undefined when there is no such artifact. */
+  getJson(key: string): Promise<unknown>;
+}
+
+export type LockOutcome = { readonly acquired: true } | { readonly acquired: false; readonly heldBy: string };
+
+/** One upgrade per cluster: a lock with an owner and an expiry, taken before an execution starts. */
+export interface ClusterLock {
+  /** Acquires, or re-acquires when `holder` already holds it (a duplicate request). */
+  acquire(clusterName: string, holder: string, ttlSeconds: number): Promise<LockOutcome>;
+  /** Releases the lock if `holder` holds it; otherwise does nothing. */
+  release(clusterName: string, holder: string): Promise<void>;
+}
+
+/** Loads the agent configuration (cached inside Lambdas). */
+export interface ConfigSource {
+  /** @throws InvalidConfigError naming the bad key. */
+  load(): Promise<AgentConfig>;
+}
+
+/** The only clock handlers use, so the sandbox can run in virtual time. */
+export interface Clock {
+  now(): Date;
 }

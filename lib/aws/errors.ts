@@ -1,0 +1,179 @@
+import { AgentError } from '../domain/errors';
+
+/**
+ * Named errors of the AWS edge. Each sets `name` explicitly: it is what the state
+ * machine's Retry/Catch `ErrorEquals` match on, and a minifier must not rename it.
+ * `retryable` says whether waiting and trying again may succeed.
+ *
+ * No message here ever contains a parameter value: SecureString values must not
+ * reach logs or Step Functions error output.
+ */
+
+/**
+ * EKS refused a control-plane version change (an upgrade, or a rollback to the
+ * previous minor) because its readiness checks fail (InvalidStateException).
+ */
+export class ReadinessCheckFailedError extends AgentError {
+  override readonly name = 'ReadinessCheckFailedError';
+  readonly retryable = false;
+  constructor(
+    readonly clusterName: string,
+    /** EKS's own message, kept verbatim: it names what to fix. */
+    readonly eksMessage: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `EKS refused to change the version of cluster ${clusterName}: readiness checks are failing. EKS says: ${eksMessage} ` +
+        'Fix what the failing insights name (ListInsights) or rerun with force.',
+      options,
+    );
+  }
+}
+
+/** The update runner was given a step kind it cannot start (blue/green kinds). */
+export class UnsupportedStepError extends AgentError {
+  override readonly name = 'UnsupportedStepError';
+  readonly retryable = false;
+  constructor(readonly kind: string) {
+    super(`step kind "${kind}" cannot be started by the EKS update runner (in-place kinds only)`);
+  }
+}
+
+/** The EKS cluster does not exist (or is not visible to this role) in this region. */
+export class ClusterNotFoundError extends AgentError {
+  override readonly name = 'ClusterNotFoundError';
+  readonly retryable = false;
+  constructor(
+    readonly clusterName: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`EKS cluster ${clusterName} was not found in this account and region`, options);
+  }
+}
+
+/** An AWS response lacked a field the API documents as present. */
+export class UnexpectedResponseError extends AgentError {
+  override readonly name = 'UnexpectedResponseError';
+  readonly retryable = false;
+  constructor(operation: string, detail: string) {
+    super(`${operation} returned an unexpected response: ${detail}`);
+  }
+}
+
+export interface UndeliveredEvent {
+  readonly detailType: string;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+}
+
+/** Events EventBridge still refused after every re-send; they are logged in full before this is thrown. */
+export class EventDeliveryError extends AgentError {
+  override readonly name = 'EventDeliveryError';
+  readonly retryable = true;
+  constructor(
+    readonly undelivered: readonly UndeliveredEvent[],
+    options?: { cause?: unknown },
+  ) {
+    const summary = undelivered
+      .map((e) => `${e.detailType} (${e.errorCode ?? 'error'}: ${e.errorMessage ?? 'no message'})`)
+      .join('; ');
+    super(`${undelivered.length} event(s) could not be delivered to EventBridge: ${summary}`, options);
+  }
+}
+
+/** PutTargets or RemoveTargets reported targets it could not add or remove. */
+export class EventRuleError extends AgentError {
+  override readonly name = 'EventRuleError';
+  readonly retryable = true;
+  constructor(
+    readonly ruleName: string,
+    readonly failedTargetIds: readonly string[],
+    detail: string,
+  ) {
+    super(`rule ${ruleName}: ${detail} (targets: ${failedTargetIds.join(', ')})`);
+  }
+}
+
+/** A parameter name or value breaks Parameter Store's rules; raised before any call. */
+export class ParameterValidationError extends AgentError {
+  override readonly name = 'ParameterValidationError';
+  readonly retryable = false;
+  constructor(
+    readonly parameterName: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`parameter ${JSON.stringify(parameterName)} is invalid: ${issues.join('; ')}`);
+  }
+}
+
+/** GetParameter found no such parameter. */
+export class ParameterNotFoundError extends AgentError {
+  override readonly name = 'ParameterNotFoundError';
+  readonly retryable = false;
+  constructor(
+    readonly parameterName: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`parameter ${parameterName} does not exist`, options);
+  }
+}
+
+/** No parameter exists under an environment's configuration path. */
+export class ConfigurationNotFoundError extends AgentError {
+  override readonly name = 'ConfigurationNotFoundError';
+  readonly retryable = false;
+  constructor(
+    readonly environment: string,
+    readonly path: string,
+  ) {
+    super(`no configuration for environment ${environment}: no parameter under ${path}`);
+  }
+}
+
+/** An upgrade of the cluster is already running: a second concurrent one is refused. */
+export class ExecutionAlreadyRunningError extends AgentError {
+  override readonly name = 'ExecutionAlreadyRunningError';
+  readonly retryable = false;
+  constructor(
+    readonly clusterName: string,
+    readonly executionArns: readonly string[],
+  ) {
+    super(`cluster ${clusterName} already has an upgrade running: ${executionArns.join(', ')}`);
+  }
+}
+
+/** StartExecution found an execution of the same name started with a different input. */
+export class ExecutionInputConflictError extends AgentError {
+  override readonly name = 'ExecutionInputConflictError';
+  readonly retryable = false;
+  constructor(
+    readonly executionName: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `an execution named ${executionName} already exists with a different input; use a new request id for a new upgrade`,
+      options,
+    );
+  }
+}
+
+/** waitForExecution gave up before the execution finished (the execution keeps running). */
+export class ExecutionWaitTimeoutError extends AgentError {
+  override readonly name = 'ExecutionWaitTimeoutError';
+  readonly retryable = true;
+  constructor(
+    readonly executionArn: string,
+    readonly waitedMs: number,
+  ) {
+    super(`execution ${executionArn} was still running after ${Math.round(waitedMs / 1000)} s of waiting`);
+  }
+}
+
+/** CloudWatch could not answer the metric query (StatusCode InternalError or Forbidden). */
+export class MetricsUnavailableError extends AgentError {
+  override readonly name = 'MetricsUnavailableError';
+  readonly retryable = true;
+  constructor(detail: string) {
+    super(`CloudWatch metrics are unavailable: ${detail}`);
+  }
+}

@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+
+/** Hex SHA-256 of `text`, cut to `length` characters: stable ids for idempotency keys. */
+export function shortHash(text: string, length = 16): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, length);
+}
+
+/**
+ * JSON with object keys sorted at every level, so equal values always serialise
+ * alike (used to compare and hash Step Functions inputs).
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
+  }
+  return value;
+}
