@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { snapshotSchema } from '../../domain/snapshot';
+
+/**
+ * The sandbox world as it is kept on disk: every cluster's current state (in
+ * snapshot format, so reading it back is a copy), the updates EKS has accepted,
+ * virtual time and call counters. One JSON file, so separate processes (`sls
+ * invoke local` of different handlers) share one world. Validated on load: a state
+ * file is input like any other.
+ */
+
+export const STATE_SCHEMA_VERSION = 1;
+
+const updateErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  resourceIds: z.array(z.string()),
+});
+
+/** What an update changes on the resource when it succeeds. */
+const effectSchema = z.object({
+  version: z.string().optional(),
+  platformVersion: z.string().optional(),
+  addonVersion: z.string().optional(),
+});
+
+const targetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('cluster') }),
+  z.object({ kind: z.literal('nodegroup'), name: z.string() }),
+  z.object({ kind: z.literal('addon'), name: z.string() }),
+]);
+
+/** One accepted update. Its outcome is decided when it starts and revealed when it ends. */
+export const simUpdateSchema = z.object({
+  id: z.string(),
+  /** EKS's UpdateType. */
+  type: z.enum(['VersionUpdate', 'VersionRollback', 'AddonUpdate']),
+  target: targetSchema,
+  /** EKS's Update.params ({type, value}), as DescribeUpdate lists them. */
+  params: z.array(z.object({ type: z.string(), value: z.string() })),
+  clientRequestToken: z.string().optional(),
+  /** The request a token was used for: the same token with another request is refused. */
+  fingerprint: z.string(),
+  createdAt: z.string(),
+  /** When the update stops being InProgress (virtual time). */
+  endsAt: z.string(),
+  result: z.enum(['Successful', 'Failed']),
+  errors: z.array(updateErrorSchema),
+  effect: effectSchema,
+  /** The resource's values when the update started (a rollback restores the platform version). */
+  before: effectSchema,
+  /** True once the end has passed and the outcome has been applied to the resource. */
+  settled: z.boolean(),
+});
+
+const clusterWorldSchema = z.object({
+  snapshot: snapshotSchema,
+  /** The control-plane version the world started with (metrics breach once it moves). */
+  initialVersion: z.string(),
+  updates: z.array(simUpdateSchema),
+});
+
+export const sandboxStateSchema = z.object({
+  schemaVersion: z.literal(STATE_SCHEMA_VERSION),
+  scenario: z.string(),
+  clock: z.object({ epoch: z.string(), offsetMinutes: z.number().nonnegative() }),
+  /** Feeds update ids, so a replayed world produces the same ids. */
+  sequence: z.number().int().nonnegative(),
+  /** Calls per sandbox operation: the throttling fault counts them; the CLI reports them. */
+  calls: z.record(z.string(), z.number().int().nonnegative()),
+  clusters: z.record(z.string(), clusterWorldSchema),
+});
+
+export type SandboxState = z.infer<typeof sandboxStateSchema>;
+export type ClusterWorld = SandboxState['clusters'][string];
+export type SimUpdate = z.infer<typeof simUpdateSchema>;
+export type UpdateTarget = SimUpdate['target'];
+
+/**
+ * The next update id, shaped like EKS's (a UUID) but derived from the world's
+ * sequence, so replaying the same calls on the same seed gives the same ids.
+ */
+export function nextUpdateId(state: SandboxState, clusterName: string): string {
+  state.sequence += 1;
+  const hex = createHash('sha256').update(`${clusterName}\u0000${state.sequence}`, 'utf8').digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,210 @@
+import { AgentError } from '../domain/errors';
+
+/**
+ * Fault scenarios: what the sandbox does differently from a healthy EKS. A scenario
+ * is data (this file), chosen by name; the simulated EKS and the metrics reader
+ * read it. Adding a scenario means adding an entry here, not code elsewhere.
+ */
+
+export const SCENARIO_NAMES = [
+  'happy',
+  'validation-failure',
+  'eviction-failure',
+  'busy',
+  'throttled',
+  'addon-conflict',
+  'insight-error',
+  'no-data',
+] as const;
+
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/** The sandbox calls a scenario can throttle or count. */
+export type SandboxOperation =
+  | 'readSnapshot'
+  | 'startStep'
+  | 'describeUpdate'
+  | 'startControlPlaneRollback'
+  | 'readValidationMetrics';
+
+/** One metrics reading per window: null values with no samples mean "no data". */
+export interface MetricProfile {
+  readonly errorRate: number | null;
+  readonly latencyP99Ms: number | null;
+  readonly sampleCount: number;
+}
+
+/** Makes the updates of one kind of resource fail the way EKS reports it in DescribeUpdate. */
+export interface UpdateFailureFault {
+  readonly resource: 'nodegroup' | 'addon';
+  /** The node group or add-on to fail; every one of that kind when absent. */
+  readonly name?: string;
+  /** EKS's DescribeUpdate error code. */
+  readonly code: string;
+  /** The error message; `{name}` is replaced by the resource's name. */
+  readonly message: string;
+  /** Virtual minutes after the start at which the update fails, whatever its normal duration. */
+  readonly afterMinutes: number;
+  /** True when the request's `force` avoids the failure (UpdateNodegroupVersion's force ignores PDBs). */
+  readonly bypassedByForce: boolean;
+}
+
+/**
+ * An UPGRADE_READINESS insight in ERROR added when the world is created, for the
+ * minor version after the cluster's. In strings, `{version}` is that next minor and
+ * `{current}` the cluster's version.
+ */
+export interface ReadinessInsightFault {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly reason: string;
+  readonly recommendation: string;
+  readonly deprecatedUsage: {
+    readonly usage: string;
+    readonly replacedWith: string;
+    readonly userAgent: string;
+  };
+}
+
+export interface Scenario {
+  readonly name: ScenarioName;
+  /** One line for `--help` and reports. */
+  readonly summary: string;
+  /** A platform update already InProgress when the world is created, for this many virtual minutes. */
+  readonly platformUpdate?: { readonly minutes: number };
+  /** The first N calls of each listed operation throw ThrottlingException. */
+  readonly throttle?: { readonly firstCalls: Readonly<Partial<Record<SandboxOperation, number>>> };
+  readonly updateFailures: readonly UpdateFailureFault[];
+  readonly readinessInsight?: ReadinessInsightFault;
+  readonly metrics: {
+    /** Before the control plane moves (and again after a rollback to the initial version). */
+    readonly baseline: MetricProfile;
+    /** Once the control plane is above its initial version. */
+    readonly afterUpgrade: MetricProfile;
+  };
+}
+
+const HEALTHY: MetricProfile = { errorRate: 0.002, latencyP99Ms: 180, sampleCount: 60 };
+const BREACH: MetricProfile = { errorRate: 0.09, latencyP99Ms: 1200, sampleCount: 60 };
+const NO_DATA: MetricProfile = { errorRate: null, latencyP99Ms: null, sampleCount: 0 };
+const HEALTHY_METRICS = { baseline: HEALTHY, afterUpgrade: HEALTHY };
+
+const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
+  happy: {
+    name: 'happy',
+    summary: 'Every update succeeds and the service stays healthy.',
+    updateFailures: [],
+    metrics: HEALTHY_METRICS,
+  },
+  'validation-failure': {
+    name: 'validation-failure',
+    summary: 'Updates succeed, but error rate and p99 latency breach once the control plane has moved.',
+    updateFailures: [],
+    metrics: { baseline: HEALTHY, afterUpgrade: BREACH },
+  },
+  'eviction-failure': {
+    name: 'eviction-failure',
+    summary:
+      'A PodDisruptionBudget blocks eviction: node-group updates fail with PodEvictionFailure unless forced.',
+    updateFailures: [
+      {
+        resource: 'nodegroup',
+        code: 'PodEvictionFailure',
+        // EKS's own wording; it gives up after the 15-minute eviction timeout.
+        message: 'Reached max retries while trying to evict pods from nodes in node group {name}',
+        afterMinutes: 17,
+        bypassedByForce: true,
+      },
+    ],
+    metrics: HEALTHY_METRICS,
+  },
+  busy: {
+    name: 'busy',
+    summary: 'AWS is patching the platform: every update is refused as in use until 5 virtual minutes pass.',
+    platformUpdate: { minutes: 5 },
+    updateFailures: [],
+    metrics: HEALTHY_METRICS,
+  },
+  throttled: {
+    name: 'throttled',
+    summary:
+      'The first calls of each EKS operation throw ThrottlingException (the AWS SDK would retry them).',
+    throttle: {
+      firstCalls: { readSnapshot: 2, startStep: 1, describeUpdate: 1, startControlPlaneRollback: 1 },
+    },
+    updateFailures: [],
+    metrics: HEALTHY_METRICS,
+  },
+  'addon-conflict': {
+    name: 'addon-conflict',
+    summary: 'Add-on updates fail with ConfigurationConflict (fields edited outside EKS).',
+    updateFailures: [
+      {
+        resource: 'addon',
+        code: 'ConfigurationConflict',
+        message:
+          'Conflicts found when trying to apply. Will not continue due to resolve conflicts mode. Conflicts:\nConfigMap {name} - .data',
+        afterMinutes: 1,
+        bypassedByForce: false,
+      },
+    ],
+    metrics: HEALTHY_METRICS,
+  },
+  'insight-error': {
+    name: 'insight-error',
+    summary:
+      'A deprecated-API readiness insight is in ERROR for the next version: EKS refuses unless forced.',
+    readinessInsight: {
+      id: '6f1c1a3e-2b7d-4c55-9a0e-5d3b8f0e1a42',
+      name: 'Deprecated APIs removed in Kubernetes v{version}',
+      description:
+        'Checks for usage of deprecated APIs that are scheduled for removal in Kubernetes v{version}. Upgrading your cluster before migrating to the updated APIs supported by v{version} could cause application impact.',
+      reason:
+        'Deprecated API usage detected within last 30 days and your cluster is on Kubernetes v{current}.',
+      recommendation:
+        'Update manifests and API clients to use newer Kubernetes APIs if applicable before upgrading to Kubernetes v{version}.',
+      deprecatedUsage: {
+        usage: '/apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas',
+        replacedWith: '/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas',
+        userAgent: 'kube-state-metrics/v2.9.2',
+      },
+    },
+    updateFailures: [],
+    metrics: HEALTHY_METRICS,
+  },
+  'no-data': {
+    name: 'no-data',
+    summary:
+      'Updates succeed but the metrics have no samples, so validation cannot call the cluster healthy.',
+    updateFailures: [],
+    metrics: { baseline: NO_DATA, afterUpgrade: NO_DATA },
+  },
+};
+
+/** A scenario name that is not one of SCENARIO_NAMES. */
+export class UnknownScenarioError extends AgentError {
+  override readonly name = 'UnknownScenarioError';
+  readonly retryable = false;
+  constructor(readonly scenario: string) {
+    super(`unknown sandbox scenario "${scenario}"; valid scenarios: ${SCENARIO_NAMES.join(', ')}`);
+  }
+}
+
+export function isScenarioName(value: string): value is ScenarioName {
+  return (SCENARIO_NAMES as readonly string[]).includes(value);
+}
+
+/**
+ * The scenario called `name`.
+ * @throws UnknownScenarioError listing the valid names.
+ */
+export function getScenario(name: string): Scenario {
+  if (!isScenarioName(name)) throw new UnknownScenarioError(name);
+  return SCENARIOS[name];
+}
+
+/** Every scenario, in SCENARIO_NAMES order (for `--help` and docs). */
+export function listScenarios(): Scenario[] {
+  return SCENARIO_NAMES.map((name) => SCENARIOS[name]);
+}

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { AgentError } from '../domain/errors';
+
+/**
+ * JSON state files for the local world. Separate processes (`sls invoke local` of
+ * different handlers, the CLI) share the world through these files, so:
+ * - writes are atomic (a temp file in the same directory, then rename), so a reader
+ *   never sees half a file;
+ * - reads and writes are synchronous on purpose: an operation loads, changes and
+ *   saves with no `await` in between, so two operations of one process can never
+ *   interleave and lose an update. (Two processes writing at the same instant can
+ *   still race: last writer wins. The runner and `sls invoke local` run one step at
+ *   a time, so the sandbox does not lock.)
+ */
+
+/** `.eks-upgrade-agent/sandbox` under `cwd`: where the local world lives unless told otherwise. */
+export function defaultStateDir(cwd: string = process.cwd()): string {
+  return join(cwd, '.eks-upgrade-agent', 'sandbox');
+}
+
+/** A state file that cannot be read back: not JSON, or not the expected shape. */
+export class SandboxStateError extends AgentError {
+  override readonly name = 'SandboxStateError';
+  readonly retryable = false;
+  constructor(
+    message: string,
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** One JSON file holding a value of type T, validated by `parse` on every load. */
+export class JsonStateFile<T> {
+  constructor(
+    readonly path: string,
+    private readonly parse: (raw: unknown) => T,
+  ) {}
+
+  /**
+   * The stored value; undefined when there is no file yet.
+   * @throws SandboxStateError when the file is not valid JSON or `parse` rejects it.
+   */
+  load(): T | undefined {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new SandboxStateError(`${this.path} is not valid JSON; delete it to start over`, this.path, {
+        cause: error,
+      });
+    }
+    try {
+      return this.parse(raw);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new SandboxStateError(
+        `${this.path} is not a state file this version can read: ${reason}`,
+        this.path,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /** Writes `value` atomically, creating the directory when needed. */
+  save(value: T): void {
+    mkdirSync(dirname(this.path), { recursive: true });
+    const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`, 'utf8');
+      renameSync(temp, this.path);
+    } catch (error) {
+      rmSync(temp, { force: true });
+      throw error;
+    }
+  }
+
+  /** Deletes the file; nothing happens when there is none. */
+  remove(): void {
+    rmSync(this.path, { force: true });
+  }
+}
+
+/** Structural, not `instanceof Error`: Node's fs errors come from another realm under test runners. */
+function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
+}
