@@ -1,0 +1,149 @@
+import { clientRequestToken } from '../aws/eks/request-token';
+import {
+  completeStep,
+  currentStep,
+  type ExecutionProgress,
+  firstPollSeconds,
+  nextPollSeconds,
+  StepFailedError,
+  UpgradeHaltedError,
+} from '../domain/execution';
+import type { UpgradeStep } from '../domain/plan-types';
+import type { UpdateRef } from '../ports';
+import { executionInput, parseInput } from './contracts';
+import type { PhaseDeps } from './deps';
+import { UpgradeEvents } from './emit';
+import { loadPlan, requireRecord, saveRecord } from './records';
+
+export interface ExecutionResult {
+  readonly status: 'waiting' | 'done';
+  readonly waitSeconds: number;
+  readonly soakSeconds: number;
+  readonly progress: ExecutionProgress;
+}
+
+function updateRef(clusterName: string, step: UpgradeStep, updateId: string): UpdateRef {
+  switch (step.kind) {
+    case 'addon':
+      return { clusterName, updateId, addonName: step.name };
+    case 'nodegroup':
+      return { clusterName, updateId, nodegroupName: step.name };
+    default:
+      return { clusterName, updateId };
+  }
+}
+
+/**
+ * Execution, one invocation per poll: checks the step in flight, and when it has
+ * finished starts the next one. Returns how long the state machine should wait
+ * before asking again. It never sleeps: long EKS operations are the state
+ * machine's Wait -> ExecutionPhase loop.
+ * @throws StepFailedError when EKS reports an update Failed or Cancelled (with EKS's error codes).
+ * @throws UpgradeHaltedError when a rollback halted the upgrade.
+ */
+export async function executePhase(raw: unknown, deps: PhaseDeps): Promise<ExecutionResult> {
+  const input = parseInput(executionInput, raw, 'execution');
+  const { request, upgradeId } = input;
+  const cluster = request.clusterName;
+  const events = new UpgradeEvents(deps.events, deps.clock, {
+    upgradeId,
+    clusterName: cluster,
+    correlationId: input.correlationId,
+  });
+  const first =
+    input.progress.next === 0 &&
+    input.progress.inFlight === undefined &&
+    input.progress.polls === 0 &&
+    input.progress.busyAnswers === 0;
+  return events.phase(
+    'execution',
+    async () => {
+      const [config, plan] = await Promise.all([deps.config.load(), loadPlan(deps.artifacts, input.planKey)]);
+      let record = await requireRecord(deps.artifacts, upgradeId);
+      if (record.halted)
+        throw new UpgradeHaltedError(
+          `upgrade ${upgradeId} was halted by a rollback; no further step is started`,
+        );
+      if (record.phase !== 'execution') {
+        record = { ...record, phase: 'execution' };
+        await saveRecord(deps.artifacts, record);
+      }
+      const tuning = config.execution;
+      let progress: ExecutionProgress = input.progress;
+      for (;;) {
+        const step = currentStep(plan.steps, progress);
+        if (!step)
+          return { status: 'done', waitSeconds: 0, soakSeconds: config.validation.soakSeconds, progress };
+        const now = deps.clock.now();
+        const inFlight = progress.inFlight;
+        if (inFlight) {
+          const status = await deps.updates.describeUpdate(updateRef(cluster, step, inFlight.updateId));
+          progress = {
+            ...progress,
+            polls: progress.polls + 1,
+            inFlight: { ...inFlight, polls: inFlight.polls + 1 },
+          };
+          if (status.state === 'InProgress') {
+            const elapsed = (now.getTime() - Date.parse(inFlight.startedAt)) / 1000;
+            return {
+              status: 'waiting',
+              waitSeconds: nextPollSeconds(step, elapsed, tuning),
+              soakSeconds: 0,
+              progress,
+            };
+          }
+          if (status.state !== 'Successful') {
+            const codes = status.errors.map((e) => e.code);
+            const detail =
+              status.errors.map((e) => `${e.code}: ${e.message}`).join('; ') || 'no error detail';
+            throw new StepFailedError(
+              `step ${step.id} ended ${status.state} (update ${status.updateId}): ${detail}`,
+              step.id,
+              codes,
+            );
+          }
+          // A retried invocation may see a step it already recorded: record it once.
+          if (!record.completed.some((c) => c.stepId === step.id)) {
+            const finishedAt = now.toISOString();
+            record = {
+              ...record,
+              completed: [...record.completed, { stepId: step.id, finishedAt }],
+              ...(step.kind === 'control-plane' ? { lastHopCompletedAt: finishedAt } : {}),
+            };
+            await saveRecord(deps.artifacts, record);
+          }
+          progress = completeStep(progress, step);
+          continue;
+        }
+        const outcome = await deps.updates.startStep(cluster, step, {
+          clientRequestToken: clientRequestToken(upgradeId, step.id),
+          force:
+            step.kind === 'control-plane'
+              ? request.force
+              : step.kind === 'nodegroup' && tuning.forceNodegroupUpdates,
+        });
+        if (outcome.kind === 'busy') {
+          progress = { ...progress, busyAnswers: progress.busyAnswers + 1 };
+          return { status: 'waiting', waitSeconds: tuning.busyRetrySeconds, soakSeconds: 0, progress };
+        }
+        progress = {
+          ...progress,
+          inFlight: {
+            stepId: step.id,
+            updateId: outcome.update.updateId,
+            startedAt: now.toISOString(),
+            polls: 0,
+          },
+        };
+        return { status: 'waiting', waitSeconds: firstPollSeconds(step, tuning), soakSeconds: 0, progress };
+      }
+    },
+    {
+      announceStart: first,
+      summarize: (r) =>
+        r.status === 'done'
+          ? `${r.progress.completed.length} step(s) done, ${r.progress.polls} poll(s)`
+          : undefined,
+    },
+  );
+}

@@ -1,0 +1,71 @@
+import { PlanBlockedError } from '../domain/errors';
+import type { Verdict } from '../domain/plan-types';
+import { reason } from '../domain/reason';
+import { parseInput, reasoningInput } from './contracts';
+import type { PhaseDeps } from './deps';
+import { UpgradeEvents } from './emit';
+import { artifactKeys, enterPhase, loadSnapshot } from './records';
+
+export interface ReasoningResult {
+  readonly planKey: string;
+  readonly verdict: Verdict;
+  readonly stepCount: number;
+  readonly estimatedMinutes: number;
+}
+
+/**
+ * Reasoning: findings and a plan from the stored snapshot. A blocked plan is
+ * stored (it explains itself) and then raised as PlanBlockedError, so the state
+ * machine ends in UpgradeFailure without touching the cluster.
+ * @throws PlanBlockedError when any finding blocks.
+ */
+export async function reasonPhase(raw: unknown, deps: PhaseDeps): Promise<ReasoningResult> {
+  const input = parseInput(reasoningInput, raw, 'reasoning');
+  const { request, upgradeId } = input;
+  const events = new UpgradeEvents(deps.events, deps.clock, {
+    upgradeId,
+    clusterName: request.clusterName,
+    correlationId: input.correlationId,
+  });
+  return events.phase(
+    'reasoning',
+    async () => {
+      await enterPhase(deps.artifacts, upgradeId, 'reasoning');
+      const snapshot = await loadSnapshot(deps.artifacts, input.snapshotKey);
+      const plan = reason(snapshot, {
+        targetVersion: request.targetVersion,
+        strategy: request.strategy,
+        force: request.force,
+        now: deps.clock.now().toISOString(),
+      });
+      const planKey = artifactKeys.plan(upgradeId);
+      await deps.artifacts.putJson(planKey, plan);
+      if (plan.verdict === 'blocked') {
+        const blocking = plan.findings.filter((f) => f.severity === 'block');
+        throw new PlanBlockedError(
+          `plan blocked by ${blocking.length} finding(s): ${blocking.map((f) => `${f.code}: ${f.message}`).join(' | ')}`,
+          blocking.map((f) => f.code),
+        );
+      }
+      if (!request.dryRun) {
+        await events.emit('upgrade.started', {
+          currentVersion: plan.currentVersion,
+          targetVersion: plan.targetVersion,
+          strategy: plan.strategy,
+          stepCount: plan.steps.length,
+          estimatedMinutes: plan.estimatedMinutes,
+        });
+      }
+      return {
+        planKey,
+        verdict: plan.verdict,
+        stepCount: plan.steps.length,
+        estimatedMinutes: plan.estimatedMinutes,
+      };
+    },
+    {
+      summarize: (r) =>
+        `${request.dryRun ? 'dry run: ' : ''}plan ${r.verdict}: ${r.stepCount} step(s), about ${r.estimatedMinutes} min`,
+    },
+  );
+}

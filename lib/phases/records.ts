@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { InvalidRequestError } from '../domain/errors';
+import type { PhaseName } from '../domain/events';
+import type { UpgradePlan } from '../domain/plan-types';
+import { type EnvironmentSnapshot, parseSnapshot } from '../domain/snapshot';
+import type { ArtifactStore } from '../ports';
+
+/** Where an upgrade's documents live in the artifact store. */
+export const artifactKeys = {
+  snapshot: (upgradeId: string) => `upgrades/${upgradeId}/snapshot.json`,
+  plan: (upgradeId: string) => `upgrades/${upgradeId}/plan.json`,
+  record: (upgradeId: string) => `upgrades/${upgradeId}/record.json`,
+};
+
+/**
+ * The upgrade record: what was done, when, and whether a rollback halted it.
+ * It is what rollback reads (whichever path calls it) and what explains an upgrade afterwards.
+ */
+export const upgradeRecordSchema = z.object({
+  upgradeId: z.string(),
+  clusterName: z.string(),
+  targetVersion: z.string(),
+  startedAt: z.string(),
+  phase: z.enum(['perception', 'reasoning', 'execution', 'validation', 'rollback']),
+  completed: z.array(z.object({ stepId: z.string(), finishedAt: z.string() })),
+  halted: z.boolean(),
+  lastHopCompletedAt: z.string().optional(),
+});
+export type UpgradeRecord = z.infer<typeof upgradeRecordSchema>;
+
+export async function loadRecord(
+  store: ArtifactStore,
+  upgradeId: string,
+): Promise<UpgradeRecord | undefined> {
+  const raw = await store.getJson(artifactKeys.record(upgradeId));
+  return raw === undefined ? undefined : upgradeRecordSchema.parse(raw);
+}
+
+export async function saveRecord(store: ArtifactStore, record: UpgradeRecord): Promise<void> {
+  await store.putJson(artifactKeys.record(record.upgradeId), record);
+}
+
+/** Marks the phase an upgrade is in, so a failure can be attributed even after a timeout. */
+export async function enterPhase(
+  store: ArtifactStore,
+  upgradeId: string,
+  phase: PhaseName,
+): Promise<UpgradeRecord> {
+  const record = await requireRecord(store, upgradeId);
+  const updated = { ...record, phase };
+  await saveRecord(store, updated);
+  return updated;
+}
+
+export async function requireRecord(store: ArtifactStore, upgradeId: string): Promise<UpgradeRecord> {
+  const record = await loadRecord(store, upgradeId);
+  if (!record)
+    throw new InvalidRequestError(`no upgrade record for ${upgradeId}: perception has not run for it`);
+  return record;
+}
+
+export async function loadSnapshot(store: ArtifactStore, key: string): Promise<EnvironmentSnapshot> {
+  const raw = await store.getJson(key);
+  if (raw === undefined) throw new InvalidRequestError(`no snapshot at ${key}`);
+  return parseSnapshot(raw);
+}
+
+/** Plans are written by the reasoning phase of this agent, so they are trusted as typed. */
+export async function loadPlan(store: ArtifactStore, key: string): Promise<UpgradePlan> {
+  const raw = await store.getJson(key);
+  if (raw === undefined) throw new InvalidRequestError(`no plan at ${key}`);
+  return raw as UpgradePlan;
+}

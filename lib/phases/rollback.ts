@@ -1,0 +1,186 @@
+import { clientRequestToken } from '../aws/eks/request-token';
+import { decideRollback, type RollbackAction } from '../domain/rollback';
+import { parseInput, type RollbackInput, rollbackInput } from './contracts';
+import type { PhaseDeps } from './deps';
+import { UpgradeEvents } from './emit';
+import { artifactKeys, loadPlan, loadRecord, requireRecord, saveRecord } from './records';
+
+export type RollbackOutcome = 'stopped' | 'revert-started' | 'revert-failed';
+
+export interface RollbackResult {
+  readonly outcome: RollbackOutcome;
+  readonly performedBy: 'state-machine' | 'event-rule';
+  readonly actions: { action: string; resource: string; result: string }[];
+}
+
+/** Wraps a function so that it reaches its effect once per upgrade id (Powertools idempotency). */
+export type OncePerUpgrade = <A extends { upgradeId: string }, R>(
+  fn: (input: A) => Promise<R>,
+) => (input: A) => Promise<R>;
+
+type RollbackRequest = Extract<RollbackInput, { mode: 'rollback' }>;
+type FailureRequest = Extract<RollbackInput, { mode: 'failure' }>;
+
+/**
+ * The two callers' inputs in one shape: the state machine's Parameters, or the
+ * validation.failure event delivered by the rollback-automation rule.
+ */
+export function normalizeRollbackInput(raw: unknown): unknown {
+  if (typeof raw === 'object' && raw !== null && 'detail-type' in raw && 'detail' in raw) {
+    const detail = (raw as { detail: Record<string, unknown> }).detail ?? {};
+    const checks = Array.isArray(detail.checks) ? detail.checks : [];
+    const failed = checks
+      .filter(
+        (c): c is { name: string; passed: boolean } =>
+          typeof c === 'object' && c !== null && c.passed === false,
+      )
+      .map((c) => c.name);
+    return {
+      mode: 'rollback',
+      trigger: 'event-rule',
+      upgradeId: detail.upgradeId,
+      correlationId: detail.correlationId,
+      clusterName: detail.clusterName,
+      targetVersion: detail.targetVersion,
+      reason: `validation failed${failed.length > 0 ? `: ${failed.join(', ')}` : ''}`,
+    };
+  }
+  return raw;
+}
+
+function startOfUpgradeEvents(
+  deps: PhaseDeps,
+  input: { upgradeId: string; clusterName: string; correlationId: string },
+) {
+  return new UpgradeEvents(deps.events, deps.clock, {
+    upgradeId: input.upgradeId,
+    clusterName: input.clusterName,
+    correlationId: input.correlationId,
+  });
+}
+
+async function act(
+  action: RollbackAction,
+  input: RollbackRequest,
+  deps: PhaseDeps,
+): Promise<{ result: string; outcome?: RollbackOutcome }> {
+  switch (action.action) {
+    case 'halt':
+      return { result: `halted: ${action.reason}` };
+    case 'keep':
+      return { result: `kept: ${action.reason}` };
+    case 'revert-control-plane':
+      try {
+        const started = await deps.controlPlaneRollback.startControlPlaneRollback(
+          input.clusterName,
+          action.to,
+          {
+            clientRequestToken: clientRequestToken(input.upgradeId, `rollback:${action.to}`),
+          },
+        );
+        if (started.kind === 'busy')
+          return { result: `refused: ${started.message}`, outcome: 'revert-failed' };
+        return {
+          result: `EKS version rollback ${action.from} -> ${action.to} started (update ${started.update.updateId})`,
+          outcome: 'revert-started',
+        };
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ReadinessCheckFailedError') {
+          return { result: `refused by EKS: ${error.message}`, outcome: 'revert-failed' };
+        }
+        throw error;
+      }
+  }
+}
+
+async function performRollback(input: RollbackRequest, deps: PhaseDeps): Promise<RollbackResult> {
+  const events = startOfUpgradeEvents(deps, input);
+  return events.phase(
+    'rollback',
+    async () => {
+      await events.emit('rollback.triggered', { reason: input.reason, trigger: input.trigger });
+      const record = await requireRecord(deps.artifacts, input.upgradeId);
+      await saveRecord(deps.artifacts, { ...record, halted: true, phase: 'rollback' });
+      const [plan, snapshot, config] = await Promise.all([
+        loadPlan(deps.artifacts, artifactKeys.plan(input.upgradeId)),
+        deps.snapshots.readSnapshot(input.clusterName),
+        deps.config.load(),
+      ]);
+      const decision = decideRollback(
+        {
+          steps: plan.steps,
+          completed: record.completed.map((c) => c.stepId),
+          snapshot,
+          lastHopCompletedAt: record.lastHopCompletedAt,
+          now: deps.clock.now().toISOString(),
+          revertControlPlane: config.rollback.revertControlPlane,
+        },
+        `upgrade/${input.upgradeId}`,
+      );
+      let outcome: RollbackOutcome = 'stopped';
+      const actions: RollbackResult['actions'] = [];
+      for (const action of decision.actions) {
+        const done = await act(action, input, deps);
+        if (done.outcome) outcome = done.outcome;
+        actions.push({ action: action.action, resource: action.resource, result: done.result });
+      }
+      await events.emit('rollback.completed', { outcome, actions });
+      await events.emit('upgrade.failed', {
+        targetVersion: input.targetVersion,
+        phase: 'validation',
+        error: { name: 'ValidationFailed', message: input.reason },
+        reason: `${input.reason}; rollback: ${outcome}`,
+      });
+      await deps.locks.release(input.clusterName, input.upgradeId);
+      return { outcome, performedBy: input.trigger, actions };
+    },
+    { summarize: (r) => `rollback ${r.outcome} (by ${r.performedBy})` },
+  );
+}
+
+/** Step Functions' Cause for a Lambda error is JSON with errorMessage; for others it is text. */
+function causeMessage(cause: string | undefined): string {
+  if (!cause) return 'no cause given';
+  try {
+    const parsed: unknown = JSON.parse(cause);
+    if (typeof parsed === 'object' && parsed !== null && 'errorMessage' in parsed)
+      return String(parsed.errorMessage);
+  } catch {
+    // Not JSON: the cause is the message itself.
+  }
+  return cause;
+}
+
+async function handleFailure(input: FailureRequest, deps: PhaseDeps): Promise<{ outcome: 'stopped' }> {
+  const events = startOfUpgradeEvents(deps, input);
+  const record = await loadRecord(deps.artifacts, input.upgradeId);
+  if (record) await saveRecord(deps.artifacts, { ...record, halted: true });
+  const message = causeMessage(input.error.Cause);
+  await events.emit('upgrade.failed', {
+    targetVersion: input.targetVersion,
+    phase: record?.phase ?? 'perception',
+    error: { name: input.error.Error, message },
+    reason:
+      input.error.Error === 'PlanBlockedError'
+        ? `the plan is blocked; nothing was changed: ${message}`
+        : message,
+  });
+  await deps.locks.release(input.clusterName, input.upgradeId);
+  return { outcome: 'stopped' };
+}
+
+/**
+ * Rollback, from the state machine (TriggerRollback, HandleFailure) or from the
+ * validation.failure rule. A rollback reaches its effect once per upgrade,
+ * whichever path calls first: the other gets the stored result.
+ * @throws IdempotencyAlreadyInProgressError while the other path is still at it (the state machine retries by name).
+ */
+export async function rollbackPhase(
+  raw: unknown,
+  deps: PhaseDeps,
+  once: OncePerUpgrade,
+): Promise<RollbackResult | { outcome: 'stopped' }> {
+  const input = parseInput(rollbackInput, normalizeRollbackInput(raw), 'rollback');
+  if (input.mode === 'failure') return handleFailure(input, deps);
+  return once((request: RollbackRequest) => performRollback(request, deps))(input);
+}

@@ -1,0 +1,69 @@
+import { judge } from '../domain/validation';
+import { parseInput, validationInput } from './contracts';
+import type { PhaseDeps } from './deps';
+import { UpgradeEvents } from './emit';
+import { enterPhase } from './records';
+
+export interface ValidationResult {
+  readonly passed: boolean;
+  readonly failedChecks: string[];
+}
+
+/** The metric window never shrinks below a minute, even with no soak configured. */
+const MIN_WINDOW_SECONDS = 60;
+
+/**
+ * Validation: is the cluster at the target, healthy, and within its service
+ * levels over the soak window? Missing metrics never pass. On success the
+ * upgrade is complete and the cluster lock is released; on failure
+ * validation.failure is published (the rollback rule listens for it) and the
+ * state machine goes on to TriggerRollback.
+ */
+export async function validatePhase(raw: unknown, deps: PhaseDeps): Promise<ValidationResult> {
+  const input = parseInput(validationInput, raw, 'validation');
+  const { request, upgradeId } = input;
+  const events = new UpgradeEvents(deps.events, deps.clock, {
+    upgradeId,
+    clusterName: request.clusterName,
+    correlationId: input.correlationId,
+  });
+  return events.phase(
+    'validation',
+    async () => {
+      const record = await enterPhase(deps.artifacts, upgradeId, 'validation');
+      const config = await deps.config.load();
+      const snapshot = await deps.snapshots.readSnapshot(request.clusterName);
+      const end = deps.clock.now();
+      const start = new Date(end.getTime() - Math.max(input.soakSeconds, MIN_WINDOW_SECONDS) * 1000);
+      const reader = deps.metricsFor(config.validation.metrics);
+      const metrics = reader
+        ? await reader.readValidationMetrics({ clusterName: request.clusterName, start, end })
+        : undefined;
+      const verdict = judge({ snapshot, targetVersion: request.targetVersion, metrics }, config.validation);
+      if (verdict.passed) {
+        await events.emit('validation.success', {
+          success: true,
+          metrics: verdict.metrics,
+          checks: verdict.checks,
+        });
+        await events.emit('upgrade.completed', {
+          targetVersion: request.targetVersion,
+          durationSeconds: Math.max(0, Math.round((end.getTime() - Date.parse(record.startedAt)) / 1000)),
+        });
+        await deps.locks.release(request.clusterName, upgradeId);
+      } else {
+        await events.emit('validation.failure', {
+          success: false,
+          metrics: verdict.metrics,
+          checks: verdict.checks,
+          targetVersion: request.targetVersion,
+        });
+      }
+      return {
+        passed: verdict.passed,
+        failedChecks: verdict.checks.filter((c) => !c.passed).map((c) => c.name),
+      };
+    },
+    { summarize: (r) => (r.passed ? 'all checks passed' : `failed: ${r.failedChecks.join(', ')}`) },
+  );
+}
