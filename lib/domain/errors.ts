@@ -40,3 +40,47 @@ export class PlanBlockedError extends AgentError {
     super(message);
   }
 }
+
+// Errors of the ports (lib/ports.ts): raised by the AWS adapters and the sandbox alike.
+
+/**
+ * EKS refused a control-plane version change (an upgrade, or a rollback to the
+ * previous minor) because its readiness checks fail (InvalidStateException).
+ */
+export class ReadinessCheckFailedError extends AgentError {
+  override readonly name = 'ReadinessCheckFailedError';
+  readonly retryable = false;
+  constructor(
+    readonly clusterName: string,
+    /** EKS's own message, kept verbatim: it names what to fix. */
+    readonly eksMessage: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `EKS refused to change the version of cluster ${clusterName}: readiness checks are failing. EKS says: ${eksMessage} ` +
+        'Fix what the failing insights name (ListInsights) or rerun with force.',
+      options,
+    );
+  }
+}
+
+/** The update runner was given a step kind it cannot start (blue/green kinds). */
+export class UnsupportedStepError extends AgentError {
+  override readonly name = 'UnsupportedStepError';
+  readonly retryable = false;
+  constructor(readonly kind: string) {
+    super(`step kind "${kind}" cannot be started by the EKS update runner (in-place kinds only)`);
+  }
+}
+
+/** The EKS cluster does not exist (or is not visible to this role) in this region. */
+export class ClusterNotFoundError extends AgentError {
+  override readonly name = 'ClusterNotFoundError';
+  readonly retryable = false;
+  constructor(
+    readonly clusterName: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`EKS cluster ${clusterName} was not found in this account and region`, options);
+  }
+}

@@ -1,4 +1,3 @@
-import { clientRequestToken } from '../aws/eks/request-token';
 import {
   completeStep,
   currentStep,
@@ -9,6 +8,7 @@ import {
   UpgradeHaltedError,
 } from '../domain/execution';
 import type { UpgradeStep } from '../domain/plan-types';
+import { clientRequestToken } from '../domain/request-token';
 import type { UpdateRef } from '../ports';
 import { executionInput, parseInput } from './contracts';
 import type { PhaseDeps } from './deps';

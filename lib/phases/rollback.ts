@@ -1,4 +1,4 @@
-import { clientRequestToken } from '../aws/eks/request-token';
+import { clientRequestToken } from '../domain/request-token';
 import { decideRollback, type RollbackAction } from '../domain/rollback';
 import { parseInput, type RollbackInput, rollbackInput } from './contracts';
 import type { PhaseDeps } from './deps';

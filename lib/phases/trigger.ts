@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { executionName } from '../aws/stepfunctions/execution-name';
 import { InvalidRequestError } from '../domain/errors';
+import { executionName } from '../domain/execution-name';
 import { parseInput, upgradeRequestSchema } from './contracts';
 import type { PhaseDeps } from './deps';
 import { UpgradeEvents } from './emit';

@@ -10,7 +10,6 @@ import {
 } from '@aws-sdk/client-eks';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { clientRequestToken } from '../../lib/aws/eks/request-token';
 import { DEFAULT_RESOLVE_CONFLICTS, EksUpdateRunner } from '../../lib/aws/eks/update-runner';
 import {
   ReadinessCheckFailedError,
@@ -19,6 +18,7 @@ import {
 } from '../../lib/aws/errors';
 import { InvalidRequestError } from '../../lib/domain/errors';
 import type { UpgradeStep } from '../../lib/domain/plan-types';
+import { clientRequestToken } from '../../lib/domain/request-token';
 
 const eks = mockClient(EKSClient);
 const runner = (options: { resolveConflicts?: 'NONE' | 'OVERWRITE' | 'PRESERVE' } = {}) =>

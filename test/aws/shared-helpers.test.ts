@@ -4,9 +4,9 @@ import { DEFAULT_MAX_ATTEMPTS, sdkClientConfig } from '../../lib/aws/client-conf
 import { createLimiter, mapBounded } from '../../lib/aws/concurrency';
 import { createEksClient } from '../../lib/aws/eks/clients';
 import * as errors from '../../lib/aws/errors';
-import { canonicalJson } from '../../lib/aws/hash';
 import { toPlainJson } from '../../lib/aws/plain-json';
 import { AgentError } from '../../lib/domain/errors';
+import { canonicalJson } from '../../lib/domain/hash';
 
 describe('client factory', () => {
   test('every client gets adaptive retry and a configurable number of attempts', async () => {

@@ -16,9 +16,9 @@ import {
   ExecutionInputConflictError,
   ExecutionWaitTimeoutError,
 } from '../../lib/aws/errors';
-import { executionArnFor, executionName } from '../../lib/aws/stepfunctions/execution-name';
 import { StepFunctionsClient } from '../../lib/aws/stepfunctions/step-functions-client';
 import { InvalidRequestError } from '../../lib/domain/errors';
+import { executionArnFor, executionName } from '../../lib/domain/execution-name';
 
 const sdk = mockClient(SFNClient);
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:eks-upgrade-workflow';

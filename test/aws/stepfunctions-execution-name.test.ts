@@ -1,11 +1,11 @@
+import { InvalidRequestError } from '../../lib/domain/errors';
 import {
   assertExecutionName,
   executionArnFor,
   executionName,
   executionNamePrefix,
   MAX_EXECUTION_NAME,
-} from '../../lib/aws/stepfunctions/execution-name';
-import { InvalidRequestError } from '../../lib/domain/errors';
+} from '../../lib/domain/execution-name';
 
 describe('executionName', () => {
   test('is readable, deterministic and within the allowed characters', () => {

@@ -9,8 +9,8 @@ import {
   type Target,
 } from '@aws-sdk/client-eventbridge';
 import { AGENT_EVENT_TYPES, EVENT_SOURCE } from '../../domain/events';
+import { shortHash } from '../../domain/hash';
 import { EventRuleError, UnexpectedResponseError } from '../errors';
-import { shortHash } from '../hash';
 
 /** An EventBridge rule as the seed's helpers describe it. */
 export interface RuleDefinition {

@@ -9,6 +9,13 @@ import {
   StopExecutionCommand,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
+import {
+  assertExecutionName,
+  executionArnFor,
+  executionName,
+  executionNamePrefix,
+} from '../../domain/execution-name';
+import { canonicalJson, shortHash } from '../../domain/hash';
 import { realSleep, type Sleep } from '../backoff';
 import { mapBounded } from '../concurrency';
 import {
@@ -16,10 +23,8 @@ import {
   ExecutionInputConflictError,
   UnexpectedResponseError,
 } from '../errors';
-import { canonicalJson, shortHash } from '../hash';
 import { createSfnClient } from './clients';
 import { type ExecutionDescription, parseDescription } from './execution-description';
-import { assertExecutionName, executionArnFor, executionName, executionNamePrefix } from './execution-name';
 import { type ExecutionResult, type WaitOptions, waitForTerminal } from './wait';
 
 /** The seed's StateMachineDefinition. */

@@ -1,6 +1,6 @@
 // The port's named errors: the same classes the AWS adapters throw, so handlers and
 // the state machine see one contract whichever backend runs.
-import { ClusterNotFoundError, ReadinessCheckFailedError, UnsupportedStepError } from '../../aws/errors';
+import { ClusterNotFoundError, ReadinessCheckFailedError, UnsupportedStepError } from '../../domain/errors';
 import { assertNever, type UpgradeStep } from '../../domain/plan-types';
 import type { EnvironmentSnapshot } from '../../domain/snapshot';
 import type {

@@ -1,5 +1,5 @@
-import { InvalidRequestError } from '../../domain/errors';
-import { shortHash } from '../hash';
+import { InvalidRequestError } from './errors';
+import { shortHash } from './hash';
 
 /** Step Functions execution names: 1-80 characters. */
 export const MAX_EXECUTION_NAME = 80;

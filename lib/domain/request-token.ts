@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InvalidRequestError } from '../../domain/errors';
+import { InvalidRequestError } from './errors';
 
 /**
  * The EKS clientRequestToken of one plan step of one upgrade: the same
