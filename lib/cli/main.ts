@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { AgentError } from '../domain/errors';
+import { registerEvents } from './commands/events';
 import { registerPlan } from './commands/plan';
+import { registerRun } from './commands/run';
 import { EXIT } from './errors';
 import { type CliIo, processIo } from './io';
 
@@ -13,6 +15,8 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(add --help for usage)');
   registerPlan(program, io);
+  registerRun(program, io);
+  registerEvents(program, io);
   return program;
 }
 

@@ -24,3 +24,17 @@ export interface PhaseDeps {
   readonly config: ConfigSource;
   readonly clock: Clock;
 }
+
+/** What each phase touches: a handler's bundle then carries only these adapters' SDK clients. */
+export type PerceptionDeps = Pick<PhaseDeps, 'snapshots' | 'artifacts' | 'events' | 'clock'>;
+export type ReasoningDeps = Pick<PhaseDeps, 'artifacts' | 'events' | 'clock'>;
+export type ExecutionDeps = Pick<PhaseDeps, 'updates' | 'artifacts' | 'config' | 'events' | 'clock'>;
+export type ValidationDeps = Pick<
+  PhaseDeps,
+  'snapshots' | 'metricsFor' | 'artifacts' | 'locks' | 'config' | 'events' | 'clock'
+>;
+export type RollbackDeps = Pick<
+  PhaseDeps,
+  'snapshots' | 'controlPlaneRollback' | 'artifacts' | 'locks' | 'config' | 'events' | 'clock'
+>;
+export type TriggerDeps = Pick<PhaseDeps, 'locks' | 'config' | 'events' | 'clock'>;

@@ -11,7 +11,7 @@ import type { UpgradeStep } from '../domain/plan-types';
 import { clientRequestToken } from '../domain/request-token';
 import type { UpdateRef } from '../ports';
 import { executionInput, parseInput } from './contracts';
-import type { PhaseDeps } from './deps';
+import type { ExecutionDeps } from './deps';
 import { UpgradeEvents } from './emit';
 import { loadPlan, requireRecord, saveRecord } from './records';
 
@@ -41,7 +41,7 @@ function updateRef(clusterName: string, step: UpgradeStep, updateId: string): Up
  * @throws StepFailedError when EKS reports an update Failed or Cancelled (with EKS's error codes).
  * @throws UpgradeHaltedError when a rollback halted the upgrade.
  */
-export async function executePhase(raw: unknown, deps: PhaseDeps): Promise<ExecutionResult> {
+export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<ExecutionResult> {
   const input = parseInput(executionInput, raw, 'execution');
   const { request, upgradeId } = input;
   const cluster = request.clusterName;

@@ -1,5 +1,5 @@
 import { parseInput, perceptionInput } from './contracts';
-import type { PhaseDeps } from './deps';
+import type { PerceptionDeps } from './deps';
 import { UpgradeEvents } from './emit';
 import { artifactKeys, saveRecord } from './records';
 
@@ -15,7 +15,7 @@ export interface PerceptionResult {
  * the upgrade's record. Only a small summary goes back into the state machine.
  * @throws InvalidRequestError for a malformed input; adapter errors by name.
  */
-export async function perceive(raw: unknown, deps: PhaseDeps): Promise<PerceptionResult> {
+export async function perceive(raw: unknown, deps: PerceptionDeps): Promise<PerceptionResult> {
   const input = parseInput(perceptionInput, raw, 'perception');
   const { request, upgradeId } = input;
   const events = new UpgradeEvents(deps.events, deps.clock, {

@@ -2,7 +2,7 @@ import { PlanBlockedError } from '../domain/errors';
 import type { Verdict } from '../domain/plan-types';
 import { reason } from '../domain/reason';
 import { parseInput, reasoningInput } from './contracts';
-import type { PhaseDeps } from './deps';
+import type { ReasoningDeps } from './deps';
 import { UpgradeEvents } from './emit';
 import { artifactKeys, enterPhase, loadSnapshot } from './records';
 
@@ -19,7 +19,7 @@ export interface ReasoningResult {
  * machine ends in UpgradeFailure without touching the cluster.
  * @throws PlanBlockedError when any finding blocks.
  */
-export async function reasonPhase(raw: unknown, deps: PhaseDeps): Promise<ReasoningResult> {
+export async function reasonPhase(raw: unknown, deps: ReasoningDeps): Promise<ReasoningResult> {
   const input = parseInput(reasoningInput, raw, 'reasoning');
   const { request, upgradeId } = input;
   const events = new UpgradeEvents(deps.events, deps.clock, {

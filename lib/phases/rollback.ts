@@ -1,7 +1,7 @@
 import { clientRequestToken } from '../domain/request-token';
 import { decideRollback, type RollbackAction } from '../domain/rollback';
 import { parseInput, type RollbackInput, rollbackInput } from './contracts';
-import type { PhaseDeps } from './deps';
+import type { RollbackDeps } from './deps';
 import { UpgradeEvents } from './emit';
 import { artifactKeys, loadPlan, loadRecord, requireRecord, saveRecord } from './records';
 
@@ -49,7 +49,7 @@ export function normalizeRollbackInput(raw: unknown): unknown {
 }
 
 function startOfUpgradeEvents(
-  deps: PhaseDeps,
+  deps: RollbackDeps,
   input: { upgradeId: string; clusterName: string; correlationId: string },
 ) {
   return new UpgradeEvents(deps.events, deps.clock, {
@@ -62,7 +62,7 @@ function startOfUpgradeEvents(
 async function act(
   action: RollbackAction,
   input: RollbackRequest,
-  deps: PhaseDeps,
+  deps: RollbackDeps,
 ): Promise<{ result: string; outcome?: RollbackOutcome }> {
   switch (action.action) {
     case 'halt':
@@ -93,7 +93,7 @@ async function act(
   }
 }
 
-async function performRollback(input: RollbackRequest, deps: PhaseDeps): Promise<RollbackResult> {
+async function performRollback(input: RollbackRequest, deps: RollbackDeps): Promise<RollbackResult> {
   const events = startOfUpgradeEvents(deps, input);
   return events.phase(
     'rollback',
@@ -151,7 +151,7 @@ function causeMessage(cause: string | undefined): string {
   return cause;
 }
 
-async function handleFailure(input: FailureRequest, deps: PhaseDeps): Promise<{ outcome: 'stopped' }> {
+async function handleFailure(input: FailureRequest, deps: RollbackDeps): Promise<{ outcome: 'stopped' }> {
   const events = startOfUpgradeEvents(deps, input);
   const record = await loadRecord(deps.artifacts, input.upgradeId);
   if (record) await saveRecord(deps.artifacts, { ...record, halted: true });
@@ -177,7 +177,7 @@ async function handleFailure(input: FailureRequest, deps: PhaseDeps): Promise<{ 
  */
 export async function rollbackPhase(
   raw: unknown,
-  deps: PhaseDeps,
+  deps: RollbackDeps,
   once: OncePerUpgrade,
 ): Promise<RollbackResult | { outcome: 'stopped' }> {
   const input = parseInput(rollbackInput, normalizeRollbackInput(raw), 'rollback');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InvalidRequestError } from '../domain/errors';
 import { executionName } from '../domain/execution-name';
 import { parseInput, upgradeRequestSchema } from './contracts';
-import type { PhaseDeps } from './deps';
+import type { TriggerDeps } from './deps';
 import { UpgradeEvents } from './emit';
 
 /** Starts a named execution; a second start of the same name and input returns the first. */
@@ -26,7 +26,7 @@ const eventSchema = z.object({ 'detail-type': z.literal('upgrade.requested'), de
  */
 export async function triggerUpgrade(
   raw: unknown,
-  deps: Pick<PhaseDeps, 'events' | 'clock' | 'locks' | 'config'> & { starter: ExecutionStarter },
+  deps: TriggerDeps & { starter: ExecutionStarter },
 ): Promise<TriggerResult> {
   const event = parseInput(eventSchema, raw, 'upgrade.requested event');
   const parsed = upgradeRequestSchema.safeParse(event.detail);

@@ -1,6 +1,6 @@
 import { judge } from '../domain/validation';
 import { parseInput, validationInput } from './contracts';
-import type { PhaseDeps } from './deps';
+import type { ValidationDeps } from './deps';
 import { UpgradeEvents } from './emit';
 import { enterPhase } from './records';
 
@@ -19,7 +19,7 @@ const MIN_WINDOW_SECONDS = 60;
  * validation.failure is published (the rollback rule listens for it) and the
  * state machine goes on to TriggerRollback.
  */
-export async function validatePhase(raw: unknown, deps: PhaseDeps): Promise<ValidationResult> {
+export async function validatePhase(raw: unknown, deps: ValidationDeps): Promise<ValidationResult> {
   const input = parseInput(validationInput, raw, 'validation');
   const { request, upgradeId } = input;
   const events = new UpgradeEvents(deps.events, deps.clock, {

@@ -1,0 +1,16 @@
+import { executePhase } from '../lib/phases/execution';
+import { awsArtifacts, awsClock, awsConfig, awsEvents, awsUpdates } from '../lib/wiring/aws';
+import { lambdaHandler } from '../lib/wiring/lambda';
+
+/** ExecutionPhase: starts the next EKS update or polls the one in flight. Logic: lib/phases/execution.ts. */
+export const handler = lambdaHandler(
+  'execution',
+  (env) => ({
+    updates: awsUpdates(),
+    artifacts: awsArtifacts(env),
+    config: awsConfig(env),
+    events: awsEvents(env),
+    clock: awsClock(),
+  }),
+  (event, deps) => executePhase(event, deps),
+);

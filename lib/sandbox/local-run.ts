@@ -1,0 +1,345 @@
+import { rmSync } from 'node:fs';
+import { type DomainEvent, EVENT_SOURCE, type EventDetail } from '../domain/events';
+import type { Finding, Strategy, UpgradePlan, UpgradeStep } from '../domain/plan-types';
+import type { EnvironmentSnapshot } from '../domain/snapshot';
+import { parseVersion } from '../domain/version';
+import { artifactKeys } from '../phases/records';
+import type { BusEvent, DeliveryReport } from './event-bus';
+import { createLocalStack, type LocalExecution } from './local-stack';
+import { defaultStateDir } from './state-store';
+
+/**
+ * One upgrade on the sandbox, start to end, the way it happens in AWS: an
+ * upgrade.requested event is put on the (local) bus, the trigger rule's pattern
+ * routes it to the trigger function, which takes the cluster lock and starts the
+ * state machine; the phases run in aws-local-stepfunctions, their events are
+ * routed by the deployed rules' patterns. Virtual time moves only on Wait states.
+ */
+
+export interface SandboxRunOptions {
+  /** Default `.eks-upgrade-agent/sandbox` under the current directory. */
+  readonly stateDir?: string;
+  /** Keep the world already in the state directory instead of starting afresh. */
+  readonly keepState?: boolean;
+  readonly scenario?: string;
+  /** The snapshot a new world starts from. */
+  readonly snapshotFile: string;
+  /** Default: the world's first cluster. */
+  readonly clusterName?: string;
+  /** Default: one minor above the cluster's version. */
+  readonly targetVersion?: string;
+  readonly strategy?: Strategy;
+  readonly force?: boolean;
+  readonly dryRun?: boolean;
+  /** Default `local-<virtual time>`. */
+  readonly requestId?: string;
+  readonly onProgress?: (progress: RunProgress) => void;
+}
+
+/** What the person watching sees move. `at` is virtual minutes since the request. */
+export type RunProgress =
+  | { readonly kind: 'event'; readonly at: number; readonly event: DomainEvent }
+  | {
+      readonly kind: 'step-started' | 'step-finished';
+      readonly at: number;
+      readonly index: number;
+      readonly total: number;
+      readonly step: UpgradeStep;
+    }
+  | { readonly kind: 'wait'; readonly at: number; readonly seconds: number; readonly state: string }
+  | { readonly kind: 'retry'; readonly at: number; readonly state: string; readonly error: string };
+
+export type RunOutcome = 'completed' | 'planned' | 'blocked' | 'rolled-back' | 'failed' | 'rejected';
+
+export interface VersionChange {
+  readonly resource: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface SandboxRunReport {
+  readonly outcome: RunOutcome;
+  /** One sentence: why it ended this way. */
+  readonly summary: string;
+  readonly scenario: string;
+  readonly clusterName: string;
+  readonly fromVersion: string;
+  readonly targetVersion: string;
+  readonly strategy: Strategy;
+  readonly upgradeId: string;
+  readonly executionArn?: string;
+  readonly executionStatus?: string;
+  readonly findings: readonly Finding[];
+  readonly plannedSteps: number;
+  readonly completedSteps: number;
+  readonly changes: readonly VersionChange[];
+  readonly rollback?: EventDetail<'rollback.completed'>;
+  readonly failure?: EventDetail<'upgrade.failed'>;
+  readonly validation?: EventDetail<'validation.success'> | EventDetail<'validation.failure'>;
+  readonly simulatedMinutes: number;
+  readonly wallMilliseconds: number;
+  readonly figures: {
+    readonly stateTransitions: number;
+    readonly lambdaInvocations: Record<string, number>;
+    readonly awsApiCalls: Record<string, number>;
+    readonly polls: number;
+    readonly retries: number;
+    readonly eventsPublished: number;
+    readonly ruleDeliveries: Record<string, number>;
+    readonly deadLettered: number;
+    readonly largestStateBytes: number;
+    /** Step Functions transitions, Lambda requests and PutEvents at list price (compute time not included). */
+    readonly estimatedOrchestrationCostUsd: number;
+  };
+  readonly events: readonly BusEvent[];
+  readonly deliveries: readonly DeliveryReport[];
+}
+
+// us-east-1 list prices: Standard workflows per transition, Lambda per request, custom events per event.
+const PRICE_TRANSITION = 0.000025;
+const PRICE_LAMBDA_REQUEST = 0.0000002;
+const PRICE_EVENT = 0.000001;
+
+export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<SandboxRunReport> {
+  const stateDir = options.stateDir ?? defaultStateDir();
+  if (!options.keepState) rmSync(stateDir, { recursive: true, force: true });
+  const wallStart = performance.now();
+  let start = 0;
+  const minutesSinceStart = () => (stack.world.now().getTime() - start) / 60_000;
+  const progress = options.onProgress ?? (() => undefined);
+  let plan: UpgradePlan | undefined;
+  let lastCompleted = 0;
+  let lastInFlight: string | undefined;
+
+  const stack = createLocalStack({
+    stateDir,
+    ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
+    snapshotFile: options.snapshotFile,
+    onEvent: (event) => {
+      progress({ kind: 'event', at: minutesSinceStart(), event });
+      // The plan is known once reasoning has stored it (before upgrade.started is published).
+      if (event.detailType === 'upgrade.started' && plan === undefined) {
+        void stack.deps.artifacts.getJson(artifactKeys.plan(event.detail.upgradeId)).then((raw) => {
+          plan = raw as UpgradePlan;
+        });
+      }
+    },
+    onWait: (seconds, state) => progress({ kind: 'wait', at: minutesSinceStart(), seconds, state }),
+    onTask: (name, _input, outcome) => {
+      if (name !== 'execution' || plan === undefined || outcome.result === undefined) return;
+      const result = outcome.result as {
+        progress: { completed: string[]; inFlight?: { stepId: string } };
+      };
+      const steps = plan.steps;
+      const done = result.progress.completed.length;
+      for (let i = lastCompleted; i < done; i += 1) {
+        const step = steps.find((s) => s.id === result.progress.completed[i]);
+        if (step) {
+          progress({
+            kind: 'step-finished',
+            at: minutesSinceStart(),
+            index: i + 1,
+            total: steps.length,
+            step,
+          });
+        }
+      }
+      lastCompleted = done;
+      const inFlight = result.progress.inFlight?.stepId;
+      if (inFlight !== undefined && inFlight !== lastInFlight) {
+        const index = steps.findIndex((s) => s.id === inFlight);
+        const step = steps[index];
+        if (step)
+          progress({
+            kind: 'step-started',
+            at: minutesSinceStart(),
+            index: index + 1,
+            total: steps.length,
+            step,
+          });
+      }
+      lastInFlight = inFlight;
+    },
+  });
+  start = stack.world.now().getTime();
+
+  const clusters = Object.keys(stack.world.inspect().clusters);
+  const clusterName = options.clusterName ?? clusters[0] ?? '';
+  const before = await stack.deps.snapshots.readSnapshot(clusterName);
+  const fromVersion = before.cluster.version;
+  const targetVersion = options.targetVersion ?? nextMinor(fromVersion);
+  const strategy = options.strategy ?? 'in_place';
+  const callsBefore = { ...stack.world.inspect().calls };
+  const requestId = options.requestId ?? `local-${stack.world.now().getTime()}`;
+
+  await stack.put({
+    detailType: 'upgrade.requested',
+    source: EVENT_SOURCE,
+    detail: {
+      schemaVersion: '1',
+      clusterName,
+      targetVersion,
+      strategy,
+      force: options.force === true,
+      dryRun: options.dryRun === true,
+      requestId,
+      requestedBy: 'eks-upgrade-agent run --sandbox',
+    },
+  } as unknown as DomainEvent);
+
+  const callsAfter = stack.world.inspect().calls;
+  const simulatedMinutes = minutesSinceStart();
+  const after = await stack.deps.snapshots.readSnapshot(clusterName);
+  const events = stack.bus.published();
+  const deliveries = stack.bus.deliveries();
+  const execution: LocalExecution | undefined = stack.executions.at(-1);
+  const upgradeId = findDetail(events, 'upgrade.failed')?.upgradeId ?? execution?.name ?? '';
+  plan ??= (await stack.deps.artifacts.getJson(artifactKeys.plan(upgradeId))) as UpgradePlan | undefined;
+
+  const failure = findDetail(events, 'upgrade.failed');
+  const rollback = findDetail(events, 'rollback.completed');
+  const validation = findDetail(events, 'validation.failure') ?? findDetail(events, 'validation.success');
+  const completed = findDetail(events, 'upgrade.completed');
+  const { outcome, summary } = judgeOutcome({
+    execution,
+    failure,
+    rollback,
+    completed,
+    dryRun: options.dryRun === true,
+    plan,
+  });
+
+  const invocations: Record<string, number> = { ...(execution?.result.taskInvocations ?? {}) };
+  for (const d of deliveries) {
+    const fn =
+      d.rule === 'upgrade-trigger' ? 'trigger' : d.rule === 'rollback-automation' ? 'rollback' : undefined;
+    if (fn) invocations[fn] = (invocations[fn] ?? 0) + d.attempts;
+  }
+  const apiCalls = diffCalls(callsBefore, callsAfter);
+  const ruleDeliveries: Record<string, number> = {};
+  for (const d of deliveries) ruleDeliveries[d.rule] = (ruleDeliveries[d.rule] ?? 0) + 1;
+  const stateTransitions = execution?.result.statesVisited.length ?? 0;
+  const lambdaTotal = Object.values(invocations).reduce((a, b) => a + b, 0);
+  const cost =
+    stateTransitions * PRICE_TRANSITION + lambdaTotal * PRICE_LAMBDA_REQUEST + events.length * PRICE_EVENT;
+
+  return {
+    outcome,
+    summary,
+    scenario: stack.world.scenario().name,
+    clusterName,
+    fromVersion,
+    targetVersion,
+    strategy,
+    upgradeId,
+    ...(execution ? { executionArn: execution.executionArn, executionStatus: execution.result.status } : {}),
+    findings: plan?.findings ?? [],
+    plannedSteps: plan?.steps.length ?? 0,
+    completedSteps: lastCompleted,
+    changes: versionChanges(before, after),
+    ...(rollback ? { rollback } : {}),
+    ...(failure ? { failure } : {}),
+    ...(validation ? { validation } : {}),
+    simulatedMinutes,
+    wallMilliseconds: performance.now() - wallStart,
+    figures: {
+      stateTransitions,
+      lambdaInvocations: invocations,
+      awsApiCalls: apiCalls,
+      polls: execution?.result.taskInvocations.execution ?? 0,
+      retries: execution?.result.retries.length ?? 0,
+      eventsPublished: events.length,
+      ruleDeliveries,
+      deadLettered: deliveries.filter((d) => d.outcome === 'dead-lettered').length,
+      largestStateBytes: execution?.result.largestState.bytes ?? 0,
+      estimatedOrchestrationCostUsd: Number(cost.toFixed(6)),
+    },
+    events,
+    deliveries,
+  };
+}
+
+function nextMinor(version: string): string {
+  const v = parseVersion(version);
+  return `${v.major}.${v.minor + 1}`;
+}
+
+function findDetail<
+  T extends
+    | 'upgrade.failed'
+    | 'rollback.completed'
+    | 'validation.success'
+    | 'validation.failure'
+    | 'upgrade.completed',
+>(events: readonly BusEvent[], type: T): EventDetail<T> | undefined {
+  const found = [...events].reverse().find((e) => e['detail-type'] === type);
+  return found?.detail as EventDetail<T> | undefined;
+}
+
+function judgeOutcome(input: {
+  execution: LocalExecution | undefined;
+  failure: EventDetail<'upgrade.failed'> | undefined;
+  rollback: EventDetail<'rollback.completed'> | undefined;
+  completed: EventDetail<'upgrade.completed'> | undefined;
+  dryRun: boolean;
+  plan: UpgradePlan | undefined;
+}): { outcome: RunOutcome; summary: string } {
+  const { execution, failure, rollback, completed, plan } = input;
+  if (completed)
+    return { outcome: 'completed', summary: `upgraded to ${completed.targetVersion} and validated` };
+  if (execution === undefined) {
+    return { outcome: 'rejected', summary: failure?.reason ?? 'the request did not start an upgrade' };
+  }
+  if (rollback) {
+    return { outcome: 'rolled-back', summary: failure?.reason ?? `rollback ${rollback.outcome}` };
+  }
+  if (failure?.error.name === 'PlanBlockedError') return { outcome: 'blocked', summary: failure.reason };
+  if (failure) return { outcome: 'failed', summary: `${failure.phase} failed: ${failure.reason}` };
+  if (input.dryRun && execution.result.status === 'SUCCEEDED') {
+    return {
+      outcome: plan?.verdict === 'blocked' ? 'blocked' : 'planned',
+      summary: `dry run: ${plan?.steps.length ?? 0} steps planned, nothing changed`,
+    };
+  }
+  return {
+    outcome: 'failed',
+    summary: `the execution ended ${execution.result.status}${execution.result.error ? ` (${execution.result.error})` : ''}`,
+  };
+}
+
+function versionChanges(before: EnvironmentSnapshot, after: EnvironmentSnapshot): VersionChange[] {
+  const changes: VersionChange[] = [];
+  if (before.cluster.version !== after.cluster.version) {
+    changes.push({
+      resource: `control plane ${before.cluster.name}`,
+      from: before.cluster.version,
+      to: after.cluster.version,
+    });
+  }
+  for (const ng of after.nodegroups) {
+    const old = before.nodegroups.find((n) => n.nodegroupName === ng.nodegroupName);
+    if (old && old.version !== ng.version) {
+      changes.push({
+        resource: `node group ${ng.nodegroupName}`,
+        from: old.version ?? '?',
+        to: ng.version ?? '?',
+      });
+    }
+  }
+  for (const addon of after.addons) {
+    const old = before.addons.find((a) => a.addonName === addon.addonName);
+    if (old && old.addonVersion !== addon.addonVersion) {
+      changes.push({ resource: `add-on ${addon.addonName}`, from: old.addonVersion, to: addon.addonVersion });
+    }
+  }
+  return changes;
+}
+
+function diffCalls(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [op, count] of Object.entries(after)) {
+    const d = count - (before[op] ?? 0);
+    if (d > 0) out[op] = d;
+  }
+  return out;
+}

@@ -1,0 +1,548 @@
+import {
+  ExecutionAbortedError,
+  ExecutionError,
+  ExecutionTimeoutError,
+  type RunOptions,
+  StateMachine,
+  type StateMachineDefinition,
+} from 'aws-local-stepfunctions';
+import { AgentError } from '../../domain/errors';
+import {
+  type AslDefinition,
+  type AslState,
+  DEFAULT_DEFINITION_PATH,
+  functionNameFromArn,
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+  loadStateMachineDefinition,
+} from './definition';
+
+/**
+ * Runs statemachines/upgrade.asl.yml in aws-local-stepfunctions, with the Lambda
+ * functions called in-process. Nothing sleeps: a Wait state is reported to `onWait`
+ * (the sandbox moves virtual time on) and then passes at once; retry intervals are 0.
+ *
+ * Waits: the library lets a Wait state's duration be overridden, but tells nobody what
+ * the state would have waited. So every Wait state's override is a getter that, when
+ * the library reads it (the Wait state is executing), opens a barrier; the event-log
+ * consumer reads the seconds from that Wait's StateEntered input (InputPath, then
+ * Seconds or SecondsPath, as Step Functions does), awaits onWait, and closes the
+ * barrier. Every Task awaits the open barriers before it calls its function, so a
+ * function never runs before the wait before it has been reported - whatever the
+ * timing of the library's event queue - and the seconds come from the state machine's
+ * own data, not from guessing which Task's result the Wait reads.
+ */
+
+installPromiseWithResolvers();
+
+export const LOCAL_STATE_MACHINE_NAME = 'eks-upgrade-agent-local-upgrade';
+export const LOCAL_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${LOCAL_STATE_MACHINE_NAME}`;
+
+/** Step Functions' quota for an execution's input and for any state's input or output. */
+export const MAX_PAYLOAD_BYTES = 262_144;
+
+/** The execution ARN a local run of `executionName` has (its `$$.Execution.Id`). */
+export function localExecutionArn(executionName: string): string {
+  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${LOCAL_STATE_MACHINE_NAME}:${executionName}`;
+}
+
+/** A Lambda function called in-process: its event in, its result out (thrown errors fail the Task). */
+export type TaskHandler = (input: unknown) => Promise<unknown>;
+
+export interface LocalStateEvent {
+  readonly type: 'StateEntered' | 'StateExited' | 'StateFailed' | 'StateRetried' | 'StateCaught';
+  /** The state's name. */
+  readonly state: string;
+  readonly stateType: string;
+  readonly input: unknown;
+  /** StateExited only. */
+  readonly output?: unknown;
+  /** StateFailed only: the Step Functions error name and cause. */
+  readonly error?: string;
+  readonly cause?: string;
+  /** StateRetried only: the retry's number (1 for the first retry). */
+  readonly attempt?: number;
+}
+
+export interface RunUpgradeOptions {
+  /** The execution input (the trigger's `{ upgradeId, request }`). */
+  readonly input: unknown;
+  /** The execution name: 1-80 characters, none of Step Functions' forbidden ones. */
+  readonly executionName: string;
+  /** The functions by their serverless.yml names; every Task's function must be here. */
+  readonly handlers: Readonly<Record<string, TaskHandler>>;
+  /** Called, and awaited, before a Wait state passes, with the seconds it would have waited. */
+  readonly onWait?: (seconds: number, stateName: string) => void | Promise<void>;
+  /**
+   * Real sleeping before a retry, as a fraction of the retrier's IntervalSeconds
+   * (backoff and jitter are not applied). Default 0: retries happen at once.
+   */
+  readonly retryIntervalScale?: number;
+  /** Every state event, in order (entered, exited, failed, retried, caught). */
+  readonly onStateEvent?: (event: LocalStateEvent) => void;
+  /** Another definition file (relative to the repository root, or absolute). */
+  readonly definitionPath?: string;
+  /** Aborting it stops the execution (status ABORTED), as StopExecution would. */
+  readonly signal?: AbortSignal;
+}
+
+export type LocalExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+
+export interface LocalExecutionResult {
+  readonly executionArn: string;
+  readonly status: LocalExecutionStatus;
+  /** SUCCEEDED only. */
+  readonly output?: unknown;
+  /** FAILED only: the execution's error and cause (a Fail state's Error and Cause). */
+  readonly error?: string;
+  readonly cause?: string;
+  /** Every state entered, in order (a state entered twice is listed twice). */
+  readonly statesVisited: string[];
+  /** Calls per function (serverless.yml name), retries included. */
+  readonly taskInvocations: Record<string, number>;
+  /** Every Wait state passed, with the seconds it would have waited. */
+  readonly waits: { state: string; seconds: number }[];
+  /** Every retry, with the error that caused it and the retry's number. */
+  readonly retries: { state: string; error: string; attempt: number }[];
+  /** The largest state input or output of the run, in bytes of JSON (the quota is MAX_PAYLOAD_BYTES). */
+  readonly largestState: { state: string; bytes: number };
+}
+
+/** The local run cannot start: a bad execution name or input, a missing function, a bad option. */
+export class InvalidLocalRunError extends AgentError {
+  override readonly name = 'InvalidLocalRunError';
+  readonly retryable = false;
+}
+
+/**
+ * An error Step Functions raises itself and that no Retry or Catch handles, not even
+ * States.ALL (States.Runtime, States.DataLimitExceeded).
+ */
+export class TerminalStatesError extends AgentError {
+  override readonly name: string;
+  readonly retryable = false;
+  /** Read by aws-local-stepfunctions: false keeps every Retry and Catch away. */
+  readonly isRetryable = false;
+  readonly isCatchable = false;
+  constructor(name: 'States.Runtime' | 'States.DataLimitExceeded', message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+type Overrides = NonNullable<RunOptions['overrides']>;
+type LocalHandlers = NonNullable<Overrides['taskResourceLocalHandlers']>;
+type JsonValue = Parameters<LocalHandlers[string]>[0];
+type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
+interface Deferred {
+  readonly promise: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+function deferred(): Deferred {
+  let resolve: () => void = () => {};
+  let reject: (error: unknown) => void = () => {};
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A barrier nobody awaits any more (the run has ended) must not be an unhandled rejection.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/**
+ * Runs one execution of the upgrade state machine to its end.
+ * @throws InvalidLocalRunError before anything runs, for a bad name, input, option or missing function.
+ * @throws whatever onWait or onStateEvent throws (the execution is stopped first).
+ */
+export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promise<LocalExecutionResult> {
+  const { definition } = loadStateMachineDefinition(options.definitionPath ?? DEFAULT_DEFINITION_PATH);
+  checkExecutionName(options.executionName);
+  const input = jsonInput(options.input);
+  const scale = options.retryIntervalScale ?? 0;
+  if (!Number.isFinite(scale) || scale < 0) {
+    throw new InvalidLocalRunError(`retryIntervalScale must be a number >= 0, got ${scale}`);
+  }
+  const states = allStates(definition);
+
+  const statesVisited: string[] = [];
+  const taskInvocations: Record<string, number> = {};
+  const waits: { state: string; seconds: number }[] = [];
+  const retries: { state: string; error: string; attempt: number }[] = [];
+  let largestState = { state: '', bytes: 0 };
+  let harnessError: { error: unknown } | undefined;
+  let terminalError: TerminalStatesError | undefined;
+
+  // Wait barriers: opened when the library executes a Wait, closed once onWait has returned.
+  const openWaits: { state: string; barrier: Deferred }[] = [];
+  let allWaitsReported: Promise<void> = Promise.resolve();
+  const waitTimeOverrides: Record<string, number> = {};
+  for (const [name, state] of states) {
+    if (state.Type !== 'Wait') continue;
+    Object.defineProperty(waitTimeOverrides, name, {
+      enumerable: true,
+      get: () => {
+        const barrier = deferred();
+        openWaits.push({ state: name, barrier });
+        const previous = allWaitsReported;
+        allWaitsReported = previous.then(() => barrier.promise);
+        allWaitsReported.catch(() => {});
+        return 0;
+      },
+    });
+  }
+
+  const taskResourceLocalHandlers: LocalHandlers = {};
+  const missing = new Set<string>();
+  for (const [name, state] of states) {
+    if (state.Type !== 'Task' || typeof state.Resource !== 'string') continue;
+    const fn = functionNameFromArn(state.Resource);
+    const handler = options.handlers[fn];
+    if (handler === undefined) {
+      missing.add(fn);
+      continue;
+    }
+    taskResourceLocalHandlers[name] = async (taskInput: JsonValue): Promise<JsonValue> => {
+      await allWaitsReported;
+      taskInvocations[fn] = (taskInvocations[fn] ?? 0) + 1;
+      let result: unknown;
+      try {
+        result = await handler(structuredClone(taskInput));
+      } catch (error) {
+        throw asLambdaError(error);
+      }
+      return taskResult(result, name, fn);
+    };
+  }
+  if (missing.size > 0) {
+    throw new InvalidLocalRunError(
+      `no handler for the function(s) ${[...missing].sort().join(', ')} (handlers given: ${Object.keys(options.handlers).sort().join(', ') || 'none'})`,
+    );
+  }
+
+  const retryIntervalOverrides: Record<string, number | number[]> = {};
+  for (const [name, state] of states) {
+    if (!Array.isArray(state.Retry)) continue;
+    retryIntervalOverrides[name] =
+      scale === 0
+        ? 0
+        : state.Retry.map((retrier: unknown) => Math.round(intervalSeconds(retrier) * 1000 * scale));
+  }
+
+  // The library validates the definition (asl-validator, ARNs and paths included) and
+  // annotates it, so it gets its own copy.
+  const machine = new StateMachine(structuredClone(definition) as unknown as StateMachineDefinition);
+  const run = machine.run(input, {
+    overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
+    context: {
+      Execution: {
+        Id: localExecutionArn(options.executionName),
+        Name: options.executionName,
+        RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${LOCAL_STATE_MACHINE_NAME}`,
+      },
+      StateMachine: { Id: LOCAL_STATE_MACHINE_ARN, Name: LOCAL_STATE_MACHINE_NAME },
+    },
+  });
+
+  const stop = (error: unknown) => {
+    harnessError ??= { error };
+    const interrupted = new TerminalStatesError('States.Runtime', 'the local run was stopped by its caller');
+    for (const open of openWaits.splice(0)) open.barrier.reject(interrupted);
+    run.abort();
+  };
+  const onAbort = () => run.abort();
+  if (options.signal?.aborted) run.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const measure = (state: string, value: unknown) => {
+    const bytes = Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
+    if (bytes > largestState.bytes) largestState = { state, bytes };
+  };
+  const failedWith = new Map<string, string>();
+
+  const consume = async (events: AsyncGenerator<EventLog>) => {
+    for await (const event of events) {
+      if (harnessError) continue;
+      const stateEvent = toStateEvent(event);
+      if (stateEvent === undefined) continue;
+      const { state } = stateEvent;
+      switch (stateEvent.type) {
+        case 'StateEntered':
+          statesVisited.push(state);
+          measure(state, stateEvent.input);
+          break;
+        case 'StateExited':
+          measure(state, stateEvent.output);
+          break;
+        case 'StateFailed':
+          failedWith.set(state, stateEvent.error ?? 'unknown');
+          break;
+        case 'StateRetried':
+          retries.push({
+            state,
+            error: failedWith.get(state) ?? 'unknown',
+            attempt: stateEvent.attempt ?? 0,
+          });
+          break;
+        default:
+          break;
+      }
+      try {
+        options.onStateEvent?.(stateEvent);
+        if (stateEvent.type === 'StateEntered' && stateEvent.stateType === 'Wait') {
+          const open = openWaits.shift();
+          if (open === undefined || open.state !== state) {
+            throw new Error(`the local runner lost track of Wait state ${state}`);
+          }
+          let seconds: number;
+          try {
+            seconds = waitSeconds(states.get(state), stateEvent.input, state);
+          } catch (error) {
+            // Step Functions fails the execution; here the next Task fails with it.
+            terminalError ??= error instanceof TerminalStatesError ? error : undefined;
+            open.barrier.reject(error);
+            continue;
+          }
+          waits.push({ state, seconds });
+          await options.onWait?.(seconds, state);
+          open.barrier.resolve();
+        }
+      } catch (error) {
+        stop(error);
+      }
+    }
+  };
+  const consumed = consume(run.eventLogs);
+
+  let outcome: Pick<LocalExecutionResult, 'status' | 'output' | 'error' | 'cause'>;
+  try {
+    outcome = { status: 'SUCCEEDED', output: await run.result };
+  } catch (error) {
+    outcome = failure(error);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  await consumed;
+  const leftover = new TerminalStatesError('States.Runtime', 'the execution ended');
+  for (const open of openWaits.splice(0)) open.barrier.reject(leftover);
+  if (harnessError) throw harnessError.error;
+  // A Wait that could not be evaluated fails the execution even if no Task came after it.
+  if (outcome.status === 'SUCCEEDED' && terminalError) {
+    outcome = { status: 'FAILED', error: terminalError.name, cause: terminalError.message };
+  }
+
+  return {
+    executionArn: localExecutionArn(options.executionName),
+    ...outcome,
+    statesVisited,
+    taskInvocations,
+    waits,
+    retries,
+    largestState,
+  };
+}
+
+function failure(error: unknown): Pick<LocalExecutionResult, 'status' | 'error' | 'cause'> {
+  if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout' };
+  if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
+  if (error instanceof ExecutionError) {
+    const caught = error.cause;
+    if (caught instanceof Error) return { status: 'FAILED', error: caught.name, cause: caught.message };
+    return { status: 'FAILED', error: 'States.Runtime', cause: error.message };
+  }
+  throw error;
+}
+
+function toStateEvent(event: EventLog): LocalStateEvent | undefined {
+  switch (event.type) {
+    case 'StateEntered':
+    case 'StateExited':
+    case 'StateRetried':
+    case 'StateCaught':
+    case 'StateFailed': {
+      const base = {
+        type: event.type,
+        state: event.state.name,
+        stateType: event.state.type,
+        input: event.state.input,
+      };
+      if (event.type === 'StateExited') return { ...base, output: event.state.output };
+      if (event.type === 'StateFailed') return { ...base, error: event.Error, cause: String(event.Cause) };
+      if (event.type === 'StateRetried') return { ...base, attempt: event.retry.attempt };
+      return base;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Every state by name, those of Parallel branches and Map processors included. */
+function allStates(definition: AslDefinition): Map<string, AslState> {
+  const found = new Map<string, AslState>();
+  const walk = (machine: unknown) => {
+    if (typeof machine !== 'object' || machine === null || !('States' in machine)) return;
+    const states = machine.States;
+    if (typeof states !== 'object' || states === null) return;
+    for (const [name, state] of Object.entries(states as Record<string, AslState>)) {
+      found.set(name, state);
+      if (Array.isArray(state.Branches)) for (const branch of state.Branches) walk(branch);
+      walk(state.ItemProcessor);
+      walk(state.Iterator);
+    }
+  };
+  walk(definition);
+  return found;
+}
+
+function intervalSeconds(retrier: unknown): number {
+  if (typeof retrier === 'object' && retrier !== null && 'IntervalSeconds' in retrier) {
+    const value = retrier.IntervalSeconds;
+    if (typeof value === 'number') return value;
+  }
+  return 1;
+}
+
+/** Step Functions' rule for execution names. */
+function checkExecutionName(name: string): void {
+  const forbidden = [...name].find((c) => {
+    const code = c.codePointAt(0) ?? 0;
+    return (
+      /\s/.test(c) || '<>{}[]?*"#%\\^|~`$&,;:/'.includes(c) || code < 0x20 || (code >= 0x7f && code <= 0x9f)
+    );
+  });
+  if (name.length === 0 || name.length > 80 || forbidden !== undefined) {
+    throw new InvalidLocalRunError(
+      `"${name}" is not an execution name: 1-80 characters, no whitespace, control characters or any of <>{}[]?*"#%\\^|~\`$&,;:/`,
+    );
+  }
+}
+
+function jsonInput(input: unknown): JsonValue {
+  const json = JSON.stringify(input ?? {});
+  if (json === undefined) throw new InvalidLocalRunError('the execution input is not JSON');
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes > MAX_PAYLOAD_BYTES) {
+    throw new InvalidLocalRunError(
+      `the execution input is ${bytes} bytes; Step Functions takes at most ${MAX_PAYLOAD_BYTES}`,
+    );
+  }
+  return JSON.parse(json);
+}
+
+/** A function's result as Lambda returns it: JSON (undefined becomes null), within the state quota. */
+function taskResult(result: unknown, state: string, fn: string): JsonValue {
+  const json = JSON.stringify(result) ?? 'null';
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes > MAX_PAYLOAD_BYTES) {
+    throw new TerminalStatesError(
+      'States.DataLimitExceeded',
+      `the result of ${fn} in state ${state} is ${bytes} bytes; the quota is ${MAX_PAYLOAD_BYTES}`,
+    );
+  }
+  return JSON.parse(json);
+}
+
+/**
+ * A thrown error as the Lambda integration reports it: the error's name is the
+ * Step Functions Error; the Cause is the Node.js runtime's JSON (errorType,
+ * errorMessage, trace) for the function's own errors, and the plain message for
+ * the Lambda service's (Lambda.*, States.*).
+ */
+function asLambdaError(error: unknown): Error {
+  const name = error instanceof Error && error.name !== '' ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  const service = name.startsWith('Lambda.') || name.startsWith('States.');
+  const trace = error instanceof Error && error.stack ? error.stack.split('\n') : [];
+  const converted = new Error(
+    service ? message : JSON.stringify({ errorType: name, errorMessage: message, trace }),
+  );
+  converted.name = name;
+  return converted;
+}
+
+/** The seconds a Wait state would wait for this input, as Step Functions computes them. */
+function waitSeconds(state: AslState | undefined, rawInput: unknown, name: string): number {
+  if (state === undefined) throw new Error(`unknown Wait state ${name}`);
+  const input = typeof state.InputPath === 'string' ? readPath(rawInput, state.InputPath, name) : rawInput;
+  if (typeof state.Seconds === 'number') return state.Seconds;
+  if (typeof state.SecondsPath === 'string') {
+    const value = readPath(input, state.SecondsPath, name);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      throw new TerminalStatesError(
+        'States.Runtime',
+        `Wait state ${name}: SecondsPath ${state.SecondsPath} is ${JSON.stringify(value)}, not a whole number of seconds >= 0`,
+      );
+    }
+    return value;
+  }
+  const timestamp =
+    typeof state.Timestamp === 'string'
+      ? state.Timestamp
+      : typeof state.TimestampPath === 'string'
+        ? readPath(input, state.TimestampPath, name)
+        : undefined;
+  const at = typeof timestamp === 'string' ? Date.parse(timestamp) : Number.NaN;
+  if (Number.isNaN(at)) {
+    throw new TerminalStatesError('States.Runtime', `Wait state ${name} has no valid duration or timestamp`);
+  }
+  return Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+const PATH_SEGMENT = /^(?:\.([^.[\]]+)|\[(\d+)\]|\['([^']*)'\])/;
+
+/** A Reference Path ($, $.a.b, $.a[0], $['a']) on a value. @throws TerminalStatesError when it does not resolve. */
+function readPath(value: unknown, path: string, state: string): unknown {
+  if (!path.startsWith('$') || path.startsWith('$$')) {
+    throw new TerminalStatesError('States.Runtime', `Wait state ${state}: unsupported path ${path}`);
+  }
+  let rest = path.slice(1);
+  let current: unknown = value;
+  while (rest !== '') {
+    const match = PATH_SEGMENT.exec(rest);
+    if (match === null) {
+      throw new TerminalStatesError('States.Runtime', `Wait state ${state}: unsupported path ${path}`);
+    }
+    const key = match[1] ?? match[3];
+    const index = match[2];
+    if (
+      key !== undefined &&
+      typeof current === 'object' &&
+      current !== null &&
+      !Array.isArray(current) &&
+      key in current
+    ) {
+      current = (current as Record<string, unknown>)[key];
+    } else if (index !== undefined && Array.isArray(current) && Number(index) < current.length) {
+      current = current[Number(index)];
+    } else {
+      throw new TerminalStatesError(
+        'States.Runtime',
+        `Wait state ${state}: path ${path} does not point to a value in the state's input`,
+      );
+    }
+    rest = rest.slice(match[0].length);
+  }
+  return current;
+}
+
+/** aws-local-stepfunctions calls Promise.withResolvers (Node 22+); Node 20 lacks it. */
+function installPromiseWithResolvers(): void {
+  if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers === 'function') return;
+  Object.defineProperty(Promise, 'withResolvers', {
+    configurable: true,
+    writable: true,
+    enumerable: false,
+    value: <T>() => {
+      let resolve: (value: T | PromiseLike<T>) => void = () => {};
+      let reject: (reason?: unknown) => void = () => {};
+      const promise = new Promise<T>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      return { promise, resolve, reject };
+    },
+  });
+}

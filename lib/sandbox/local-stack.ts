@@ -1,0 +1,198 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DomainEvent } from '../domain/events';
+import type { PhaseDeps } from '../phases/deps';
+import { executePhase } from '../phases/execution';
+import { perceive } from '../phases/perception';
+import { reasonPhase } from '../phases/reasoning';
+import { type OncePerUpgrade, rollbackPhase } from '../phases/rollback';
+import { type ExecutionStarter, triggerUpgrade } from '../phases/trigger';
+import { validatePhase } from '../phases/validation';
+import { FileArtifactStore } from './artifact-store';
+import { FileClusterLock } from './cluster-lock';
+import { SandboxConfigSource } from './config-source';
+import { createSandboxWorld, type SandboxWorld } from './eks';
+import { type BusEvent, LocalEventBus } from './event-bus';
+import { type LocalExecutionResult, runUpgradeStateMachine } from './local-sfn/runner';
+import { fileOncePerUpgrade } from './once';
+import { RULE_PATTERNS } from './rules';
+import { defaultStateDir } from './state-store';
+
+/** The sandbox's metrics source: the world publishes synthetic service metrics under it. */
+export const SANDBOX_METRICS_SOURCE = {
+  type: 'custom',
+  namespace: 'EksUpgradeAgent/Sandbox',
+  errorRateMetric: 'ErrorRate',
+  latencyP99Metric: 'LatencyP99',
+  dimensions: {},
+} as const;
+
+export interface LocalStackOptions {
+  /** Default `.eks-upgrade-agent/sandbox` under the current directory. */
+  readonly stateDir?: string;
+  readonly scenario?: string;
+  readonly snapshotFile?: string;
+  readonly snapshot?: unknown;
+  /** Raw configuration overrides (the shape stored under /eks-upgrade-agent/<stage>/config). */
+  readonly config?: Record<string, unknown>;
+  /** Called when the state machine would wait; virtual time has already moved on. */
+  readonly onWait?: (seconds: number, state: string) => void;
+  /** Called for each state the local state machine enters. */
+  readonly onState?: (state: string) => void;
+  /** Called for every event a function publishes (before the bus delivers it). */
+  readonly onEvent?: (event: DomainEvent) => void;
+  /** Called after every function invocation, with its result or its error. */
+  readonly onTask?: (name: string, input: unknown, outcome: { result?: unknown; error?: unknown }) => void;
+}
+
+/** One execution the local starter ran. */
+export interface LocalExecution {
+  readonly name: string;
+  readonly executionArn: string;
+  readonly result: LocalExecutionResult;
+}
+
+/**
+ * The whole stack on one machine: the sandbox EKS world, file-backed artifact
+ * store, lock, configuration and idempotency, the local bus with the deployed
+ * rules' patterns, the five phase functions and the trigger, and a starter that
+ * runs statemachines/upgrade.asl.yml in aws-local-stepfunctions. Only the
+ * adapters are local: the phases, the rules and the state machine are the ones
+ * that are deployed.
+ */
+export interface LocalStack {
+  readonly stateDir: string;
+  readonly world: SandboxWorld;
+  readonly bus: LocalEventBus;
+  readonly deps: PhaseDeps;
+  readonly once: OncePerUpgrade;
+  readonly starter: ExecutionStarter;
+  /** The Lambda functions by their serverless.yml names, called in-process. */
+  readonly functions: Readonly<Record<string, (input: unknown) => Promise<unknown>>>;
+  /** Executions started so far (in this process). */
+  readonly executions: readonly LocalExecution[];
+  /** Publishes an event as a client's PutEvents would, and delivers everything it causes. */
+  put(event: DomainEvent): Promise<void>;
+}
+
+export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
+  const stateDir = options.stateDir ?? defaultStateDir();
+  const world = createSandboxWorld({
+    stateDir,
+    ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
+    ...(options.snapshotFile !== undefined ? { snapshotFile: options.snapshotFile } : {}),
+    ...(options.snapshot !== undefined ? { snapshot: options.snapshot } : {}),
+  });
+  const clock = world.clock;
+  const executions: LocalExecution[] = [];
+  const once = fileOncePerUpgrade({ stateDir, clock, purpose: 'rollback' });
+
+  // The bus's targets call the functions, and the functions publish to the bus.
+  let bus: LocalEventBus | undefined;
+  const publisher = {
+    publish: async (events: readonly DomainEvent[]) => {
+      if (bus === undefined) throw new Error('the local bus is not ready');
+      for (const event of events) options.onEvent?.(event);
+      await bus.publish(events);
+    },
+  };
+  const deps: PhaseDeps = {
+    snapshots: world.snapshotReader,
+    updates: world.updateRunner,
+    controlPlaneRollback: world.updateRunner,
+    events: publisher,
+    metricsFor: (source) => (source.type === 'none' ? undefined : world.metricsReader),
+    artifacts: new FileArtifactStore({ stateDir }),
+    locks: new FileClusterLock({ stateDir, clock }),
+    config: new SandboxConfigSource({
+      stateDir,
+      overrides: { validation: { metrics: SANDBOX_METRICS_SOURCE }, ...options.config },
+    }),
+    clock,
+  };
+  const drained = <R>(name: string, fn: (input: unknown) => Promise<R>) => {
+    return async (input: unknown): Promise<R> => {
+      try {
+        const result = await fn(input);
+        options.onTask?.(name, input, { result });
+        return result;
+      } catch (error) {
+        options.onTask?.(name, input, { error });
+        throw error;
+      } finally {
+        await bus?.drain();
+      }
+    };
+  };
+  const phases: Record<string, (input: unknown) => Promise<unknown>> = {
+    perception: drained('perception', (input: unknown) => perceive(input, deps)),
+    reasoning: drained('reasoning', (input: unknown) => reasonPhase(input, deps)),
+    execution: drained('execution', (input: unknown) => executePhase(input, deps)),
+    validation: drained('validation', (input: unknown) => validatePhase(input, deps)),
+    rollback: drained('rollback', (input: unknown) => rollbackPhase(input, deps, once)),
+  };
+  const starter: ExecutionStarter = {
+    start: async (name, input) => {
+      const result = await runUpgradeStateMachine({
+        input,
+        executionName: name,
+        handlers: phases,
+        onWait: (seconds, state) => {
+          world.advance(seconds / 60);
+          options.onWait?.(seconds, state);
+        },
+        onStateEvent: (e) => {
+          if (e.type === 'StateEntered') options.onState?.(e.state);
+        },
+      });
+      executions.push({ name, executionArn: result.executionArn, result });
+      return { executionArn: result.executionArn };
+    },
+  };
+  const functions: Record<string, (input: unknown) => Promise<unknown>> = {
+    ...phases,
+    trigger: drained('trigger', (input: unknown) => triggerUpgrade(input, { ...deps, starter })),
+  };
+
+  mkdirSync(stateDir, { recursive: true });
+  const appendTo = (file: string) => async (event: BusEvent) => {
+    appendFileSync(join(stateDir, file), `${JSON.stringify(event)}\n`);
+  };
+  bus = new LocalEventBus({
+    stateDir,
+    clock,
+    rules: [
+      {
+        name: 'upgrade-trigger',
+        pattern: RULE_PATTERNS['upgrade-trigger'],
+        target: async (e) => void (await functions.trigger?.(e)),
+      },
+      {
+        name: 'rollback-automation',
+        pattern: RULE_PATTERNS['rollback-automation'],
+        target: async (e) => void (await functions.rollback?.(e)),
+      },
+      {
+        name: 'notifications',
+        pattern: RULE_PATTERNS.notifications,
+        target: appendTo('notifications.jsonl'),
+      },
+      { name: 'audit', pattern: RULE_PATTERNS.audit, target: appendTo('audit.jsonl') },
+    ],
+  });
+  const localBus = bus;
+  return {
+    stateDir,
+    world,
+    bus: localBus,
+    deps,
+    once,
+    starter,
+    functions,
+    executions,
+    put: async (event) => {
+      await localBus.publish([event]);
+      await localBus.drain();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { metricsReaderFor } from '../aws/cloudwatch/metrics-reader';
+import { createDynamoDbDocumentClient } from '../aws/dynamodb/clients';
+import { DynamoClusterLock } from '../aws/dynamodb/cluster-lock';
+import { EksSnapshotReader } from '../aws/eks/snapshot-reader';
+import { EksUpdateRunner } from '../aws/eks/update-runner';
+import { EventBridgeClient } from '../aws/eventbridge/event-bridge-client';
+import { awsOncePerUpgrade } from '../aws/idempotency';
+import { S3ArtifactStore } from '../aws/s3/artifact-store';
+import { createS3Client } from '../aws/s3/clients';
+import { SsmConfigSource } from '../aws/ssm/config-source';
+import { StepFunctionsClient } from '../aws/stepfunctions/step-functions-client';
+import type { MetricsSourceConfig } from '../domain/config';
+import type { PhaseDeps } from '../phases/deps';
+import type { OncePerUpgrade } from '../phases/rollback';
+import type { ExecutionStarter } from '../phases/trigger';
+import type { MetricsReader } from '../ports';
+import { type AwsEnv, MissingEnvironmentError } from './env';
+
+/**
+ * The production adapters, one exported factory per port. A handler imports the
+ * factories it needs (handlers/*.ts), so esbuild leaves every other SDK client out of its
+ * bundle: the reasoning function carries no EKS or EC2 client, the trigger no S3.
+ * Each factory is called once per container; its client is reused by every
+ * invocation.
+ */
+/** The wall clock. */
+export const awsClock = (): PhaseDeps['clock'] => ({ now: () => new Date() });
+
+export const awsSnapshots = (): PhaseDeps['snapshots'] => new EksSnapshotReader();
+
+/** The update runner is also the control-plane rollback (both are EKS UpdateClusterVersion). */
+export const awsUpdates = (): EksUpdateRunner => new EksUpdateRunner();
+
+export const awsEvents = (env: AwsEnv): PhaseDeps['events'] =>
+  new EventBridgeClient({ busName: env.EVENT_BUS_NAME });
+
+export const awsArtifacts = (env: AwsEnv): PhaseDeps['artifacts'] =>
+  new S3ArtifactStore({ client: createS3Client(), bucket: env.ARTIFACT_BUCKET });
+
+export const awsLocks = (env: AwsEnv, clock: PhaseDeps['clock']): PhaseDeps['locks'] =>
+  new DynamoClusterLock({ client: createDynamoDbDocumentClient(), tableName: env.AGENT_TABLE, clock });
+
+export const awsConfig = (env: AwsEnv): PhaseDeps['config'] =>
+  new SsmConfigSource({ stage: env.EKS_UPGRADE_AGENT_STAGE });
+
+/** One CloudWatch reader per configured source, kept for the container's life. */
+export function awsMetricsFor(): PhaseDeps['metricsFor'] {
+  const readers = new Map<string, MetricsReader | undefined>();
+  return (source: MetricsSourceConfig) => {
+    const key = JSON.stringify(source);
+    if (!readers.has(key)) readers.set(key, metricsReaderFor(source));
+    return readers.get(key);
+  };
+}
+
+export const awsOnce = (env: AwsEnv): OncePerUpgrade =>
+  awsOncePerUpgrade({ tableName: env.AGENT_TABLE, purpose: 'rollback' });
+
+/** @throws MissingEnvironmentError when STATE_MACHINE_ARN is not set. */
+export function awsStarter(env: AwsEnv): ExecutionStarter {
+  const stateMachineArn = env.STATE_MACHINE_ARN;
+  if (stateMachineArn === undefined) {
+    throw new MissingEnvironmentError(
+      'STATE_MACHINE_ARN is not set: only the trigger function starts upgrades',
+    );
+  }
+  const stepFunctions = new StepFunctionsClient();
+  return {
+    start: async (name, input) => {
+      const { executionArn } = await stepFunctions.startExecution(stateMachineArn, input, { name });
+      return { executionArn };
+    },
+  };
+}

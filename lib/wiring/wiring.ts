@@ -1,0 +1,25 @@
+import type { Context } from 'aws-lambda';
+import type { PhaseDeps } from '../phases/deps';
+import type { OncePerUpgrade } from '../phases/rollback';
+import type { ExecutionStarter } from '../phases/trigger';
+
+/** Every port a handler may need: the phases' ports, rollback's once-guard, the trigger's starter. */
+export type AgentDeps = PhaseDeps & {
+  /** Rollback reaches its effect once per upgrade id, whichever path calls it. */
+  readonly once: OncePerUpgrade;
+  /** Starts the upgrade state machine (the trigger function only). */
+  readonly starter: ExecutionStarter;
+};
+
+/** What a handler runs with, built once per Lambda container for one backend. */
+export interface Wiring<D> {
+  readonly backend: 'aws' | 'sandbox';
+  readonly deps: D;
+  /** Before each invocation (Powertools idempotency needs the invocation's remaining time). */
+  readonly beforeInvoke?: (context: Context) => void;
+  /**
+   * After each invocation: the sandbox delivers what the invocation published to
+   * the rules' targets (EventBridge does that on its own in AWS).
+   */
+  readonly afterInvoke?: () => Promise<void>;
+}
