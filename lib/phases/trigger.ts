@@ -7,11 +7,20 @@ import { UpgradeEvents } from './emit';
 
 /** Starts a named execution; a second start of the same name and input returns the first. */
 export interface ExecutionStarter {
-  start(name: string, input: Record<string, unknown>): Promise<{ executionArn: string }>;
+  /**
+   * `alreadyExisted` when an execution of this name and input had started before
+   * (Step Functions then returns it rather than starting another); `status` is its status.
+   */
+  start(
+    name: string,
+    input: Record<string, unknown>,
+  ): Promise<{ executionArn: string; alreadyExisted: boolean; status?: string }>;
 }
 
 export type TriggerResult =
   | { readonly status: 'started'; readonly upgradeId: string; readonly executionArn: string }
+  /** The same request again (EventBridge delivers at least once): nothing new was started. */
+  | { readonly status: 'duplicate'; readonly upgradeId: string; readonly executionArn: string }
   | { readonly status: 'rejected'; readonly upgradeId: string; readonly reason: string };
 
 const eventSchema = z.object({ 'detail-type': z.literal('upgrade.requested'), detail: z.unknown() });
@@ -70,6 +79,12 @@ export async function triggerUpgrade(
       return { status: 'rejected', upgradeId, reason };
     }
   }
-  const { executionArn } = await deps.starter.start(upgradeId, { upgradeId, request });
-  return { status: 'started', upgradeId, executionArn };
+  const started = await deps.starter.start(upgradeId, { upgradeId, request });
+  if (started.alreadyExisted) {
+    // The lock was just re-taken under the same holder; an execution that has
+    // ended will not release it again.
+    if (!request.dryRun && started.status !== 'RUNNING') await deps.locks.release(request.clusterName, upgradeId);
+    return { status: 'duplicate', upgradeId, executionArn: started.executionArn };
+  }
+  return { status: 'started', upgradeId, executionArn: started.executionArn };
 }

@@ -1,6 +1,9 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { AgentError } from '../domain/errors';
 import type { DomainEvent } from '../domain/events';
+import { canonicalJson } from '../domain/hash';
 import type { PhaseDeps } from '../phases/deps';
 import { executePhase } from '../phases/execution';
 import { perceive } from '../phases/perception';
@@ -16,7 +19,7 @@ import { type BusEvent, LocalEventBus } from './event-bus';
 import { type LocalExecutionResult, runUpgradeStateMachine } from './local-sfn/runner';
 import { fileOncePerUpgrade } from './once';
 import { RULE_PATTERNS } from './rules';
-import { defaultStateDir } from './state-store';
+import { defaultStateDir, JsonStateFile } from './state-store';
 
 /** The sandbox's metrics source: the world publishes synthetic service metrics under it. */
 export const SANDBOX_METRICS_SOURCE = {
@@ -43,6 +46,20 @@ export interface LocalStackOptions {
   readonly onEvent?: (event: DomainEvent) => void;
   /** Called after every function invocation, with its result or its error. */
   readonly onTask?: (name: string, input: unknown, outcome: { result?: unknown; error?: unknown }) => void;
+}
+
+const executionRegistrySchema = z.record(
+  z.string(),
+  z.object({ input: z.string(), executionArn: z.string(), status: z.string() }),
+);
+
+/** Step Functions' ExecutionAlreadyExists: the name was used with another input. */
+export class LocalExecutionAlreadyExistsError extends AgentError {
+  override readonly name = 'ExecutionAlreadyExists';
+  readonly retryable = false;
+  constructor(executionName: string) {
+    super(`an execution named ${executionName} already exists with a different input`);
+  }
 }
 
 /** One execution the local starter ran. */
@@ -131,8 +148,18 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
     validation: drained('validation', (input: unknown) => validatePhase(input, deps)),
     rollback: drained('rollback', (input: unknown) => rollbackPhase(input, deps, once)),
   };
+  // Step Functions keeps execution names: the same name and input returns the
+  // execution that already exists instead of starting another.
+  const registry = new JsonStateFile(join(stateDir, 'executions.json'), (raw) =>
+    executionRegistrySchema.parse(raw),
+  );
   const starter: ExecutionStarter = {
     start: async (name, input) => {
+      const known = registry.load()?.[name];
+      if (known) {
+        if (known.input !== canonicalJson(input)) throw new LocalExecutionAlreadyExistsError(name);
+        return { executionArn: known.executionArn, alreadyExisted: true, status: known.status };
+      }
       const result = await runUpgradeStateMachine({
         input,
         executionName: name,
@@ -145,8 +172,12 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
           if (e.type === 'StateEntered') options.onState?.(e.state);
         },
       });
+      registry.save({
+        ...registry.load(),
+        [name]: { input: canonicalJson(input), executionArn: result.executionArn, status: result.status },
+      });
       executions.push({ name, executionArn: result.executionArn, result });
-      return { executionArn: result.executionArn };
+      return { executionArn: result.executionArn, alreadyExisted: false };
     },
   };
   const functions: Record<string, (input: unknown) => Promise<unknown>> = {

@@ -66,9 +66,6 @@ export function awsStarter(env: AwsEnv): ExecutionStarter {
   }
   const stepFunctions = new StepFunctionsClient();
   return {
-    start: async (name, input) => {
-      const { executionArn } = await stepFunctions.startExecution(stateMachineArn, input, { name });
-      return { executionArn };
-    },
+    start: (name, input) => stepFunctions.startExecution(stateMachineArn, input, { name }),
   };
 }

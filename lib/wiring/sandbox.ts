@@ -13,10 +13,11 @@ export const DEFAULT_SANDBOX_SNAPSHOT = 'demo/snapshots/payments-prod-1.30.json'
  * published are delivered to the rules' targets, as EventBridge would.
  */
 export function sandboxWiringFromEnv(env: NodeJS.ProcessEnv): Wiring<AgentDeps> {
+  const base = projectDir(env);
   const stack = createLocalStack({
-    ...(env.EKS_UPGRADE_AGENT_STATE_DIR ? { stateDir: resolve(env.EKS_UPGRADE_AGENT_STATE_DIR) } : {}),
+    stateDir: resolve(base, env.EKS_UPGRADE_AGENT_STATE_DIR || '.eks-upgrade-agent/sandbox'),
     ...(env.EKS_UPGRADE_AGENT_SCENARIO ? { scenario: env.EKS_UPGRADE_AGENT_SCENARIO } : {}),
-    snapshotFile: resolve(env.EKS_UPGRADE_AGENT_SNAPSHOT || DEFAULT_SANDBOX_SNAPSHOT),
+    snapshotFile: resolve(base, env.EKS_UPGRADE_AGENT_SNAPSHOT || DEFAULT_SANDBOX_SNAPSHOT),
   });
   return {
     backend: 'sandbox',
@@ -25,4 +26,13 @@ export function sandboxWiringFromEnv(env: NodeJS.ProcessEnv): Wiring<AgentDeps> 
       await stack.bus.drain();
     },
   };
+}
+
+/**
+ * Relative paths are the project's: `sls invoke local` runs the bundle with the
+ * build directory (.esbuild/.build) as its working directory, but leaves PWD, the
+ * shell's directory, alone.
+ */
+function projectDir(env: NodeJS.ProcessEnv): string {
+  return env.EKS_UPGRADE_AGENT_HOME || env.PWD || process.cwd();
 }

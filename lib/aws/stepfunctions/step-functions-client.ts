@@ -47,6 +47,15 @@ export interface StartExecutionOptions {
   readonly name?: string;
 }
 
+/** A started execution; `alreadyExisted` when the same name and input had started one before. */
+export interface StartedExecution {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly alreadyExisted: boolean;
+  /** The earlier execution's status, when it already existed. */
+  readonly status?: string;
+}
+
 export interface ExecutionSummary {
   readonly executionArn: string;
   readonly name: string;
@@ -125,7 +134,7 @@ export class StepFunctionsClient {
     stateMachineArn: string,
     input: Record<string, unknown>,
     options: StartExecutionOptions = {},
-  ): Promise<{ executionArn: string; name: string }> {
+  ): Promise<StartedExecution> {
     const name = options.name ?? deriveName(input, options.requestId);
     assertExecutionName(name);
     const text = JSON.stringify(input);
@@ -133,12 +142,14 @@ export class StepFunctionsClient {
       const out = await this.client.send(new StartExecutionCommand({ stateMachineArn, name, input: text }));
       if (out.executionArn === undefined)
         throw new UnexpectedResponseError('StartExecution', 'no execution ARN');
-      return { executionArn: out.executionArn, name };
+      return { executionArn: out.executionArn, name, alreadyExisted: false };
     } catch (error) {
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
       const executionArn = executionArnFor(stateMachineArn, name);
       const existing = await this.describeExecution(executionArn);
-      if (canonicalJson(existing.input) === canonicalJson(input)) return { executionArn, name };
+      if (canonicalJson(existing.input) === canonicalJson(input)) {
+        return { executionArn, name, alreadyExisted: true, status: existing.status };
+      }
       throw new ExecutionInputConflictError(name, { cause: error });
     }
   }
