@@ -78,7 +78,7 @@ describe('startExecution', () => {
       .on(StartExecutionCommand)
       .resolves({ executionArn: executionArnFor(MACHINE, name), startDate: new Date() });
     const started = await client().startExecution(MACHINE, input);
-    expect(started).toEqual({ executionArn: executionArnFor(MACHINE, name), name });
+    expect(started).toEqual({ executionArn: executionArnFor(MACHINE, name), name, alreadyExisted: false });
     expect(sdk).toHaveReceivedCommandWith(StartExecutionCommand, {
       stateMachineArn: MACHINE,
       name,
@@ -103,6 +103,8 @@ describe('startExecution', () => {
     sdk.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', input: JSON.stringify({ ...input }) });
     const started = await client().startExecution(MACHINE, input);
     expect(started.executionArn).toBe(executionArnFor(MACHINE, started.name));
+    expect(started.alreadyExisted).toBe(true);
+    expect(started.status).toBe('SUCCEEDED');
     expect(sdk).toHaveReceivedCommandWith(DescribeExecutionCommand, { executionArn: started.executionArn });
   });
 
