@@ -1,11 +1,12 @@
 import { rmSync } from 'node:fs';
+import { InvalidRequestError } from '../domain/errors';
 import { type DomainEvent, EVENT_SOURCE, type EventDetail } from '../domain/events';
 import type { Finding, Strategy, UpgradePlan, UpgradeStep } from '../domain/plan-types';
 import type { EnvironmentSnapshot } from '../domain/snapshot';
 import { parseVersion } from '../domain/version';
 import { artifactKeys } from '../phases/records';
 import type { BusEvent, DeliveryReport } from './event-bus';
-import { createLocalStack, type LocalExecution } from './local-stack';
+import { createLocalStack, type LocalExecution, type LocalStack } from './local-stack';
 import { defaultStateDir } from './state-store';
 
 /**
@@ -165,7 +166,7 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
 
   const clusters = Object.keys(stack.world.inspect().clusters);
   const clusterName = options.clusterName ?? clusters[0] ?? '';
-  const before = await stack.deps.snapshots.readSnapshot(clusterName);
+  const before = worldSnapshot(stack, clusterName);
   const fromVersion = before.cluster.version;
   const targetVersion = options.targetVersion ?? nextMinor(fromVersion);
   const strategy = options.strategy ?? 'in_place';
@@ -189,7 +190,7 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
 
   const callsAfter = stack.world.inspect().calls;
   const simulatedMinutes = minutesSinceStart();
-  const after = await stack.deps.snapshots.readSnapshot(clusterName);
+  const after = worldSnapshot(stack, clusterName);
   const events = stack.bus.published();
   const deliveries = stack.bus.deliveries();
   const execution: LocalExecution | undefined = stack.executions.at(-1);
@@ -257,6 +258,20 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
     events,
     deliveries,
   };
+}
+
+/**
+ * The cluster as the world holds it, read around the EKS API: the report must not
+ * spend the scenario's faults (throttling) or count as the upgrade's calls.
+ * @throws InvalidRequestError for a cluster the world does not have.
+ */
+function worldSnapshot(stack: LocalStack, clusterName: string): EnvironmentSnapshot {
+  const world = stack.world.inspect().clusters[clusterName];
+  if (world === undefined) {
+    const known = Object.keys(stack.world.inspect().clusters).join(', ');
+    throw new InvalidRequestError(`the sandbox has no cluster ${clusterName} (it has: ${known})`);
+  }
+  return world.snapshot;
 }
 
 function nextMinor(version: string): string {

@@ -174,6 +174,10 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
   const retries: { state: string; error: string; attempt: number }[] = [];
   let largestState = { state: '', bytes: 0 };
   let harnessError: { error: unknown } | undefined;
+  const interrupted = new TerminalStatesError(
+    'States.Runtime',
+    'the local run was stopped: a callback failed',
+  );
   let terminalError: TerminalStatesError | undefined;
 
   // Wait barriers: opened when the library executes a Wait, closed once onWait has returned.
@@ -186,6 +190,7 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
       enumerable: true,
       get: () => {
         const barrier = deferred();
+        if (harnessError) barrier.reject(interrupted);
         openWaits.push({ state: name, barrier });
         const previous = allWaitsReported;
         allWaitsReported = previous.then(() => barrier.promise);
@@ -247,9 +252,10 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
     },
   });
 
-  const stop = (error: unknown) => {
+  // The caller's callback failed: no function may run any more, and the execution stops.
+  const stop = (error: unknown, current?: Deferred) => {
     harnessError ??= { error };
-    const interrupted = new TerminalStatesError('States.Runtime', 'the local run was stopped by its caller');
+    current?.reject(interrupted);
     for (const open of openWaits.splice(0)) open.barrier.reject(interrupted);
     run.abort();
   };
@@ -290,10 +296,12 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
         default:
           break;
       }
+      // The barrier of a Wait state being entered: closed below, or rejected if anything goes wrong.
+      const open =
+        stateEvent.type === 'StateEntered' && stateEvent.stateType === 'Wait' ? openWaits.shift() : undefined;
       try {
         options.onStateEvent?.(stateEvent);
         if (stateEvent.type === 'StateEntered' && stateEvent.stateType === 'Wait') {
-          const open = openWaits.shift();
           if (open === undefined || open.state !== state) {
             throw new Error(`the local runner lost track of Wait state ${state}`);
           }
@@ -302,8 +310,12 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
             seconds = waitSeconds(states.get(state), stateEvent.input, state);
           } catch (error) {
             // Step Functions fails the execution; here the next Task fails with it.
-            terminalError ??= error instanceof TerminalStatesError ? error : undefined;
-            open.barrier.reject(error);
+            const terminal =
+              error instanceof TerminalStatesError
+                ? error
+                : new TerminalStatesError('States.Runtime', String(error));
+            terminalError ??= terminal;
+            open.barrier.reject(terminal);
             continue;
           }
           waits.push({ state, seconds });
@@ -311,7 +323,7 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
           open.barrier.resolve();
         }
       } catch (error) {
-        stop(error);
+        stop(error, open?.barrier);
       }
     }
   };
