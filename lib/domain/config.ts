@@ -58,7 +58,7 @@ export const agentConfigSchema = z.object({
     })
     .prefault({}),
   /** How long a cluster lock lives if an execution never releases it (timed out, aborted). */
-  lockTtlSeconds: num.pipe(z.number().int().min(60)).default(43_200),
+  lockTtlSeconds: num.pipe(z.number().int().min(60)).default(172_800),
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;

@@ -83,7 +83,8 @@ export async function triggerUpgrade(
   if (started.alreadyExisted) {
     // The lock was just re-taken under the same holder; an execution that has
     // ended will not release it again.
-    if (!request.dryRun && started.status !== 'RUNNING') await deps.locks.release(request.clusterName, upgradeId);
+    if (!request.dryRun && started.status !== 'RUNNING')
+      await deps.locks.release(request.clusterName, upgradeId);
     return { status: 'duplicate', upgradeId, executionArn: started.executionArn };
   }
   return { status: 'started', upgradeId, executionArn: started.executionArn };

@@ -152,7 +152,9 @@ describe('the trigger', () => {
     expect(stack.executions).toHaveLength(0);
     const failed = stack.bus.published().find((e) => e['detail-type'] === 'upgrade.failed');
     expect(failed?.detail).toMatchObject({ phase: 'trigger', error: { name: 'ClusterBusyError' } });
-    expect(String((failed?.detail as { reason?: string } | undefined)?.reason)).toContain('an upgrade is in progress');
+    expect(String((failed?.detail as { reason?: string } | undefined)?.reason)).toContain(
+      'an upgrade is in progress',
+    );
   });
 
   test('an invalid request is refused with upgrade.failed naming the field', async () => {

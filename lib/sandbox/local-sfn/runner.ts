@@ -174,10 +174,9 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
   const retries: { state: string; error: string; attempt: number }[] = [];
   let largestState = { state: '', bytes: 0 };
   let harnessError: { error: unknown } | undefined;
-  const interrupted = new TerminalStatesError(
-    'States.Runtime',
-    'the local run was stopped: a callback failed',
-  );
+  // Once the run is stopped (aborted, or a callback failed) no function is called any more.
+  let stopped = false;
+  const interrupted = new TerminalStatesError('States.Runtime', 'the local run was stopped');
   let terminalError: TerminalStatesError | undefined;
 
   // Wait barriers: opened when the library executes a Wait, closed once onWait has returned.
@@ -212,6 +211,7 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
     }
     taskResourceLocalHandlers[name] = async (taskInput: JsonValue): Promise<JsonValue> => {
       await allWaitsReported;
+      if (stopped) throw interrupted;
       taskInvocations[fn] = (taskInvocations[fn] ?? 0) + 1;
       let result: unknown;
       try {
@@ -237,9 +237,7 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
         : state.Retry.map((retrier: unknown) => Math.round(intervalSeconds(retrier) * 1000 * scale));
   }
 
-  // The library validates the definition (asl-validator, ARNs and paths included) and
-  // annotates it, so it gets its own copy.
-  const machine = new StateMachine(structuredClone(definition) as unknown as StateMachineDefinition);
+  const machine = stateMachineFor(definition);
   const run = machine.run(input, {
     overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
     context: {
@@ -255,12 +253,16 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
   // The caller's callback failed: no function may run any more, and the execution stops.
   const stop = (error: unknown, current?: Deferred) => {
     harnessError ??= { error };
+    stopped = true;
     current?.reject(interrupted);
     for (const open of openWaits.splice(0)) open.barrier.reject(interrupted);
     run.abort();
   };
-  const onAbort = () => run.abort();
-  if (options.signal?.aborted) run.abort();
+  const onAbort = () => {
+    stopped = true;
+    run.abort();
+  };
+  if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const measure = (state: string, value: unknown) => {
@@ -355,6 +357,20 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
     retries,
     largestState,
   };
+}
+
+/** One machine per definition text: the library's validation (asl-validator) costs 100-300 ms a run. */
+const machines = new Map<string, StateMachine>();
+
+function stateMachineFor(definition: AslDefinition): StateMachine {
+  const key = JSON.stringify(definition);
+  let machine = machines.get(key);
+  if (machine === undefined) {
+    // The library validates the definition (ARNs and paths included) and annotates it: it gets its own copy.
+    machine = new StateMachine(JSON.parse(key) as StateMachineDefinition);
+    machines.set(key, machine);
+  }
+  return machine;
 }
 
 function failure(error: unknown): Pick<LocalExecutionResult, 'status' | 'error' | 'cause'> {

@@ -1,0 +1,579 @@
+import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
+import { PlanBlockedError } from '../../lib/domain/errors';
+import type { ExecutionProgress } from '../../lib/domain/execution';
+import { StepFailedError } from '../../lib/domain/execution';
+import {
+  caughtErrorSchema,
+  executionInput,
+  parseInput,
+  perceptionInput,
+  reasoningInput,
+  rollbackInput,
+  upgradeRequestSchema,
+  validationInput,
+} from '../../lib/phases/contracts';
+import type { ExecutionResult } from '../../lib/phases/execution';
+import type { PerceptionResult } from '../../lib/phases/perception';
+import type { ReasoningResult } from '../../lib/phases/reasoning';
+import type { RollbackResult } from '../../lib/phases/rollback';
+import type { ValidationResult } from '../../lib/phases/validation';
+import {
+  InvalidLocalRunError,
+  type LocalStateEvent,
+  localExecutionArn,
+  MAX_PAYLOAD_BYTES,
+  type RunUpgradeOptions,
+  runUpgradeStateMachine,
+  type TaskHandler,
+} from '../../lib/sandbox/local-sfn/runner';
+
+/**
+ * The state machine's flow, on the real ASL in aws-local-stepfunctions, with stub
+ * functions. Every stub checks its input against the phase's zod contract, so these
+ * tests also prove that each Task's Parameters give its function what it requires.
+ */
+
+type FunctionName = 'perception' | 'reasoning' | 'execution' | 'validation' | 'rollback';
+
+const EXECUTION_NAME = 'payments-prod-1-31-req-1';
+const UPGRADE_ID = EXECUTION_NAME;
+
+function executionStartInput(overrides: Record<string, unknown> = {}) {
+  const request = upgradeRequestSchema.parse({
+    clusterName: 'payments-prod',
+    targetVersion: '1.31',
+    requestId: 'req-1',
+    ...overrides,
+  });
+  return { upgradeId: UPGRADE_ID, request };
+}
+
+const PERCEPTION: PerceptionResult = {
+  snapshotKey: `upgrades/${UPGRADE_ID}/snapshot.json`,
+  currentVersion: '1.30',
+  nodegroupCount: 2,
+  addonCount: 3,
+};
+const PLAN: ReasoningResult = {
+  planKey: `upgrades/${UPGRADE_ID}/plan.json`,
+  verdict: 'ready',
+  stepCount: 3,
+  estimatedMinutes: 75,
+};
+
+function named(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+/** An execution stub: one answer per poll - a wait of that many seconds - then done. */
+function pollingExecution(
+  waits: readonly number[],
+  options: { completed?: (n: number) => string[]; soakSeconds?: number } = {},
+) {
+  let calls = 0;
+  return async (raw: unknown): Promise<ExecutionResult> => {
+    const input = parseInput(executionInput, raw, 'execution');
+    const progress: ExecutionProgress = {
+      ...input.progress,
+      polls: input.progress.polls + 1,
+      completed: options.completed?.(calls) ?? [...input.progress.completed, `step-${calls}`],
+    };
+    const wait = waits[calls];
+    calls += 1;
+    if (wait !== undefined) return { status: 'waiting', waitSeconds: wait, soakSeconds: 0, progress };
+    return { status: 'done', waitSeconds: 0, soakSeconds: options.soakSeconds ?? 300, progress };
+  };
+}
+
+interface Call {
+  readonly fn: FunctionName;
+  readonly input: Record<string, unknown>;
+}
+
+/** The five functions as stubs (overridable one by one), each checking its input contract and logging its call. */
+function stubs(overrides: Partial<Record<FunctionName, TaskHandler>> = {}) {
+  const calls: Call[] = [];
+  const defaults: Record<FunctionName, TaskHandler> = {
+    perception: async (raw) => {
+      parseInput(perceptionInput, raw, 'perception');
+      return PERCEPTION;
+    },
+    reasoning: async (raw) => {
+      const input = parseInput(reasoningInput, raw, 'reasoning');
+      expect(input.snapshotKey).toBe(PERCEPTION.snapshotKey);
+      return PLAN;
+    },
+    execution: pollingExecution([600, 120]),
+    validation: async (raw): Promise<ValidationResult> => {
+      parseInput(validationInput, raw, 'validation');
+      return { passed: true, failedChecks: [] };
+    },
+    rollback: async (raw): Promise<RollbackResult | { outcome: 'stopped' }> => {
+      const input = parseInput(rollbackInput, raw, 'rollback');
+      if (input.mode === 'failure') return { outcome: 'stopped' };
+      return { outcome: 'stopped', performedBy: input.trigger, actions: [] };
+    },
+  };
+  const handlers: Record<string, TaskHandler> = {};
+  for (const fn of Object.keys(defaults) as FunctionName[]) {
+    const handler = overrides[fn] ?? defaults[fn];
+    handlers[fn] = async (input) => {
+      calls.push({ fn, input: input as Record<string, unknown> });
+      return handler(input);
+    };
+  }
+  const inputsOf = (fn: FunctionName) => calls.filter((c) => c.fn === fn).map((c) => c.input);
+  return { handlers, calls, inputsOf };
+}
+
+function run(handlers: Record<string, TaskHandler>, options: Partial<RunUpgradeOptions> = {}) {
+  return runUpgradeStateMachine({
+    input: executionStartInput(),
+    executionName: EXECUTION_NAME,
+    handlers,
+    ...options,
+  });
+}
+
+const HAPPY_PATH = [
+  'PerceptionPhase',
+  'ReasoningPhase',
+  'CheckDryRun',
+  'PrepareExecution',
+  'ExecutionPhase',
+  'CheckExecutionProgress',
+  'WaitForStep',
+  'ExecutionPhase',
+  'CheckExecutionProgress',
+  'WaitForStep',
+  'ExecutionPhase',
+  'CheckExecutionProgress',
+  'SoakBeforeValidation',
+  'ValidationPhase',
+  'CheckValidationResult',
+  'UpgradeSuccess',
+];
+
+describe('upgrade state machine flow (stub functions)', () => {
+  it('given a plan whose steps take two polls, when run, then it loops through WaitForStep with the seconds the execution phase asks for and succeeds', async () => {
+    const { handlers } = stubs();
+    const onWait = jest.fn();
+
+    const result = await run(handlers, { onWait });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.statesVisited).toEqual(HAPPY_PATH);
+    expect(onWait.mock.calls).toEqual([
+      [600, 'WaitForStep'],
+      [120, 'WaitForStep'],
+      [300, 'SoakBeforeValidation'],
+    ]);
+    expect(result.waits).toEqual([
+      { state: 'WaitForStep', seconds: 600 },
+      { state: 'WaitForStep', seconds: 120 },
+      { state: 'SoakBeforeValidation', seconds: 300 },
+    ]);
+    expect(result.taskInvocations).toEqual({ perception: 1, reasoning: 1, execution: 3, validation: 1 });
+    expect(result.retries).toEqual([]);
+    expect(result.error).toBeUndefined();
+    expect(result.output).toEqual({
+      ...executionStartInput(),
+      perception: PERCEPTION,
+      plan: PLAN,
+      execution: {
+        status: 'done',
+        waitSeconds: 0,
+        soakSeconds: 300,
+        progress: { next: 0, completed: ['step-0', 'step-1', 'step-2'], polls: 3, busyAnswers: 0 },
+      },
+      validation: { passed: true, failedChecks: [] },
+    });
+  });
+
+  it('carries the progress of each poll into the next one, and the plan key, execution id and soak into the phases', async () => {
+    const { handlers, inputsOf } = stubs();
+
+    await run(handlers);
+
+    const polls = inputsOf('execution');
+    expect(polls.map((p) => p.progress)).toEqual([
+      { next: 0, completed: [], polls: 0, busyAnswers: 0 },
+      { next: 0, completed: ['step-0'], polls: 1, busyAnswers: 0 },
+      { next: 0, completed: ['step-0', 'step-1'], polls: 2, busyAnswers: 0 },
+    ]);
+    for (const input of polls) expect(input.planKey).toBe(PLAN.planKey);
+    expect(inputsOf('validation')).toEqual([
+      expect.objectContaining({ planKey: PLAN.planKey, soakSeconds: 300 }),
+    ]);
+    for (const fn of ['perception', 'reasoning', 'execution', 'validation'] as const) {
+      for (const input of inputsOf(fn)) {
+        expect(input.correlationId).toBe(localExecutionArn(EXECUTION_NAME));
+        expect(input.upgradeId).toBe(UPGRADE_ID);
+      }
+    }
+    expect(localExecutionArn(EXECUTION_NAME)).toBe(
+      `arn:aws:states:us-east-1:000000000000:execution:eks-upgrade-agent-local-upgrade:${EXECUTION_NAME}`,
+    );
+  });
+
+  it('awaits onWait before the next Task runs (virtual time moves before the next poll)', async () => {
+    const log: string[] = [];
+    const execution = pollingExecution([600, 120]);
+    const { handlers } = stubs({
+      execution: async (raw) => {
+        log.push('poll');
+        return execution(raw);
+      },
+      validation: async (): Promise<ValidationResult> => {
+        log.push('validate');
+        return { passed: true, failedChecks: [] };
+      },
+    });
+
+    await run(handlers, {
+      onWait: async (seconds) => {
+        log.push(`wait ${seconds} begins`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        log.push(`wait ${seconds} ends`);
+      },
+    });
+
+    expect(log).toEqual([
+      'poll',
+      'wait 600 begins',
+      'wait 600 ends',
+      'poll',
+      'wait 120 begins',
+      'wait 120 ends',
+      'poll',
+      'wait 300 begins',
+      'wait 300 ends',
+      'validate',
+    ]);
+  });
+
+  it('given a dry run, when run, then it ends in DryRunComplete after the plan without touching the cluster', async () => {
+    const { handlers } = stubs();
+    const onWait = jest.fn();
+
+    const result = await run(handlers, { input: executionStartInput({ dryRun: true }), onWait });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.statesVisited).toEqual([
+      'PerceptionPhase',
+      'ReasoningPhase',
+      'CheckDryRun',
+      'DryRunComplete',
+    ]);
+    expect(result.taskInvocations).toEqual({ perception: 1, reasoning: 1 });
+    expect(onWait).not.toHaveBeenCalled();
+    expect(result.output).toEqual({
+      ...executionStartInput({ dryRun: true }),
+      perception: PERCEPTION,
+      plan: PLAN,
+    });
+  });
+
+  it('given an execution started by hand without request.dryRun, when run, then CheckDryRun treats it as a real run', async () => {
+    const { handlers } = stubs();
+    const { request, ...rest } = executionStartInput();
+    const { dryRun: _omitted, ...withoutDryRun } = request;
+
+    const result = await run(handlers, { input: { ...rest, request: withoutDryRun } });
+
+    expect(result.statesVisited).toContain('PrepareExecution');
+    expect(result.statesVisited).not.toContain('DryRunComplete');
+    expect(result.status).toBe('SUCCEEDED');
+  });
+
+  it('given a blocked plan, when reasoning throws PlanBlockedError, then HandleFailure gets it in failure mode and the execution fails with UpgradeFailed', async () => {
+    const { handlers, inputsOf } = stubs({
+      reasoning: async () => {
+        throw new PlanBlockedError('plan blocked by 1 finding(s): DEPRECATED_API: flowcontrol v1beta3', [
+          'DEPRECATED_API',
+        ]);
+      },
+    });
+
+    const result = await run(handlers);
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('UpgradeFailed');
+    expect(result.statesVisited).toEqual([
+      'PerceptionPhase',
+      'ReasoningPhase',
+      'HandleFailure',
+      'UpgradeFailure',
+    ]);
+    expect(result.taskInvocations).toEqual({ perception: 1, reasoning: 1, rollback: 1 });
+    expect(result.retries).toEqual([]);
+    const [failure] = inputsOf('rollback');
+    expect(failure).toEqual({
+      mode: 'failure',
+      trigger: 'state-machine',
+      upgradeId: UPGRADE_ID,
+      correlationId: localExecutionArn(EXECUTION_NAME),
+      clusterName: 'payments-prod',
+      targetVersion: '1.31',
+      error: { Error: 'PlanBlockedError', Cause: expect.any(String) },
+    });
+    // The Cause is the Lambda runtime's JSON, as Step Functions reports a function's error.
+    const { Cause } = caughtErrorSchema.parse(failure?.error);
+    const cause = JSON.parse(String(Cause));
+    expect(cause).toEqual({
+      errorType: 'PlanBlockedError',
+      errorMessage: 'plan blocked by 1 finding(s): DEPRECATED_API: flowcontrol v1beta3',
+      trace: expect.arrayContaining([expect.stringContaining('PlanBlockedError')]),
+    });
+  });
+
+  it('given validation fails, when run, then TriggerRollback runs exactly once in rollback mode and the execution fails', async () => {
+    const { handlers, inputsOf } = stubs({
+      validation: async (): Promise<ValidationResult> => ({ passed: false, failedChecks: ['error-rate'] }),
+    });
+
+    const result = await run(handlers);
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('UpgradeFailed');
+    expect(result.statesVisited.slice(-4)).toEqual([
+      'ValidationPhase',
+      'CheckValidationResult',
+      'TriggerRollback',
+      'UpgradeFailure',
+    ]);
+    expect(result.statesVisited).not.toContain('HandleFailure');
+    expect(result.taskInvocations.rollback).toBe(1);
+    expect(inputsOf('rollback')).toEqual([
+      {
+        mode: 'rollback',
+        trigger: 'state-machine',
+        upgradeId: UPGRADE_ID,
+        correlationId: localExecutionArn(EXECUTION_NAME),
+        clusterName: 'payments-prod',
+        targetVersion: '1.31',
+        reason: 'validation failed',
+      },
+    ]);
+  });
+
+  it('given a node group update fails with PodEvictionFailure, when execution throws StepFailedError, then HandleFailure gets it and validation never runs', async () => {
+    let polls = 0;
+    const { handlers, inputsOf } = stubs({
+      execution: async (raw) => {
+        polls += 1;
+        if (polls < 2) return pollingExecution([300])(raw);
+        throw new StepFailedError(
+          'step nodegroup:workers:1.31 ended Failed (update u-9): PodEvictionFailure: Reached max retries while trying to evict pods',
+          'nodegroup:workers:1.31',
+          ['PodEvictionFailure'],
+        );
+      },
+    });
+
+    const result = await run(handlers);
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('UpgradeFailed');
+    expect(result.statesVisited.slice(-3)).toEqual(['ExecutionPhase', 'HandleFailure', 'UpgradeFailure']);
+    expect(result.statesVisited).not.toContain('ValidationPhase');
+    expect(result.statesVisited).not.toContain('TriggerRollback');
+    // Not a retryable error: one call per poll, no retry.
+    expect(result.taskInvocations.execution).toBe(2);
+    expect(result.retries).toEqual([]);
+    const [failure] = inputsOf('rollback');
+    expect(failure?.mode).toBe('failure');
+    const error = caughtErrorSchema.parse(failure?.error);
+    expect(error.Error).toBe('StepFailedError');
+    expect(JSON.parse(String(error.Cause)).errorMessage).toContain('PodEvictionFailure');
+  });
+
+  it('given Lambda throttles a call twice, when run, then the Task is retried and the execution succeeds', async () => {
+    let calls = 0;
+    const { handlers } = stubs({
+      perception: async () => {
+        calls += 1;
+        if (calls <= 2) throw named('Lambda.TooManyRequestsException', 'Rate Exceeded.');
+        return PERCEPTION;
+      },
+    });
+
+    const result = await run(handlers);
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.taskInvocations.perception).toBe(3);
+    expect(result.retries).toEqual([
+      { state: 'PerceptionPhase', error: 'Lambda.TooManyRequestsException', attempt: 1 },
+      { state: 'PerceptionPhase', error: 'Lambda.TooManyRequestsException', attempt: 2 },
+    ]);
+    // A retry re-runs the state; it is entered once.
+    expect(result.statesVisited.filter((s) => s === 'PerceptionPhase')).toHaveLength(1);
+  });
+
+  it('given Lambda throttles every call, when run, then the Task gives up after its 6 retries and HandleFailure runs', async () => {
+    const { handlers, inputsOf } = stubs({
+      execution: async () => {
+        throw named('Lambda.TooManyRequestsException', 'Rate Exceeded.');
+      },
+    });
+
+    const result = await run(handlers);
+
+    expect(result.status).toBe('FAILED');
+    expect(result.taskInvocations.execution).toBe(7);
+    expect(result.retries.map((r) => r.attempt)).toEqual([1, 2, 3, 4, 5, 6]);
+    const [failure] = inputsOf('rollback');
+    // The Lambda service's own errors carry a plain message, not the runtime's JSON.
+    expect(failure?.error).toEqual({ Error: 'Lambda.TooManyRequestsException', Cause: 'Rate Exceeded.' });
+  });
+
+  it('given the rollback rule is still rolling back, when TriggerRollback gets IdempotencyAlreadyInProgressError once, then it is retried', async () => {
+    let calls = 0;
+    const { handlers, inputsOf } = stubs({
+      validation: async (): Promise<ValidationResult> => ({ passed: false, failedChecks: ['latency-p99'] }),
+      rollback: async (raw) => {
+        calls += 1;
+        if (calls === 1) throw new IdempotencyAlreadyInProgressError('in progress for upgrade');
+        const input = parseInput(rollbackInput, raw, 'rollback');
+        expect(input.mode).toBe('rollback');
+        return { outcome: 'revert-started', performedBy: 'event-rule', actions: [] } satisfies RollbackResult;
+      },
+    });
+
+    const result = await run(handlers);
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('UpgradeFailed');
+    expect(result.taskInvocations.rollback).toBe(2);
+    expect(inputsOf('rollback').map((i) => i.mode)).toEqual(['rollback', 'rollback']);
+    expect(result.retries).toEqual([
+      { state: 'TriggerRollback', error: 'IdempotencyAlreadyInProgressError', attempt: 1 },
+    ]);
+    expect(result.statesVisited).not.toContain('HandleFailure');
+  });
+
+  it('given HandleFailure itself fails, when run, then the execution still ends in UpgradeFailure', async () => {
+    const { handlers } = stubs({
+      perception: async () => {
+        throw named('ClusterNotFoundError', 'EKS cluster payments-prod was not found');
+      },
+      rollback: async () => {
+        throw named('EventDeliveryFailed', 'the bus is down');
+      },
+    });
+
+    const result = await run(handlers);
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('UpgradeFailed');
+    expect(result.statesVisited).toEqual(['PerceptionPhase', 'HandleFailure', 'UpgradeFailure']);
+  });
+
+  it('given a 100-node-group upgrade, when run, then no state input or output comes near 256 KB', async () => {
+    const ids = Array.from(
+      { length: 100 },
+      (_, i) => `nodegroup:payments-prod-workers-${String(i).padStart(3, '0')}:1.31`,
+    );
+    const { handlers } = stubs({
+      execution: pollingExecution([600, 600, 600], { completed: () => ids }),
+    });
+
+    const result = await run(handlers);
+
+    expect(result.status).toBe('SUCCEEDED');
+    const idBytes = Buffer.byteLength(JSON.stringify(ids));
+    // Measured: the largest state holds the 100 step ids ...
+    expect(result.largestState.bytes).toBeGreaterThan(idBytes);
+    // ... and stays far below the quota.
+    expect(result.largestState.bytes).toBeLessThan(MAX_PAYLOAD_BYTES / 10);
+  });
+
+  it('given a function result over 256 KB, then the execution fails with States.DataLimitExceeded, which no Catch handles', async () => {
+    const ids = Array.from({ length: 6000 }, (_, i) => `nodegroup:payments-prod-workers-${i}:1.31`);
+    const { handlers } = stubs({ execution: pollingExecution([], { completed: () => ids }) });
+
+    const result = await run(handlers);
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('States.DataLimitExceeded');
+    expect(result.statesVisited).not.toContain('HandleFailure');
+    expect(result.taskInvocations.rollback).toBeUndefined();
+  });
+
+  it('given a wait that is not whole seconds, then the execution fails with States.Runtime, as Step Functions would', async () => {
+    const { handlers } = stubs({ execution: pollingExecution([12.5]) });
+    const onWait = jest.fn();
+
+    const result = await run(handlers, { onWait });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('States.Runtime');
+    expect(result.cause).toContain('$.execution.waitSeconds');
+    expect(onWait).not.toHaveBeenCalled();
+    expect(result.taskInvocations).toEqual({ perception: 1, reasoning: 1, execution: 1 });
+  });
+
+  it('reports every state event in order to onStateEvent', async () => {
+    const { handlers } = stubs({ execution: pollingExecution([]) });
+    const events: LocalStateEvent[] = [];
+
+    const result = await run(handlers, { onStateEvent: (e) => events.push(e) });
+
+    expect(events.filter((e) => e.type === 'StateEntered').map((e) => e.state)).toEqual(result.statesVisited);
+    expect(events.filter((e) => e.type === 'StateExited').map((e) => e.state)).toEqual(result.statesVisited);
+    const entered = events.find((e) => e.type === 'StateEntered' && e.state === 'ValidationPhase');
+    expect(entered?.stateType).toBe('Task');
+  });
+
+  it('given onWait throws, then the run rejects with that error and no further Task runs', async () => {
+    const { handlers, calls } = stubs();
+    const boom = new Error('virtual clock broke');
+
+    await expect(
+      run(handlers, {
+        onWait: () => {
+          throw boom;
+        },
+      }),
+    ).rejects.toBe(boom);
+    expect(calls.map((c) => c.fn)).toEqual(['perception', 'reasoning', 'execution']);
+  });
+
+  it('given an aborted signal, then the execution is ABORTED', async () => {
+    const controller = new AbortController();
+    const { handlers, calls } = stubs({
+      reasoning: async () => {
+        controller.abort();
+        return PLAN;
+      },
+    });
+
+    const result = await run(handlers, { signal: controller.signal });
+
+    expect(result.status).toBe('ABORTED');
+    expect(calls.map((c) => c.fn)).toEqual(['perception', 'reasoning']);
+  });
+
+  it('given a signal aborted before the start, then no function is called', async () => {
+    const { handlers, calls } = stubs();
+
+    const result = await run(handlers, { signal: AbortSignal.abort() });
+
+    expect(result.status).toBe('ABORTED');
+    expect(calls).toEqual([]);
+  });
+
+  it('given a missing function, a bad execution name or a bad scale, then InvalidLocalRunError before anything runs', async () => {
+    const { handlers, calls } = stubs();
+    const { rollback: _dropped, ...withoutRollback } = handlers;
+
+    await expect(run(withoutRollback)).rejects.toThrow(InvalidLocalRunError);
+    await expect(run(withoutRollback)).rejects.toThrow(/no handler for the function\(s\) rollback/);
+    await expect(run(handlers, { executionName: 'has space' })).rejects.toThrow(InvalidLocalRunError);
+    await expect(run(handlers, { executionName: 'x'.repeat(81) })).rejects.toThrow(InvalidLocalRunError);
+    await expect(run(handlers, { retryIntervalScale: -1 })).rejects.toThrow(InvalidLocalRunError);
+    expect(calls).toEqual([]);
+  });
+});
