@@ -28,6 +28,7 @@ function invoke(fn: string, sample: string, env: Record<string, string> = {}) {
         AWS_CONFIG_FILE: '/dev/null',
         AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
         EKS_UPGRADE_AGENT_STATE_DIR: stateDir,
+        EKS_UPGRADE_AGENT_ESBUILD_DIR: '.esbuild-test-invoke',
         ...env,
       },
     },
