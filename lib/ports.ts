@@ -52,6 +52,8 @@ export interface StartStepOptions {
   readonly clientRequestToken: string;
   /** Passed to EKS as `force` (control plane: failing insights; node group: PDB eviction failures). */
   readonly force: boolean;
+  /** Add-on steps: UpdateAddon `resolveConflicts` (configuration); the runner's default otherwise. */
+  readonly resolveConflicts?: 'NONE' | 'OVERWRITE' | 'PRESERVE';
 }
 
 /** Starts and follows EKS updates (in-place step kinds only). */

@@ -121,6 +121,7 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
             step.kind === 'control-plane'
               ? request.force
               : step.kind === 'nodegroup' && tuning.forceNodegroupUpdates,
+          resolveConflicts: config.execution.addonResolveConflicts,
         });
         if (outcome.kind === 'busy') {
           progress = { ...progress, busyAnswers: progress.busyAnswers + 1 };

@@ -96,6 +96,16 @@ describe('EksUpdateRunner.startStep', () => {
     expect(eks).toHaveReceivedCommandWith(UpdateAddonCommand, { resolveConflicts: 'OVERWRITE' });
   });
 
+  test('add-on: the step option (the agent configuration) wins over the runner default', async () => {
+    eks.on(UpdateAddonCommand).resolves({ update: { id: 'upd-2' } });
+    await runner().startStep('prod', addon, {
+      clientRequestToken: token,
+      force: false,
+      resolveConflicts: 'NONE',
+    });
+    expect(eks).toHaveReceivedCommandWith(UpdateAddonCommand, { resolveConflicts: 'NONE' });
+  });
+
   test('node group: UpdateNodegroupVersion with the Kubernetes version, force and the token', async () => {
     eks.on(UpdateNodegroupVersionCommand).resolves({ update: { id: 'upd-3' } });
     const outcome = await runner().startStep('prod', nodegroupStep, {

@@ -128,7 +128,7 @@ export class EksUpdateRunner implements UpdateRunner, ControlPlaneRollback {
             clusterName,
             addonName: step.name,
             addonVersion: step.to,
-            resolveConflicts: this.resolveConflicts,
+            resolveConflicts: options.resolveConflicts ?? this.resolveConflicts,
             clientRequestToken,
           }),
         );
