@@ -17,6 +17,22 @@ export class UpgradeEvents {
     readonly context: EventContext,
   ) {}
 
+  /** The events of the upgrade a state-machine input belongs to. */
+  static forInput(
+    deps: { readonly events: EventPublisher; readonly clock: Clock },
+    input: {
+      readonly upgradeId: string;
+      readonly correlationId: string;
+      readonly request: { readonly clusterName: string };
+    },
+  ): UpgradeEvents {
+    return new UpgradeEvents(deps.events, deps.clock, {
+      upgradeId: input.upgradeId,
+      clusterName: input.request.clusterName,
+      correlationId: input.correlationId,
+    });
+  }
+
   async emit<T extends AgentEventType>(type: T, fields: Omit<EventDetail<T>, Envelope>): Promise<void> {
     await this.publisher.publish([makeEvent(type, this.context, this.clock.now().toISOString(), fields)]);
   }

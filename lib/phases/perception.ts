@@ -18,11 +18,7 @@ export interface PerceptionResult {
 export async function perceive(raw: unknown, deps: PerceptionDeps): Promise<PerceptionResult> {
   const input = parseInput(perceptionInput, raw, 'perception');
   const { request, upgradeId } = input;
-  const events = new UpgradeEvents(deps.events, deps.clock, {
-    upgradeId,
-    clusterName: request.clusterName,
-    correlationId: input.correlationId,
-  });
+  const events = UpgradeEvents.forInput(deps, input);
   return events.phase(
     'perception',
     async () => {

@@ -22,11 +22,7 @@ export interface ReasoningResult {
 export async function reasonPhase(raw: unknown, deps: ReasoningDeps): Promise<ReasoningResult> {
   const input = parseInput(reasoningInput, raw, 'reasoning');
   const { request, upgradeId } = input;
-  const events = new UpgradeEvents(deps.events, deps.clock, {
-    upgradeId,
-    clusterName: request.clusterName,
-    correlationId: input.correlationId,
-  });
+  const events = UpgradeEvents.forInput(deps, input);
   return events.phase(
     'reasoning',
     async () => {

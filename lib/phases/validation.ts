@@ -22,11 +22,7 @@ const MIN_WINDOW_SECONDS = 60;
 export async function validatePhase(raw: unknown, deps: ValidationDeps): Promise<ValidationResult> {
   const input = parseInput(validationInput, raw, 'validation');
   const { request, upgradeId } = input;
-  const events = new UpgradeEvents(deps.events, deps.clock, {
-    upgradeId,
-    clusterName: request.clusterName,
-    correlationId: input.correlationId,
-  });
+  const events = UpgradeEvents.forInput(deps, input);
   return events.phase(
     'validation',
     async () => {
