@@ -1,17 +1,9 @@
-import { join } from 'node:path';
 import type { z } from 'zod';
-import {
-  type AgentConfig,
-  type agentConfigSchema,
-  DEFAULT_CONFIG,
-  InvalidConfigError,
-  parseAgentConfig,
-} from '../domain/config';
+import { ConfigurationNotFoundError } from '../aws/errors';
+import type { ConfigTree } from '../aws/ssm/config-tree';
+import { type AgentConfig, type agentConfigSchema, parseAgentConfig } from '../domain/config';
 import type { ConfigSource } from '../ports';
-import { defaultStateDir, JsonStateFile, SandboxStateError } from './state-store';
-
-/** The configuration file inside the state directory (the sandbox's SSM parameter tree). */
-export const CONFIG_FILE_NAME = 'config.json';
+import { AGENT_PARAMETER_PREFIX, LocalParameterStore } from './parameter-store';
 
 type DeepPartial<T> = T extends readonly unknown[]
   ? T
@@ -22,52 +14,62 @@ type DeepPartial<T> = T extends readonly unknown[]
 /** Configuration as written by hand: the schema's input (strings are coerced), any key left out. */
 export type RawAgentConfig = DeepPartial<z.input<typeof agentConfigSchema>>;
 
+/** The stage the sandbox's configuration lives under unless told otherwise. */
+export const DEFAULT_SANDBOX_STAGE = 'local';
+
 export interface SandboxConfigSourceOptions {
   /** Default `.eks-upgrade-agent/sandbox` under the current directory. */
   readonly stateDir?: string;
-  /** Applied over `config.json` (a CLI flag, a test). */
+  /** The configuration lives under /eks-upgrade-agent/<stage>/config. Default `local`. */
+  readonly stage?: string;
+  /** Default a LocalParameterStore on `stateDir`. */
+  readonly store?: LocalParameterStore;
+  /** Applied over the stored configuration (a CLI flag, a test). */
   readonly overrides?: RawAgentConfig;
 }
 
 /**
- * The sandbox's SSM configuration: DEFAULT_CONFIG, deep-merged with `config.json`
- * in the state directory when there is one, then with `overrides`, validated by the
- * agent's schema. Read on every `load` (no cache), so an edited file takes effect at
- * the next call.
+ * The sandbox's agent configuration, read like SsmConfigSource reads it in AWS: the
+ * tree under /eks-upgrade-agent/<stage>/config in the sandbox's Parameter Store
+ * (parameters.json; SecureString leaves decrypted), the defaults when nothing is
+ * stored there. `overrides` are then deep-merged on top, and the result is validated
+ * by the agent's schema. Read on every `load` (no cache), so a parameter put by
+ * another process takes effect at the next call.
  */
 export class SandboxConfigSource implements ConfigSource {
+  /** The configuration's parameter path, "/eks-upgrade-agent/<stage>/config". */
   readonly path: string;
-  private readonly file: JsonStateFile<unknown>;
+  private readonly store: LocalParameterStore;
   private readonly overrides: RawAgentConfig | undefined;
 
   constructor(options: SandboxConfigSourceOptions = {}) {
-    this.path = join(options.stateDir ?? defaultStateDir(), CONFIG_FILE_NAME);
-    this.file = new JsonStateFile<unknown>(this.path, (raw) => raw);
+    // Checked at load, as in SsmConfigSource: a bad stage fails the read, not the wiring.
+    this.path = `${AGENT_PARAMETER_PREFIX}${options.stage ?? DEFAULT_SANDBOX_STAGE}/config`;
+    this.store =
+      options.store ??
+      new LocalParameterStore(options.stateDir !== undefined ? { stateDir: options.stateDir } : {});
     this.overrides = options.overrides;
   }
 
-  /** @throws InvalidConfigError naming the bad key, or the file when it is not a JSON object. */
+  /**
+   * @throws InvalidConfigError naming the bad key.
+   * @throws ParameterValidationError when the stage is not a valid name level.
+   * @throws ParameterStoreKeyError when a SecureString leaf does not decrypt.
+   */
   async load(): Promise<AgentConfig> {
-    let merged: unknown = DEFAULT_CONFIG;
-    const stored = this.readFile();
-    if (stored !== undefined) merged = deepMerge(merged, stored);
+    let merged: unknown = await this.readStored();
     if (this.overrides !== undefined) merged = deepMerge(merged, this.overrides);
     return parseAgentConfig(merged);
   }
 
-  private readFile(): Record<string, unknown> | undefined {
-    let raw: unknown;
+  private async readStored(): Promise<ConfigTree> {
     try {
-      raw = this.file.load();
+      return await this.store.getConfiguration(this.path);
     } catch (error) {
-      if (error instanceof SandboxStateError) {
-        throw new InvalidConfigError(`${this.path} is not valid JSON`, { cause: error });
-      }
+      // Every key has a default: an empty stage is the sandbox's normal start.
+      if (error instanceof ConfigurationNotFoundError) return {};
       throw error;
     }
-    if (raw === undefined) return undefined;
-    if (!isPlainObject(raw)) throw new InvalidConfigError(`${this.path} must hold a JSON object`);
-    return raw;
   }
 }
 

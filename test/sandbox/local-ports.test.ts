@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ParameterValidationError } from '../../lib/aws/errors';
 import { DEFAULT_CONFIG, InvalidConfigError } from '../../lib/domain/config';
 import { InvalidRequestError } from '../../lib/domain/errors';
 import {
@@ -9,9 +10,10 @@ import {
   InvalidArtifactKeyError,
 } from '../../lib/sandbox/artifact-store';
 import { FileClusterLock, LOCKS_FILE_NAME } from '../../lib/sandbox/cluster-lock';
-import { CONFIG_FILE_NAME, SandboxConfigSource } from '../../lib/sandbox/config-source';
+import { SandboxConfigSource } from '../../lib/sandbox/config-source';
 import { ManualClock } from '../../lib/sandbox/eks';
 import { fileOncePerUpgrade, ONCE_FILE_NAME } from '../../lib/sandbox/once';
+import { LocalParameterStore, PARAMETERS_FILE_NAME } from '../../lib/sandbox/parameter-store';
 import { SandboxStateError } from '../../lib/sandbox/state-store';
 
 const dirs: string[] = [];
@@ -164,16 +166,36 @@ describe('FileClusterLock', () => {
 });
 
 describe('SandboxConfigSource', () => {
-  it('given no config file, when loaded, then the defaults', async () => {
-    await expect(new SandboxConfigSource({ stateDir: tempDir() }).load()).resolves.toEqual(DEFAULT_CONFIG);
+  const CONFIG_PATH = '/eks-upgrade-agent/local/config';
+
+  it('given nothing in the parameter store, when loaded, then the defaults', async () => {
+    const source = new SandboxConfigSource({ stateDir: tempDir() });
+    expect(source.path).toBe(CONFIG_PATH);
+    await expect(source.load()).resolves.toEqual(DEFAULT_CONFIG);
   });
 
-  it('given config.json and overrides, when loaded, then both are merged over the defaults (strings coerced)', async () => {
+  it('given a value put in the parameter store, when loaded, then it reaches the configuration (strings coerced)', async () => {
     const stateDir = tempDir();
-    writeFileSync(
-      join(stateDir, CONFIG_FILE_NAME),
-      JSON.stringify({ validation: { soakSeconds: '60', maxErrorRate: 0.05 }, lockTtlSeconds: 600 }),
-    );
+    const store = new LocalParameterStore({ stateDir });
+    await store.putParameter({ name: `${CONFIG_PATH}/validation/soakSeconds`, value: '60', type: 'String' });
+    await store.putParameter({
+      name: `${CONFIG_PATH}/execution/forceNodegroupUpdates`,
+      value: 'true',
+      type: 'SecureString',
+    });
+
+    const config = await new SandboxConfigSource({ stateDir }).load();
+    expect(config.validation).toEqual({ ...DEFAULT_CONFIG.validation, soakSeconds: 60 });
+    expect(config.execution).toEqual({ ...DEFAULT_CONFIG.execution, forceNodegroupUpdates: true });
+    expect(config.lockTtlSeconds).toBe(DEFAULT_CONFIG.lockTtlSeconds);
+  });
+
+  it('given a stored tree and overrides, when loaded, then the overrides win key by key over the store', async () => {
+    const stateDir = tempDir();
+    await new LocalParameterStore({ stateDir }).putConfiguration(CONFIG_PATH, {
+      validation: { soakSeconds: 60, maxErrorRate: 0.05 },
+      lockTtlSeconds: 600,
+    });
     const config = await new SandboxConfigSource({
       stateDir,
       overrides: { validation: { maxErrorRate: 0.02 }, execution: { forceNodegroupUpdates: 'true' } },
@@ -185,21 +207,57 @@ describe('SandboxConfigSource', () => {
     expect(config.lockTtlSeconds).toBe(600);
   });
 
-  it('given an edited config file, when loaded again, then the edit is seen (no cache)', async () => {
+  it("given another stage, when loaded, then only that stage's tree is read", async () => {
+    const stateDir = tempDir();
+    const store = new LocalParameterStore({ stateDir });
+    await store.putConfiguration(CONFIG_PATH, { lockTtlSeconds: 600 });
+    await store.putConfiguration('/eks-upgrade-agent/prod/config', { lockTtlSeconds: 900 });
+
+    expect((await new SandboxConfigSource({ stateDir, stage: 'prod' }).load()).lockTtlSeconds).toBe(900);
+    expect((await new SandboxConfigSource({ stateDir, store }).load()).lockTtlSeconds).toBe(600);
+    expect((await new SandboxConfigSource({ stateDir, stage: 'qa' }).load()).lockTtlSeconds).toBe(
+      DEFAULT_CONFIG.lockTtlSeconds,
+    );
+  });
+
+  it('given a parameter put after the first load, when loaded again, then the change is seen (no cache)', async () => {
     const stateDir = tempDir();
     const source = new SandboxConfigSource({ stateDir });
-    writeFileSync(join(stateDir, CONFIG_FILE_NAME), JSON.stringify({ lockTtlSeconds: 600 }));
+    const store = new LocalParameterStore({ stateDir });
+    await store.putParameter({ name: `${CONFIG_PATH}/lockTtlSeconds`, value: '600', type: 'String' });
     expect((await source.load()).lockTtlSeconds).toBe(600);
-    writeFileSync(join(stateDir, CONFIG_FILE_NAME), JSON.stringify({ lockTtlSeconds: 900 }));
+    await store.putParameter({
+      name: `${CONFIG_PATH}/lockTtlSeconds`,
+      value: '900',
+      type: 'String',
+      overwrite: true,
+    });
     expect((await source.load()).lockTtlSeconds).toBe(900);
   });
 
-  it('given a bad value in config.json, when loaded, then InvalidConfigError naming the key', async () => {
+  it('given a bad value in the parameter store, when loaded, then InvalidConfigError naming the key', async () => {
     const stateDir = tempDir();
-    writeFileSync(join(stateDir, CONFIG_FILE_NAME), JSON.stringify({ validation: { maxErrorRate: 5 } }));
+    await new LocalParameterStore({ stateDir }).putParameter({
+      name: `${CONFIG_PATH}/validation/maxErrorRate`,
+      value: '5',
+      type: 'String',
+    });
     const error = await new SandboxConfigSource({ stateDir }).load().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidConfigError);
+    expect(error).toMatchObject({ name: 'InvalidConfigError', retryable: false });
     expect((error as Error).message).toContain('validation.maxErrorRate');
+  });
+
+  it('given a bad stored value fixed by an override, when loaded, then the override wins', async () => {
+    const stateDir = tempDir();
+    await new LocalParameterStore({ stateDir }).putConfiguration(CONFIG_PATH, {
+      validation: { maxErrorRate: 5 },
+    });
+    const config = await new SandboxConfigSource({
+      stateDir,
+      overrides: { validation: { maxErrorRate: 0.1 } },
+    }).load();
+    expect(config.validation.maxErrorRate).toBe(0.1);
   });
 
   it('given a bad override, when loaded, then InvalidConfigError naming the key', async () => {
@@ -211,19 +269,18 @@ describe('SandboxConfigSource', () => {
     await expect(source.load()).rejects.toMatchObject({ name: 'InvalidConfigError', retryable: false });
   });
 
-  it.each([
-    ['not JSON', '{"lockTtlSeconds": '],
-    ['not an object', '[1, 2]'],
-  ])(
-    'given a config file that is %s, when loaded, then InvalidConfigError naming the file',
-    async (_, text) => {
-      const stateDir = tempDir();
-      writeFileSync(join(stateDir, CONFIG_FILE_NAME), text);
-      const error = await new SandboxConfigSource({ stateDir }).load().catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(InvalidConfigError);
-      expect((error as Error).message).toContain(join(stateDir, CONFIG_FILE_NAME));
-    },
-  );
+  it('given a stage that is not a valid name level, when loaded, then ParameterValidationError', async () => {
+    const source = new SandboxConfigSource({ stateDir: tempDir(), stage: 'my stage' });
+    await expect(source.load()).rejects.toBeInstanceOf(ParameterValidationError);
+  });
+
+  it('given a corrupt parameters.json, when loaded, then SandboxStateError naming the file (not the defaults)', async () => {
+    const stateDir = tempDir();
+    writeFileSync(join(stateDir, PARAMETERS_FILE_NAME), '{"/eks-upgrade-agent/local/config/x": ');
+    const error = await new SandboxConfigSource({ stateDir }).load().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SandboxStateError);
+    expect((error as Error).message).toContain(join(stateDir, PARAMETERS_FILE_NAME));
+  });
 });
 
 describe('fileOncePerUpgrade', () => {
