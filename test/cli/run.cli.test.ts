@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../support/run-cli';
+import { ROOT, runCli } from '../support/run-cli';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'eua-cli-run-'));
 
@@ -128,5 +129,13 @@ describe('eks-upgrade-agent events test-pattern', () => {
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: Event pattern is not valid/);
+  });
+});
+
+describe('npm start (the README quick start)', () => {
+  test('runs a whole sandbox upgrade of the demo cluster and exits 0', () => {
+    const r = spawnSync('npm', ['start', '--silent'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Upgrade payments-prod 1.30 -> 1.32: COMPLETED');
   });
 });
