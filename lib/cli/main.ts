@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { AgentError } from '../domain/errors';
 import { registerEvents } from './commands/events';
 import { registerPlan } from './commands/plan';
+import { registerRequest } from './commands/request';
 import { registerRun } from './commands/run';
 import { EXIT } from './errors';
 import { type CliIo, processIo } from './io';
@@ -17,6 +18,7 @@ export function buildProgram(io: CliIo): Command {
   registerPlan(program, io);
   registerRun(program, io);
   registerEvents(program, io);
+  registerRequest(program, io);
   return program;
 }
 
