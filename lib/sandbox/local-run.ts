@@ -219,7 +219,9 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
   const apiCalls = diffCalls(callsBefore, callsAfter);
   const ruleDeliveries: Record<string, number> = {};
   for (const d of deliveries) ruleDeliveries[d.rule] = (ruleDeliveries[d.rule] ?? 0) + 1;
-  const stateTransitions = execution?.result.statesVisited.length ?? 0;
+  // Step Functions bills every state entered, retries included.
+  const stateTransitions =
+    (execution?.result.statesVisited.length ?? 0) + (execution?.result.retries.length ?? 0);
   const lambdaTotal = Object.values(invocations).reduce((a, b) => a + b, 0);
   const cost =
     stateTransitions * PRICE_TRANSITION + lambdaTotal * PRICE_LAMBDA_REQUEST + events.length * PRICE_EVENT;

@@ -1,4 +1,4 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { type AwsClientOptions, sdkClientConfig } from '../client-config';
 
@@ -7,7 +7,11 @@ export function createEksClient(options?: AwsClientOptions): EKSClient {
   return new EKSClient(sdkClientConfig(options));
 }
 
-/** A new EC2 client with adaptive retry (DescribeSubnets for free IPs). */
-export function createEc2Client(options?: AwsClientOptions): EC2Client {
-  return new EC2Client(sdkClientConfig(options));
+/**
+ * A new EC2 client with adaptive retry (DescribeSubnets for free IPs). Loaded on
+ * demand: @aws-sdk/client-ec2 would otherwise be evaluated at every cold start.
+ */
+export async function createEc2Client(options?: AwsClientOptions): Promise<EC2Client> {
+  const { EC2Client: Client } = await import('@aws-sdk/client-ec2');
+  return new Client(sdkClientConfig(options));
 }
