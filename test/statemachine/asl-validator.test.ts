@@ -10,24 +10,13 @@ import {
   REPO_ROOT,
   StateMachineDefinitionError,
 } from '../../lib/sandbox/local-sfn/definition';
+import { DESIGN_STATES } from '../support/design';
 
 // asl-validator 4 ships no type declarations.
 const aslValidator: (
   definition: unknown,
   options?: { checkArn?: boolean; checkPaths?: boolean },
 ) => { isValid: boolean; errorsText: (separator?: string) => string } = require('asl-validator');
-
-const DESIGN_STATES = [
-  'PerceptionPhase',
-  'ReasoningPhase',
-  'ExecutionPhase',
-  'ValidationPhase',
-  'CheckValidationResult',
-  'UpgradeSuccess',
-  'TriggerRollback',
-  'HandleFailure',
-  'UpgradeFailure',
-];
 
 /** The errors a Lambda Task can get from the Lambda service or from throttled AWS APIs. */
 const THROTTLING_OR_LAMBDA = /^Lambda\.|Throttl|TooManyRequests/;
