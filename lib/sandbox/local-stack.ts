@@ -40,8 +40,6 @@ export interface LocalStackOptions {
   readonly config?: Record<string, unknown>;
   /** Called when the state machine would wait; virtual time has already moved on. */
   readonly onWait?: (seconds: number, state: string) => void;
-  /** Called for each state the local state machine enters. */
-  readonly onState?: (state: string) => void;
   /** Called for every event a function publishes (before the bus delivers it). */
   readonly onEvent?: (event: DomainEvent) => void;
   /** Called after every function invocation, with its result or its error. */
@@ -153,6 +151,7 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
   const registry = new JsonStateFile(join(stateDir, 'executions.json'), (raw) =>
     executionRegistrySchema.parse(raw),
   );
+  // Unlike StartExecution, the local start returns when the execution has ended.
   const starter: ExecutionStarter = {
     start: async (name, input) => {
       const known = registry.load()?.[name];
@@ -167,9 +166,6 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
         onWait: (seconds, state) => {
           world.advance(seconds / 60);
           options.onWait?.(seconds, state);
-        },
-        onStateEvent: (e) => {
-          if (e.type === 'StateEntered') options.onState?.(e.state);
         },
       });
       registry.save({
