@@ -1,4 +1,9 @@
-import { compilePattern, InvalidEventPatternError, validatePattern } from '../../lib/sandbox/event-pattern';
+import {
+  compilePattern,
+  compilePatternJson,
+  InvalidEventPatternError,
+  validatePattern,
+} from '../../lib/sandbox/event-pattern';
 
 /**
  * Invalid patterns and the reason each is refused. Reasons follow Event Ruler's wording (the
@@ -189,18 +194,6 @@ const invalid: readonly Invalid[] = [
     '$.f[0].numeric[1]',
   ],
   ['numeric > the maximum', leaf({ numeric: ['>', 5e9] }), 'Bottom must be less than top', '$.f[0].numeric'],
-  [
-    'numeric seven decimals',
-    leaf({ numeric: ['=', 0.1234567] }),
-    'Only values up to 6 decimals are supported',
-    '$.f[0].numeric[1]',
-  ],
-  [
-    'numeric tiny exponent',
-    leaf({ numeric: ['<', 1e-7] }),
-    'Only values up to 6 decimals are supported',
-    '$.f[0].numeric[1]',
-  ],
   // exists.
   [
     'exists string',
@@ -419,6 +412,9 @@ describe('valid though unusual patterns', () => {
     ['anything-but with an empty nested list excludes nothing', { f: [{ 'anything-but': { prefix: [] } }] }],
     ['numeric at the limits', { f: [{ numeric: ['>=', -5e9, '<=', 5e9] }] }],
     ['six decimals', { f: [{ numeric: ['=', 0.123456] }] }],
+    // Six digits is EventBridge's precision, not a rule: Ruler's compiler takes 1E-320.
+    ['seven decimals', { f: [{ numeric: ['=', 0.1234567] }] }],
+    ['a subnormal operand', { f: [{ numeric: ['<', 1e-320] }] }],
     ['a literal number beyond 5e9 (e.g. an account id)', { account: [123456789012] }],
     ['wildcard of only a star', { f: [{ wildcard: '*' }] }],
     ['wildcard with escapes', { f: [{ wildcard: '\\*\\\\*' }] }],
@@ -440,5 +436,23 @@ describe('valid though unusual patterns', () => {
     const compiled = compilePattern({ f: [{ 'anything-but': { suffix: [] } }] });
     expect(compiled.matches({ f: 'anything' })).toBe(true);
     expect(compiled.matches({})).toBe(false);
+  });
+});
+
+describe('number literals only the pattern text can judge', () => {
+  test.each([
+    ['underflows to zero', '{"f":[{"numeric":["=",1E-325]}]}', '1E-325'],
+    ['negative underflow', '{"f":[{"numeric":[">",-2.5e-400]}]}', '-2.5e-400'],
+    ['overflows to infinity', '{"f":[{"numeric":["<",2.0e422]}]}', '2.0e422'],
+  ])('%s is refused', (_name, text, literal) => {
+    expect(() => compilePatternJson(text)).toThrow(`Cannot compare number : ${literal}`);
+  });
+
+  test.each([
+    ['zero written as 0.000e-999', '{"f":[{"numeric":["=",0.000e-999]}]}'],
+    ['a digit-bearing string is not a number', '{"f":["1E-325"]}'],
+    ['an escaped quote inside a string', '{"f":["a\\"1E-999"]}'],
+  ])('%s is accepted', (_name, text) => {
+    expect(() => compilePatternJson(text)).not.toThrow();
   });
 });

@@ -8,6 +8,7 @@
 import { compileRoot } from './compile';
 import { InvalidEventPatternError } from './errors';
 import { matchesEvent } from './match';
+import { unrepresentableNumber } from './numeric';
 import type { CompiledPattern } from './types';
 
 export { InvalidEventPatternError } from './errors';
@@ -50,6 +51,10 @@ export function compilePatternJson(text: string): CompiledPattern {
       `Pattern is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
       '$',
     );
+  }
+  const unrepresentable = unrepresentableNumber(text);
+  if (unrepresentable !== undefined) {
+    throw new InvalidEventPatternError(`Cannot compare number : ${unrepresentable}`, '$');
   }
   return compilePattern(pattern);
 }

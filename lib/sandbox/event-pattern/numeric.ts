@@ -4,19 +4,13 @@ import type { NumericRange } from './types';
 
 /**
  * Numeric matching limits. The EventBridge guide documents numeric matching as limited to
- * -5.0e9..+5.0e9 with six digits after the decimal point; Event Ruler (the engine behind
- * EventBridge) refuses operands outside that, and an event number outside it is not
- * treated as numeric at all, so it never satisfies a `numeric` test.
+ * -5.0e9..+5.0e9, precise to six digits after the decimal point; Event Ruler (the engine
+ * behind EventBridge) refuses operands outside that range, and an event number outside it is
+ * not treated as numeric at all, so it never satisfies a `numeric` test. Six digits is a
+ * precision, not a rule: Ruler's compiler accepts `1E-320` (aws/event-ruler
+ * JsonRuleCompilerTest, in ../shared/realworld/event-ruler-cases.json); we compare exactly.
  */
 export const NUMERIC_LIMIT = 5e9;
-const MAX_DECIMALS = 6;
-
-/** Digits after the decimal point in the shortest decimal form of `n` (`1.5e-7` has 8). */
-function decimalPlaces(n: number): number {
-  const [mantissa = '', exponent = '0'] = String(Math.abs(n)).split('e');
-  const fraction = mantissa.split('.')[1] ?? '';
-  return Math.max(0, fraction.length - Number(exponent));
-}
 
 /** true when `n` is a number Event Ruler can compare: finite and inside ±5e9. */
 export function isComparableNumber(n: number): boolean {
@@ -31,9 +25,26 @@ export function checkComparableOperand(value: number, path: string): void {
   if (!isComparableNumber(value)) {
     throw new InvalidEventPatternError('Value must be between -5.0E9 and 5.0E9, inclusive', path);
   }
-  if (decimalPlaces(value) > MAX_DECIMALS) {
-    throw new InvalidEventPatternError('Only values up to 6 decimals are supported', path);
+}
+
+/** A JSON string (skipped whole) or a JSON number literal. */
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+/**
+ * Finds a number literal in pattern JSON text that a double cannot hold: one that overflows
+ * to infinity (`2.0e422`) or underflows to zero while written with a non-zero digit
+ * (`1E-325`). Ruler refuses both; once `JSON.parse` has run, the underflow looks like a plain
+ * 0, so only the text can tell.
+ */
+export function unrepresentableNumber(jsonText: string): string | undefined {
+  for (const [token] of jsonText.matchAll(JSON_TOKEN)) {
+    if (token.startsWith('"')) continue;
+    const value = Number(token);
+    if (!Number.isFinite(value)) return token;
+    const mantissa = token.split(/[eE]/)[0] ?? '';
+    if (value === 0 && /[1-9]/.test(mantissa)) return token;
   }
+  return undefined;
 }
 
 const OPERATORS = new Set(['=', '<', '<=', '>', '>=']);
