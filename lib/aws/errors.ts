@@ -23,6 +23,8 @@ export class UnexpectedResponseError extends AgentError {
 
 export interface UndeliveredEvent {
   readonly detailType: string;
+  /** false when EventBridge refused the entry for good (a permission, a malformed detail). */
+  readonly retryable?: boolean;
   readonly errorCode?: string;
   readonly errorMessage?: string;
 }
@@ -30,15 +32,20 @@ export interface UndeliveredEvent {
 /** Events EventBridge still refused after every re-send; they are logged in full before this is thrown. */
 export class EventDeliveryError extends AgentError {
   override readonly name = 'EventDeliveryError';
-  readonly retryable = true;
+  /** Whether trying again later may deliver them: false when every one was refused for good. */
+  readonly retryable: boolean;
   constructor(
     readonly undelivered: readonly UndeliveredEvent[],
     options?: { cause?: unknown },
   ) {
     const summary = undelivered
-      .map((e) => `${e.detailType} (${e.errorCode ?? 'error'}: ${e.errorMessage ?? 'no message'})`)
+      .map(
+        (e) =>
+          `${e.detailType} (${e.errorCode ?? 'error'}: ${e.errorMessage ?? 'no message'}${e.retryable === false ? '; not re-sent, it cannot succeed' : ''})`,
+      )
       .join('; ');
     super(`${undelivered.length} event(s) could not be delivered to EventBridge: ${summary}`, options);
+    this.retryable = undelivered.some((e) => e.retryable !== false);
   }
 }
 

@@ -237,11 +237,58 @@ describe('re-sending failed entries', () => {
         {
           errorCode: 'InternalFailure',
           errorMessage: 'Internal failure',
+          retryable: true,
           detailType: 'phase.completed',
           detail: events[1]?.detail,
         },
       ],
     });
+  });
+
+  test.each([
+    'AccessDeniedException',
+    'InvalidAccountIdException',
+    'InvalidArgument',
+    'MalformedDetail',
+    'RedactionFailure',
+    'NotAuthorizedForSourceException',
+    'NotAuthorizedForDetailTypeException',
+  ])('an entry refused with %s is not re-sent; a throttled one in the same call is', async (code) => {
+    sdk
+      .on(PutEventsCommand)
+      .resolvesOnce({
+        FailedEntryCount: 2,
+        Entries: [
+          { EventId: 'id-1' },
+          { ErrorCode: code, ErrorMessage: 'refused' },
+          { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' },
+        ],
+      })
+      .resolvesOnce({ FailedEntryCount: 0, Entries: [{ EventId: 'id-3' }] });
+    const { client, logger } = setup({ maxSendAttempts: 4 });
+    const events = phaseEvents(3);
+    const error = await client.publish(events).catch((e: unknown) => e);
+
+    expect(sdk).toHaveReceivedCommandTimes(PutEventsCommand, 2);
+    expect(sentEntries(1).map((e) => e.Detail)).toEqual([JSON.stringify(events[2]?.detail)]);
+    expect(error).toBeInstanceOf(EventDeliveryError);
+    expect(error).toMatchObject({
+      retryable: false,
+      undelivered: [{ detailType: 'phase.completed', errorCode: code, retryable: false }],
+    });
+    expect((error as Error).message).toContain(`phase.completed (${code}: refused; not re-sent`);
+    expect(logger.error).toHaveBeenCalledTimes(1);
+  });
+
+  test('an undocumented entry error code is re-sent until the attempts run out', async () => {
+    sdk.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'SomethingNew', ErrorMessage: 'new' }],
+    });
+    const { client } = setup({ maxSendAttempts: 3 });
+    const error = await client.publish(phaseEvents(1)).catch((e: unknown) => e);
+    expect(sdk).toHaveReceivedCommandTimes(PutEventsCommand, 3);
+    expect(error).toMatchObject({ name: 'EventDeliveryError', retryable: true });
   });
 
   test('a refused PutEvents call raises EventDeliveryError naming every undelivered event', async () => {

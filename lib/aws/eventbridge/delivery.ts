@@ -27,12 +27,34 @@ interface Pending {
   readonly entry: PutEventsRequestEntry;
   errorCode?: string;
   errorMessage?: string;
+  /** Sending it again cannot succeed: it is reported at once. */
+  final?: boolean;
 }
 
 /**
+ * PutEventsResultEntry codes that no re-send can fix (EventBridge API reference,
+ * PutEventsResultEntry: "Non-retryable errors"), plus EntryTooLarge, which this
+ * module assigns to an entry over the size limit. Any other code (the documented
+ * retryable InternalFailure and ThrottlingException, or one not documented yet)
+ * is re-sent: the attempts are bounded, so an unknown code costs little.
+ */
+export const FINAL_ENTRY_ERRORS: ReadonlySet<string> = new Set([
+  'AccessDeniedException',
+  'InvalidAccountIdException',
+  'InvalidArgument',
+  'MalformedDetail',
+  'RedactionFailure',
+  'NotAuthorizedForSourceException',
+  'NotAuthorizedForDetailTypeException',
+  'EntryTooLarge',
+]);
+
+/**
  * Sends events with PutEvents in calls of at most 10 entries and 256 KB. Entries
- * EventBridge reports as failed are re-sent, with exponential backoff and full
- * jitter, up to `maxAttempts` rounds. Whatever is still undelivered is logged in
+ * EventBridge reports as failed with a retryable code are re-sent, with
+ * exponential backoff and full jitter, up to `maxAttempts` rounds; an entry
+ * refused for good (FINAL_ENTRY_ERRORS: a missing permission, a malformed
+ * detail) is not sent again. Whatever is still undelivered is logged in
  * full (detail included) and raised: an event is never dropped silently.
  * Returns the event ids in the order of `events`.
  * @throws EventDeliveryError naming every undelivered event.
@@ -51,7 +73,9 @@ export async function deliverEvents(
   for (const p of oversized) {
     p.errorCode = 'EntryTooLarge';
     p.errorMessage = `entry is ${entrySize(p.entry)} bytes; PutEvents takes less than ${MAX_CALL_BYTES}`;
+    p.final = true;
   }
+  const refused: Pending[] = [];
   let pending = all.filter((p) => !oversized.includes(p));
 
   for (let attempt = 1; attempt <= options.maxAttempts && pending.length > 0; attempt++) {
@@ -65,7 +89,7 @@ export async function deliverEvents(
       } catch (error) {
         // The SDK has already retried what is retryable: the call itself is refused
         // (permissions, validation). Everything not yet delivered is reported.
-        const unsent = [...failed, ...batches.slice(b).flat(), ...oversized];
+        const unsent = [...failed, ...batches.slice(b).flat(), ...refused, ...oversized];
         const message = error instanceof Error ? error.message : String(error);
         for (const p of unsent) {
           p.errorCode ??= error instanceof Error ? error.name : 'PutEventsFailed';
@@ -81,14 +105,15 @@ export async function deliverEvents(
         } else {
           p.errorCode = r?.ErrorCode ?? 'MissingResultEntry';
           p.errorMessage = r?.ErrorMessage ?? 'PutEvents returned no result for this entry';
-          failed.push(p);
+          p.final = FINAL_ENTRY_ERRORS.has(p.errorCode);
+          (p.final ? refused : failed).push(p);
         }
       }
     }
     pending = failed;
   }
 
-  const undelivered = [...pending, ...oversized];
+  const undelivered = [...pending, ...refused, ...oversized];
   if (undelivered.length > 0) throw report(undelivered, options);
   return ids;
 }
@@ -104,12 +129,14 @@ function report(
     undelivered: sorted.map((p) => ({
       errorCode: p.errorCode,
       errorMessage: p.errorMessage,
+      retryable: !p.final,
       detailType: p.event.detailType,
       detail: p.event.detail,
     })),
   });
   const summary: UndeliveredEvent[] = sorted.map((p) => ({
     detailType: p.event.detailType,
+    retryable: !p.final,
     ...(p.errorCode !== undefined ? { errorCode: p.errorCode } : {}),
     ...(p.errorMessage !== undefined ? { errorMessage: p.errorMessage } : {}),
   }));
