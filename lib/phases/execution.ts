@@ -45,7 +45,7 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
   const input = parseInput(executionInput, raw, 'execution');
   const { request, upgradeId } = input;
   const cluster = request.clusterName;
-  const events = UpgradeEvents.forInput(deps, input);
+  const events = UpgradeEvents.forInput('execution', deps, input);
   const first =
     input.progress.next === 0 &&
     input.progress.inFlight === undefined &&

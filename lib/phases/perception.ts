@@ -18,7 +18,7 @@ export interface PerceptionResult {
 export async function perceive(raw: unknown, deps: PerceptionDeps): Promise<PerceptionResult> {
   const input = parseInput(perceptionInput, raw, 'perception');
   const { request, upgradeId } = input;
-  const events = UpgradeEvents.forInput(deps, input);
+  const events = UpgradeEvents.forInput('perception', deps, input);
   return events.phase(
     'perception',
     async () => {

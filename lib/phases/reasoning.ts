@@ -22,7 +22,7 @@ export interface ReasoningResult {
 export async function reasonPhase(raw: unknown, deps: ReasoningDeps): Promise<ReasoningResult> {
   const input = parseInput(reasoningInput, raw, 'reasoning');
   const { request, upgradeId } = input;
-  const events = UpgradeEvents.forInput(deps, input);
+  const events = UpgradeEvents.forInput('reasoning', deps, input);
   return events.phase(
     'reasoning',
     async () => {

@@ -10,6 +10,8 @@ export const artifactKeys = {
   snapshot: (upgradeId: string) => `upgrades/${upgradeId}/snapshot.json`,
   plan: (upgradeId: string) => `upgrades/${upgradeId}/plan.json`,
   record: (upgradeId: string) => `upgrades/${upgradeId}/record.json`,
+  /** Written by the validation phase only (the bucket policy refuses it to every other writer). */
+  validation: (upgradeId: string) => `upgrades/${upgradeId}/validation.json`,
 };
 
 /**
@@ -27,6 +29,34 @@ export const upgradeRecordSchema = z.object({
   lastHopCompletedAt: z.string().optional(),
 });
 export type UpgradeRecord = z.infer<typeof upgradeRecordSchema>;
+
+/**
+ * The validation phase's verdict on an upgrade: which checks failed, and when.
+ * A rollback asked for by an event (the validation.failure rule) acts only on a
+ * failed verdict recorded here for the same upgrade and cluster.
+ */
+export const validationRecordSchema = z.object({
+  upgradeId: z.string(),
+  clusterName: z.string(),
+  targetVersion: z.string(),
+  passed: z.boolean(),
+  failedChecks: z.array(z.string()),
+  judgedAt: z.string(),
+});
+export type ValidationRecord = z.infer<typeof validationRecordSchema>;
+
+export async function saveValidationRecord(store: ArtifactStore, record: ValidationRecord): Promise<void> {
+  await store.putJson(artifactKeys.validation(record.upgradeId), record);
+}
+
+/** Undefined when validation has not judged this upgrade (or the document is not a verdict). */
+export async function loadValidationRecord(
+  store: ArtifactStore,
+  upgradeId: string,
+): Promise<ValidationRecord | undefined> {
+  const parsed = validationRecordSchema.safeParse(await store.getJson(artifactKeys.validation(upgradeId)));
+  return parsed.success ? parsed.data : undefined;
+}
 
 export async function loadRecord(
   store: ArtifactStore,

@@ -3,7 +3,14 @@ import { decideRollback, type RollbackAction } from '../domain/rollback';
 import { parseInput, type RollbackInput, rollbackInput } from './contracts';
 import type { RollbackDeps } from './deps';
 import { UpgradeEvents } from './emit';
-import { artifactKeys, loadPlan, loadRecord, requireRecord, saveRecord } from './records';
+import {
+  artifactKeys,
+  loadPlan,
+  loadRecord,
+  loadValidationRecord,
+  requireRecord,
+  saveRecord,
+} from './records';
 
 export type RollbackOutcome = 'stopped' | 'revert-started' | 'revert-failed';
 
@@ -12,6 +19,22 @@ export interface RollbackResult {
   readonly performedBy: 'state-machine' | 'event-rule';
   readonly actions: { action: string; resource: string; result: string }[];
 }
+
+/**
+ * A validation.failure that this agent's validation phase did not record: nothing
+ * was done, nothing published, the cluster lock left as it was. The handler logs
+ * the result; the event is the evidence of who can put events on the bus.
+ */
+export interface RollbackRefused {
+  readonly outcome: 'refused';
+  readonly performedBy: 'event-rule';
+  readonly upgradeId: string;
+  readonly clusterName: string;
+  readonly reason: string;
+}
+
+/** Upgrade ids are execution names (lib/domain/execution-name.ts). */
+const UPGRADE_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 /** Wraps a function so that it reaches its effect once per upgrade id (Powertools idempotency). */
 export type OncePerUpgrade = <A extends { upgradeId: string }, R>(
@@ -52,7 +75,7 @@ function startOfUpgradeEvents(
   deps: RollbackDeps,
   input: { upgradeId: string; clusterName: string; correlationId: string },
 ) {
-  return new UpgradeEvents(deps.events, deps.clock, {
+  return UpgradeEvents.of('rollback', deps, {
     upgradeId: input.upgradeId,
     clusterName: input.clusterName,
     correlationId: input.correlationId,
@@ -151,6 +174,27 @@ function causeMessage(cause: string | undefined): string {
   return cause;
 }
 
+/**
+ * Whether the event-rule caller's upgrade really failed validation: the
+ * validation phase recorded a failed verdict for this upgrade id, cluster and
+ * target. The state machine's calls need no such proof: only a principal with
+ * states:StartExecution on the upgrade machine (the trigger role) or
+ * lambda:InvokeFunction on this function can make them.
+ * @returns why the rollback is refused, or undefined when it may act.
+ */
+async function refusal(input: RollbackRequest, deps: RollbackDeps): Promise<string | undefined> {
+  if (!UPGRADE_ID.test(input.upgradeId)) return 'the upgrade id is not one this agent gives';
+  const verdict = await loadValidationRecord(deps.artifacts, input.upgradeId);
+  if (!verdict) return 'the validation phase recorded no verdict for this upgrade';
+  if (verdict.clusterName !== input.clusterName)
+    return `the recorded verdict is for cluster ${verdict.clusterName}, not ${input.clusterName}`;
+  if (verdict.targetVersion !== input.targetVersion)
+    return `the recorded verdict is for target ${verdict.targetVersion}, not ${input.targetVersion}`;
+  if (verdict.passed)
+    return `validation passed at ${verdict.judgedAt}: the upgrade completed, there is nothing to roll back`;
+  return undefined;
+}
+
 async function handleFailure(input: FailureRequest, deps: RollbackDeps): Promise<{ outcome: 'stopped' }> {
   const events = startOfUpgradeEvents(deps, input);
   const record = await loadRecord(deps.artifacts, input.upgradeId);
@@ -172,15 +216,30 @@ async function handleFailure(input: FailureRequest, deps: RollbackDeps): Promise
 /**
  * Rollback, from the state machine (TriggerRollback, HandleFailure) or from the
  * validation.failure rule. A rollback reaches its effect once per upgrade,
- * whichever path calls first: the other gets the stored result.
+ * whichever path calls first: the other gets the stored result. The rule's call
+ * acts only on a failed validation recorded by the validation phase (see
+ * `refusal`); anything else is refused before the once-per-upgrade record, so a
+ * forged event can neither act nor pre-empt the real rollback.
  * @throws IdempotencyAlreadyInProgressError while the other path is still at it (the state machine retries by name).
  */
 export async function rollbackPhase(
   raw: unknown,
   deps: RollbackDeps,
   once: OncePerUpgrade,
-): Promise<RollbackResult | { outcome: 'stopped' }> {
+): Promise<RollbackResult | RollbackRefused | { outcome: 'stopped' }> {
   const input = parseInput(rollbackInput, normalizeRollbackInput(raw), 'rollback');
   if (input.mode === 'failure') return handleFailure(input, deps);
+  if (input.trigger === 'event-rule') {
+    const reason = await refusal(input, deps);
+    if (reason !== undefined) {
+      return {
+        outcome: 'refused',
+        performedBy: 'event-rule',
+        upgradeId: input.upgradeId,
+        clusterName: input.clusterName,
+        reason: `validation.failure not acted on: ${reason}`,
+      };
+    }
+  }
   return once((request: RollbackRequest) => performRollback(request, deps))(input);
 }

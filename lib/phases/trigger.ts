@@ -45,7 +45,7 @@ export async function triggerUpgrade(
     if (typeof detail.clusterName !== 'string' || detail.clusterName === '')
       throw new InvalidRequestError(reason);
     const upgradeId = `rejected-${String(detail.requestId ?? 'unknown')}`.slice(0, 80);
-    const events = new UpgradeEvents(deps.events, deps.clock, {
+    const events = UpgradeEvents.of('trigger', deps, {
       upgradeId,
       clusterName: detail.clusterName,
       correlationId: upgradeId,
@@ -60,7 +60,7 @@ export async function triggerUpgrade(
   }
   const request = parsed.data;
   const upgradeId = executionName(request);
-  const events = new UpgradeEvents(deps.events, deps.clock, {
+  const events = UpgradeEvents.of('trigger', deps, {
     upgradeId,
     clusterName: request.clusterName,
     correlationId: upgradeId,

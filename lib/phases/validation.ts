@@ -2,7 +2,7 @@ import { judge } from '../domain/validation';
 import { parseInput, validationInput } from './contracts';
 import type { ValidationDeps } from './deps';
 import { UpgradeEvents } from './emit';
-import { enterPhase } from './records';
+import { enterPhase, saveValidationRecord } from './records';
 
 export interface ValidationResult {
   readonly passed: boolean;
@@ -22,7 +22,7 @@ const MIN_WINDOW_SECONDS = 60;
 export async function validatePhase(raw: unknown, deps: ValidationDeps): Promise<ValidationResult> {
   const input = parseInput(validationInput, raw, 'validation');
   const { request, upgradeId } = input;
-  const events = UpgradeEvents.forInput(deps, input);
+  const events = UpgradeEvents.forInput('validation', deps, input);
   return events.phase(
     'validation',
     async () => {
@@ -36,6 +36,17 @@ export async function validatePhase(raw: unknown, deps: ValidationDeps): Promise
         ? await reader.readValidationMetrics({ clusterName: request.clusterName, start, end })
         : undefined;
       const verdict = judge({ snapshot, targetVersion: request.targetVersion, metrics }, config.validation);
+      const failedChecks = verdict.checks.filter((c) => !c.passed).map((c) => c.name);
+      // Recorded before validation.failure is published: the rollback rule's
+      // target reads it to tell this agent's failure from a forged event.
+      await saveValidationRecord(deps.artifacts, {
+        upgradeId,
+        clusterName: request.clusterName,
+        targetVersion: request.targetVersion,
+        passed: verdict.passed,
+        failedChecks,
+        judgedAt: end.toISOString(),
+      });
       if (verdict.passed) {
         await events.emit('validation.success', {
           success: true,
@@ -55,10 +66,7 @@ export async function validatePhase(raw: unknown, deps: ValidationDeps): Promise
           targetVersion: request.targetVersion,
         });
       }
-      return {
-        passed: verdict.passed,
-        failedChecks: verdict.checks.filter((c) => !c.passed).map((c) => c.name),
-      };
+      return { passed: verdict.passed, failedChecks };
     },
     { summarize: (r) => (r.passed ? 'all checks passed' : `failed: ${r.failedChecks.join(', ')}`) },
   );
