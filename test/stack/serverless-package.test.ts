@@ -1,10 +1,33 @@
-import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../lib/domain/config';
 import { DESIGN_STATES } from '../support/design';
-import { readZip } from '../support/zip';
+import { PROD_CLUSTER_PATTERN, securityChecks } from './security';
+import {
+  FUNCTION_NAMES,
+  FUNCTIONS,
+  type FunctionName,
+  type Packaged,
+  packageStage,
+  packagingFailure,
+  ROOT,
+  removeWorkDirs,
+  type StageName,
+} from './support/packaging';
+import {
+  array,
+  flatten,
+  isRead,
+  logicalId,
+  obj,
+  ofType,
+  readJson,
+  renderIntrinsic,
+  resource,
+  roleStatements,
+  sourceFiles,
+  subscriptionDeployed,
+} from './support/template';
 
 /**
  * `sls package` for the `dev` and `prod` stages, offline and with no AWS
@@ -12,55 +35,10 @@ import { readZip } from '../support/zip';
  * (state machine, functions, rules, IAM, keys, alarms, default configuration) and
  * the function zips (one handler each, no sandbox in an AWS bundle). The `local`
  * stage is packaged once too: its bundles carry the sandbox, which proves the
- * no-sandbox check can fail.
+ * no-sandbox check can fail. Prod is packaged with the cluster scope it must be
+ * given, and once without it (refused). The security checks are in ./security.ts.
  */
-const ROOT = join(__dirname, '..', '..');
-const SLS_PACKAGE = join(ROOT, 'node_modules', 'serverless');
-const SLS = join(
-  SLS_PACKAGE,
-  readJson<{ bin: { serverless: string } }>(SLS_PACKAGE, 'package.json').bin.serverless,
-);
 const PACKAGE_TIMEOUT_MS = 180_000;
-
-type Obj = Record<string, unknown>;
-
-interface Resource {
-  readonly Type: string;
-  readonly Properties: Obj;
-  readonly Condition?: string;
-}
-
-interface Template {
-  readonly Resources: Record<string, Resource>;
-  readonly Conditions?: Obj;
-}
-
-interface Bundle {
-  /** The names in the zip, sorted. */
-  readonly entries: string[];
-  /** The handler's bundled JavaScript. */
-  readonly js: string;
-  /** The bundle's inputs, from its source map. */
-  readonly sources: string[];
-}
-
-interface Packaged {
-  readonly stage: string;
-  readonly template: Template;
-  readonly bundles: Record<string, Bundle>;
-}
-
-/** The six functions, the timeouts the design gives them, and the phase tag. */
-const FUNCTIONS = {
-  trigger: { timeout: 30 },
-  perception: { timeout: 300 },
-  reasoning: { timeout: 300 },
-  execution: { timeout: 900 },
-  validation: { timeout: 300 },
-  rollback: { timeout: 300 },
-} as const;
-type FunctionName = keyof typeof FUNCTIONS;
-const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 
 /** The nine states of the design, and the function each Task calls. */
 const TASK_FUNCTIONS: Record<string, FunctionName> = {
@@ -86,29 +64,13 @@ const SANDBOX_NAMES = [
 ];
 const SANDBOX_SOURCE = /(^|\/)lib\/(sandbox\/|wiring\/sandbox\.ts$)/;
 
-/**
- * CloudWatch Logs' log-delivery APIs have no resource-level permissions: AWS's
- * Step Functions logging guide grants them on "*". serverless-step-functions adds
- * exactly these to the state machine role for its loggingConfig.
- */
-const STATE_MACHINE_LOG_DELIVERY = new Set([
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
-  'logs:DescribeLogGroups',
-]);
-
-const packaged: Partial<Record<'dev' | 'prod' | 'local', Packaged>> = {};
-const workDirs: string[] = [];
+const packaged: Partial<Record<StageName, Packaged>> = {};
+let prodWithoutScope = '';
 
 beforeAll(async () => {
   const results = await Promise.allSettled([
     packageStage('dev'),
-    packageStage('prod'),
+    packageStage('prod', [`--param=clusterNamePattern=${PROD_CLUSTER_PATTERN}`]),
     // The email parameter set on the command line: the subscription's condition holds.
     packageStage('local', ['--param=notificationEmail=ops@example.com']),
   ]);
@@ -116,15 +78,22 @@ beforeAll(async () => {
   if (failed.length > 0) throw failed[0];
   const [dev, prod, local] = results.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
   Object.assign(packaged, { dev, prod, local });
+  // Refused before anything is built: it costs a few seconds.
+  prodWithoutScope = await packagingFailure('prod').catch((e: Error) => e.message);
 }, PACKAGE_TIMEOUT_MS);
 
-afterAll(() => {
-  for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeWorkDirs);
 
 describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS credentials)', (stage) => {
   const pkg = () => stageOf(stage);
   const template = () => pkg().template;
+  const functionRole = (fn: FunctionName) => {
+    const props = resource(template(), `${logicalId(fn)}LambdaFunction`, 'AWS::Lambda::Function').Properties;
+    const att = obj(props.Role, 'Role')['Fn::GetAtt'];
+    return String(array(att)[0]);
+  };
+
+  describe('security', () => securityChecks(stage, template, functionRole));
 
   describe('state machine', () => {
     const definition = () => {
@@ -278,16 +247,6 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
 
   describe('IAM', () => {
     const roles = () => roleStatements(template());
-    const functionRole = (fn: FunctionName) => {
-      const props = resource(
-        template(),
-        `${logicalId(fn)}LambdaFunction`,
-        'AWS::Lambda::Function',
-      ).Properties;
-      const att = obj(props.Role, 'Role')['Fn::GetAtt'];
-      return String(array(att)[0]);
-    };
-
     test('each function has a role of its own', () => {
       const used = FUNCTION_NAMES.map(functionRole);
       expect(new Set(used).size).toBe(FUNCTION_NAMES.length);
@@ -305,17 +264,6 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
         }
         const managed = resource(template(), role, 'AWS::IAM::Role').Properties.ManagedPolicyArns;
         expect({ role, managed: array(managed ?? []) }).toEqual({ role, managed: [] });
-      }
-    });
-
-    test('on Resource "*" only reads (Describe/List/Get), save the log delivery of the state machine', () => {
-      for (const [role, statements] of roles()) {
-        for (const s of statements.filter((st) => st.effect === 'Allow' && st.resources.includes('*'))) {
-          const writes = s.actions.filter(
-            (a) => !isRead(a) && !(role === 'UpgradeStateMachineRole' && STATE_MACHINE_LOG_DELIVERY.has(a)),
-          );
-          expect({ role, writesOnStar: writes }).toEqual({ role, writesOnStar: [] });
-        }
       }
     });
 
@@ -432,6 +380,13 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
   });
 });
 
+describe('a stage without a cluster scope', () => {
+  test('prod without clusterNamePattern is refused, saying what to set', () => {
+    expect(prodWithoutScope).toContain('clusterNamePattern is not set for stage "prod"');
+    expect(prodWithoutScope).toContain('--param="clusterNamePattern=<pattern>"');
+  });
+});
+
 describe('sls package --stage local (the sandbox bundles: the no-sandbox check can fail)', () => {
   test('the sandbox names are declared in the sandbox', () => {
     const sources = [join(ROOT, 'lib', 'wiring', 'sandbox.ts'), ...sourceFiles(join(ROOT, 'lib', 'sandbox'))]
@@ -496,221 +451,13 @@ describe('plugin quirks worked around', () => {
   });
 });
 
-// --- packaging ---------------------------------------------------------------------
-
-async function packageStage(stage: 'dev' | 'prod' | 'local', extra: string[] = []): Promise<Packaged> {
-  const service = serviceCopy(stage);
-  const dir = join(service, 'package');
-  await run([SLS, 'package', '--stage', stage, '--package', dir, ...extra], service, packagingEnv());
-  const template = readJson<Template>(dir, 'cloudformation-template-update-stack.json');
-  const bundles: Record<string, Bundle> = {};
-  for (const fn of FUNCTION_NAMES) {
-    const files = readZip(readFileSync(join(dir, `${fn}.zip`)));
-    const js = files.get(`handlers/${fn}.js`)?.toString('utf8') ?? '';
-    const map = files.get(`handlers/${fn}.js.map`)?.toString('utf8');
-    const sources = map ? array(obj(JSON.parse(map), 'source map').sources).map(String) : [];
-    bundles[fn] = { entries: [...files.keys()].sort(), js, sources };
-  }
-  return { stage, template, bundles };
-}
-
-/**
- * The project as a service directory of its own: `sls package` clears and moves
- * <service>/.serverless (whatever --package says), and the zips are named after
- * the functions, so packages built side by side in one directory take each
- * other's zips, and a package run would delete the developer's .serverless.
- * serverless.yml is copied (osls wants a regular file), the rest is linked.
- */
-function serviceCopy(stage: string): string {
-  const service = mkdtempSync(join(tmpdir(), `eua-package-${stage}-`));
-  workDirs.push(service);
-  for (const entry of readdirSync(ROOT)) {
-    if (entry === 'serverless.yml') copyFileSync(join(ROOT, entry), join(service, entry));
-    else if (!/^(\.serverless|\.esbuild.*|\.eks-upgrade-agent|\.git)$/.test(entry)) {
-      symlinkSync(join(ROOT, entry), join(service, entry));
-    }
-  }
-  return service;
-}
-
-/** No AWS credentials of any kind, and a profile that does not exist: packaging needs none. */
-function packagingEnv(): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-  return {
-    ...inherited,
-    AWS_ACCESS_KEY_ID: '',
-    AWS_SECRET_ACCESS_KEY: '',
-    AWS_SESSION_TOKEN: '',
-    AWS_PROFILE: 'eks-upgrade-agent-no-such-profile',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-}
-
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`sls ${args.slice(1).join(' ')} exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-// --- template helpers --------------------------------------------------------------
-
+// --- the packaged stages ------------------------------------------------------------
 function stageOf(stage: 'dev' | 'prod' | 'local'): Packaged {
   const p = packaged[stage];
   if (!p) throw new Error(`stage ${stage} was not packaged (see beforeAll)`);
   return p;
 }
 
-function resource(template: Template, id: string, type: string): Resource {
-  const r = template.Resources[id];
-  if (!r) throw new Error(`no resource ${id}`);
-  expect({ id, type: r.Type }).toEqual({ id, type });
-  return r;
-}
-
-function ofType(template: Template, type: string): [string, Resource][] {
-  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
-}
-
 function retention(p: Packaged, id: string): number {
   return Number(resource(p.template, id, 'AWS::Logs::LogGroup').Properties.RetentionInDays);
-}
-
-interface Statement {
-  readonly effect: string;
-  readonly actions: string[];
-  readonly resources: unknown[];
-  readonly raw: Obj;
-}
-
-/** Every IAM role's statements: its inline policies and any AWS::IAM::Policy attached to it. */
-function roleStatements(template: Template): Map<string, Statement[]> {
-  const roles = new Map<string, Statement[]>();
-  const add = (role: string, policies: unknown[]) => {
-    const statements = policies.flatMap((p) => array(obj(obj(p, 'policy').PolicyDocument, 'doc').Statement));
-    roles.set(role, [
-      ...(roles.get(role) ?? []),
-      ...statements.map((s) => {
-        const raw = obj(s, 'statement');
-        return {
-          effect: String(raw.Effect),
-          actions: array(raw.Action ?? []).map(String),
-          resources: array(raw.Resource ?? []),
-          raw,
-        };
-      }),
-    ]);
-  };
-  for (const [id, role] of ofType(template, 'AWS::IAM::Role')) add(id, array(role.Properties.Policies ?? []));
-  for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']) {
-    for (const [, policy] of ofType(template, type)) {
-      for (const role of array(policy.Properties.Roles ?? []))
-        add(String(obj(role, 'role').Ref), [policy.Properties]);
-    }
-  }
-  return roles;
-}
-
-function isRead(action: string): boolean {
-  return /^[a-z0-9-]+:(Describe|List|Get)/.test(action);
-}
-
-/** Whether the email subscription's Condition holds (its parameter is baked into the template). */
-function subscriptionDeployed(template: Template): boolean {
-  const subscription = resource(template, 'NotificationEmailSubscription', 'AWS::SNS::Subscription');
-  return subscription.Condition === undefined || condition(template, subscription.Condition);
-}
-
-function condition(template: Template, name: string): boolean {
-  return evaluate(obj(template.Conditions, 'Conditions')[name]);
-  function evaluate(expression: unknown): boolean {
-    const e = obj(expression, `condition ${name}`);
-    if ('Condition' in e) return condition(template, String(e.Condition));
-    const [fn, args] = Object.entries(e)[0] ?? [];
-    const list = array(args);
-    if (fn === 'Fn::Not') return !evaluate(list[0]);
-    if (fn === 'Fn::And') return list.every(evaluate);
-    if (fn === 'Fn::Or') return list.some(evaluate);
-    if (fn === 'Fn::Equals' && list.every((v) => typeof v === 'string')) return list[0] === list[1];
-    throw new Error(`cannot evaluate ${JSON.stringify(e)} offline`);
-  }
-}
-
-/**
- * A CloudFormation string (Fn::Sub with or without variables, Fn::Join, Ref,
- * Fn::GetAtt) with each reference replaced by a placeholder, {{GetAtt:X.Arn}} or
- * {{Ref:X}}, so that a definition reads as JSON whatever way the plugin built it.
- */
-function renderIntrinsic(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const v = obj(value, 'intrinsic');
-  if ('Ref' in v) return `{{Ref:${String(v.Ref)}}}`;
-  if ('Fn::GetAtt' in v) {
-    const att = v['Fn::GetAtt'];
-    return `{{GetAtt:${Array.isArray(att) ? att.join('.') : String(att)}}}`;
-  }
-  if ('Fn::Join' in v) {
-    const [delimiter, parts] = array(v['Fn::Join']);
-    return array(parts).map(renderIntrinsic).join(String(delimiter));
-  }
-  if ('Fn::Sub' in v) {
-    const sub = v['Fn::Sub'];
-    const [text, variables] = Array.isArray(sub)
-      ? [String(sub[0]), obj(sub[1] ?? {}, 'Sub variables')]
-      : [String(sub), {}];
-    return text.replace(/\$\{(!?)([^}]*)\}/g, (_whole, bang: string, name: string) => {
-      if (bang) return `\${${name}}`;
-      if (name in variables) return renderIntrinsic(variables[name]);
-      return name.includes('.') && !name.includes('::') ? `{{GetAtt:${name}}}` : `{{Ref:${name}}}`;
-    });
-  }
-  throw new Error(`cannot render ${JSON.stringify(value)}`);
-}
-
-// --- small things ----------------------------------------------------------------
-
-function flatten(value: unknown, path: string[] = []): [string, string][] {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    return Object.entries(value).flatMap(([k, v]) => flatten(v, [...path, k]));
-  }
-  return [[path.join('/'), String(value)]];
-}
-
-function logicalId(fn: string): string {
-  return fn.charAt(0).toUpperCase() + fn.slice(1);
-}
-
-function obj(value: unknown, what: string): Obj {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`${what} is not an object: ${JSON.stringify(value)}`);
-  }
-  return value as Obj;
-}
-
-function array(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [value];
-}
-
-function readJson<T = unknown>(...path: string[]): T {
-  return JSON.parse(readFileSync(join(...path), 'utf8')) as T;
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => join(dir, f));
 }
