@@ -380,6 +380,16 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
   });
 });
 
+describe('resources/', () => {
+  test('serverless.yml includes every resources/*.yml, once', () => {
+    const files = readdirSync(join(ROOT, 'resources')).filter((f) => f.endsWith('.yml'));
+    const included = [
+      ...readFileSync(join(ROOT, 'serverless.yml'), 'utf8').matchAll(/\$\{file\((resources\/[^)]+)\)\}/g),
+    ].map((m) => String(m[1]).replace('resources/', ''));
+    expect(included.sort()).toEqual(files.sort());
+  });
+});
+
 describe('a stage without a cluster scope', () => {
   test('prod without clusterNamePattern is refused, saying what to set', () => {
     expect(prodWithoutScope).toContain('clusterNamePattern is not set for stage "prod"');
