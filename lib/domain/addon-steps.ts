@@ -4,8 +4,8 @@ import type { Finding, PlanningPolicy } from './plan-types';
 import type { Addon, AddonInfo } from './snapshot';
 import type { KubernetesVersion } from './version';
 
-/** Add-ons EKS says to move one minor version at a time. */
-const ONE_MINOR_AT_A_TIME = new Set(['vpc-cni']);
+/** The add-on the User Guide names in its one-minor-at-a-time rule (policy `addonMinorRule: 'vpc-cni-only'`). */
+const USER_GUIDE_ONE_MINOR = new Set(['vpc-cni']);
 /**
  * Add-ons released per Kubernetes minor that follow the control plane: kube-proxy
  * may not be newer than the API server and may trail it within the skew policy,
@@ -36,13 +36,17 @@ export interface AddonPlan {
  *   the control plane; only when no such version exists does it move right after
  *   the hop (a warned window);
  * - after the last hop it moves to EKS's default for the target when that is newer;
- * - never a downgrade; vpc-cni moves one minor version at a time.
+ * - never a downgrade; every add-on moves one minor version at a time (Best
+ *   Practices: "Amazon EKS Add-ons may only be upgraded one minor version at a
+ *   time"), or only vpc-cni under `addonMinorRule: 'vpc-cni-only'` (the User Guide).
+ *   A minor is the upstream component's MAJOR.MINOR: v1.18.3-eksbuild.1 is minor
+ *   1.18 (patch and eksbuild do not count; see addon-version.ts).
  */
 export function planAddon(
   addon: Addon,
   info: AddonInfo | undefined,
   path: readonly KubernetesVersion[],
-  _policy: PlanningPolicy,
+  policy: PlanningPolicy,
 ): AddonPlan {
   const moves: AddonMove[] = [];
   const findings: Finding[] = [];
@@ -57,7 +61,7 @@ export function planAddon(
     return { moves, findings };
   }
   const catalog = new AddonCatalog(info);
-  const stepwise = ONE_MINOR_AT_A_TIME.has(name);
+  const stepwise = policy.addonMinorRule === 'every-addon' || USER_GUIDE_ONE_MINOR.has(name);
   let current = addon.addonVersion;
 
   const move = (hop: KubernetesVersion, when: AddonMove['when'], target: string, cpNow: string): boolean => {
