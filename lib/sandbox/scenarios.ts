@@ -22,6 +22,8 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 /** The sandbox calls a scenario can throttle or count. */
 export type SandboxOperation =
   | 'readSnapshot'
+  | 'readInsights'
+  | 'refreshInsights'
   | 'startStep'
   | 'describeUpdate'
   | 'startControlPlaneRollback'
