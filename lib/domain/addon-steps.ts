@@ -66,11 +66,11 @@ export function planAddon(
 
   const move = (hop: KubernetesVersion, when: AddonMove['when'], target: string, cpNow: string): boolean => {
     const chain = stepwise ? minorChain(catalog, current, target, cpNow) : [target];
-    if (chain === undefined) {
+    if (typeof chain === 'string') {
       findings.push({
         code: 'ADDON_MINOR_GAP',
         severity: 'block',
-        message: `${name} must move one minor version at a time from ${current} to ${target}, but an intermediate minor has no version compatible with Kubernetes ${cpNow}. Update ${name} by hand or choose a nearer target.`,
+        message: `${name} must move one minor version at a time from ${current} to ${target}, but DescribeAddonVersions lists no ${name} ${chain}.x compatible with Kubernetes ${cpNow}. Update ${name} by hand or choose a nearer target.`,
         resource: name,
       });
       return false;
@@ -145,21 +145,21 @@ export function planAddon(
 /**
  * The versions to pass through from `from` to `to`, one minor at a time: for each
  * intermediate minor, its newest version that runs on `clusterVersion`, then `to`.
- * Undefined when an intermediate minor has no such version.
+ * The missing minor ("1.37") when an intermediate minor has no such version.
  */
 function minorChain(
   catalog: AddonCatalog,
   from: string,
   to: string,
   clusterVersion: string,
-): string[] | undefined {
+): string[] | string {
   const a = parseAddonVersion(from);
   const b = parseAddonVersion(to);
   if (!a || !b || a.major !== b.major) return [to];
   const chain: string[] = [];
   for (let minor = a.minor + 1; minor < b.minor; minor++) {
     const step = catalog.newestOfMinor(`${a.major}.${minor}`, clusterVersion);
-    if (step === undefined) return undefined;
+    if (step === undefined) return `v${a.major}.${minor}`;
     chain.push(step);
   }
   chain.push(to);

@@ -191,8 +191,7 @@ const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
       name: 'Deprecated APIs removed in Kubernetes v{version}',
       description:
         'Checks for usage of deprecated APIs that are scheduled for removal in Kubernetes v{version}. Upgrading your cluster before migrating to the updated APIs supported by v{version} could cause application impact.',
-      reason:
-        'Deprecated API usage detected within the last 30 days.',
+      reason: 'Deprecated API usage detected within the last 30 days.',
       recommendation:
         'Update manifests and API clients to use newer Kubernetes APIs if applicable before upgrading to Kubernetes v{version}.',
       deprecatedUsage: {

@@ -31,7 +31,9 @@ describe('insight-later-hop, end to end', () => {
     expect(r.failure?.error.name).toBe('InsightBlocksHopError');
     expect(r.failure?.reason).toContain('upgrade insight(s) now in ERROR for 1.32');
     expect(r.changes).toContainEqual({ resource: 'control plane payments-prod', from: '1.30', to: '1.31' });
-    expect(r.changes.some((c) => c.resource === 'control plane payments-prod' && c.to === '1.32')).toBe(false);
+    expect(r.changes.some((c) => c.resource === 'control plane payments-prod' && c.to === '1.32')).toBe(
+      false,
+    );
   });
 
   test('with force, EKS is told to proceed and the upgrade completes', async () => {

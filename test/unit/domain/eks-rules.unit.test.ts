@@ -359,4 +359,21 @@ describe('planner: node groups match the control plane, add-ons one minor at a t
     );
     expect(moves).toEqual(['v1.35.0-eksbuild.1->v1.37.0-eksbuild.1']);
   });
+
+  test('an intermediate minor with no version for the current control plane blocks, naming it', () => {
+    const gap = addonInfo('aws-ebs-csi-driver', [
+      { v: 'v1.35.0-eksbuild.1', on: minors(28, 30) },
+      { v: 'v1.37.0-eksbuild.1', on: minors(28, 31) },
+    ]);
+    const s = snapshot({ addons: [addon('aws-ebs-csi-driver', 'v1.35.0-eksbuild.1')], addonVersions: [gap] });
+    expect(reason(s, request()).findings.filter((f) => f.code.startsWith('ADDON'))).toEqual<Finding[]>([
+      {
+        code: 'ADDON_MINOR_GAP',
+        severity: 'block',
+        message:
+          'aws-ebs-csi-driver must move one minor version at a time from v1.35.0-eksbuild.1 to v1.37.0-eksbuild.1, but DescribeAddonVersions lists no aws-ebs-csi-driver v1.36.x compatible with Kubernetes 1.30. Update aws-ebs-csi-driver by hand or choose a nearer target.',
+        resource: 'aws-ebs-csi-driver',
+      },
+    ]);
+  });
 });
