@@ -1,5 +1,5 @@
 import { executePhase } from '../lib/phases/execution';
-import { awsArtifacts, awsClock, awsConfig, awsEvents, awsUpdates } from '../lib/wiring/aws';
+import { awsArtifacts, awsClock, awsConfig, awsEvents, awsInsights, awsUpdates } from '../lib/wiring/aws';
 import { lambdaHandler } from '../lib/wiring/lambda';
 
 /** ExecutionPhase: starts the next EKS update or polls the one in flight. Logic: lib/phases/execution.ts. */
@@ -7,6 +7,7 @@ export const handler = lambdaHandler(
   'execution',
   (env) => ({
     updates: awsUpdates(),
+    insights: awsInsights(),
     artifacts: awsArtifacts(env),
     config: awsConfig(env),
     events: awsEvents(env),

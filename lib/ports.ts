@@ -1,7 +1,7 @@
 import type { AgentConfig } from './domain/config';
 import type { DomainEvent } from './domain/events';
 import type { UpgradeStep } from './domain/plan-types';
-import type { EnvironmentSnapshot } from './domain/snapshot';
+import type { EnvironmentSnapshot, Insight } from './domain/snapshot';
 
 /**
  * Ports: the narrow interfaces handlers need from the outside world.
@@ -15,6 +15,20 @@ export interface SnapshotReader {
    *   versions between the cluster's current version and this one.
    */
   readSnapshot(clusterName: string, options?: { targetVersion?: string }): Promise<EnvironmentSnapshot>;
+}
+
+/**
+ * A cluster's upgrade-readiness insights, read again between hops: an insight that
+ * warned about a later version turns to ERROR once the cluster is one minor below it.
+ */
+export interface InsightsReader {
+  /** ListInsights + DescribeInsight (UPGRADE_READINESS), as AWS reports them now. */
+  readInsights(clusterName: string): Promise<Insight[]>;
+  /**
+   * StartInsightsRefresh: EKS re-runs its checks now instead of 24 h after the last
+   * refresh. Asynchronous: the results show in a later read.
+   */
+  refreshInsights(clusterName: string): Promise<void>;
 }
 
 /** EKS update statuses, as DescribeUpdate reports them. */

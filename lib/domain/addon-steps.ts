@@ -4,8 +4,8 @@ import type { Finding, PlanningPolicy } from './plan-types';
 import type { Addon, AddonInfo } from './snapshot';
 import type { KubernetesVersion } from './version';
 
-/** Add-ons EKS says to move one minor version at a time. */
-const ONE_MINOR_AT_A_TIME = new Set(['vpc-cni']);
+/** The add-on the User Guide names in its one-minor-at-a-time rule (policy `addonMinorRule: 'vpc-cni-only'`). */
+const USER_GUIDE_ONE_MINOR = new Set(['vpc-cni']);
 /**
  * Add-ons released per Kubernetes minor that follow the control plane: kube-proxy
  * may not be newer than the API server and may trail it within the skew policy,
@@ -36,13 +36,17 @@ export interface AddonPlan {
  *   the control plane; only when no such version exists does it move right after
  *   the hop (a warned window);
  * - after the last hop it moves to EKS's default for the target when that is newer;
- * - never a downgrade; vpc-cni moves one minor version at a time.
+ * - never a downgrade; every add-on moves one minor version at a time (Best
+ *   Practices: "Amazon EKS Add-ons may only be upgraded one minor version at a
+ *   time"), or only vpc-cni under `addonMinorRule: 'vpc-cni-only'` (the User Guide).
+ *   A minor is the upstream component's MAJOR.MINOR: v1.18.3-eksbuild.1 is minor
+ *   1.18 (patch and eksbuild do not count; see addon-version.ts).
  */
 export function planAddon(
   addon: Addon,
   info: AddonInfo | undefined,
   path: readonly KubernetesVersion[],
-  _policy: PlanningPolicy,
+  policy: PlanningPolicy,
 ): AddonPlan {
   const moves: AddonMove[] = [];
   const findings: Finding[] = [];
@@ -57,16 +61,16 @@ export function planAddon(
     return { moves, findings };
   }
   const catalog = new AddonCatalog(info);
-  const stepwise = ONE_MINOR_AT_A_TIME.has(name);
+  const stepwise = policy.addonMinorRule === 'every-addon' || USER_GUIDE_ONE_MINOR.has(name);
   let current = addon.addonVersion;
 
   const move = (hop: KubernetesVersion, when: AddonMove['when'], target: string, cpNow: string): boolean => {
     const chain = stepwise ? minorChain(catalog, current, target, cpNow) : [target];
-    if (chain === undefined) {
+    if (typeof chain === 'string') {
       findings.push({
         code: 'ADDON_MINOR_GAP',
         severity: 'block',
-        message: `${name} must move one minor version at a time from ${current} to ${target}, but an intermediate minor has no version compatible with Kubernetes ${cpNow}. Update ${name} by hand or choose a nearer target.`,
+        message: `${name} must move one minor version at a time from ${current} to ${target}, but DescribeAddonVersions lists no ${name} ${chain}.x compatible with Kubernetes ${cpNow}. Update ${name} by hand or choose a nearer target.`,
         resource: name,
       });
       return false;
@@ -141,21 +145,21 @@ export function planAddon(
 /**
  * The versions to pass through from `from` to `to`, one minor at a time: for each
  * intermediate minor, its newest version that runs on `clusterVersion`, then `to`.
- * Undefined when an intermediate minor has no such version.
+ * The missing minor ("1.37") when an intermediate minor has no such version.
  */
 function minorChain(
   catalog: AddonCatalog,
   from: string,
   to: string,
   clusterVersion: string,
-): string[] | undefined {
+): string[] | string {
   const a = parseAddonVersion(from);
   const b = parseAddonVersion(to);
   if (!a || !b || a.major !== b.major) return [to];
   const chain: string[] = [];
   for (let minor = a.minor + 1; minor < b.minor; minor++) {
     const step = catalog.newestOfMinor(`${a.major}.${minor}`, clusterVersion);
-    if (step === undefined) return undefined;
+    if (step === undefined) return `v${a.major}.${minor}`;
     chain.push(step);
   }
   chain.push(to);

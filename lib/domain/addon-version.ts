@@ -1,6 +1,9 @@
 /**
- * EKS add-on versions look like "v1.18.3-eksbuild.1". This module orders them
- * and reads their minor, which the vpc-cni one-minor-at-a-time rule needs.
+ * EKS add-on versions look like "v1.18.3-eksbuild.1": the upstream component's
+ * semantic version, then EKS's build of it. This module orders them and reads
+ * their minor, which the one-minor-at-a-time rule needs. The minor is the upstream
+ * MAJOR.MINOR ("1.18"): a new patch or eksbuild is not a minor step, and a change
+ * of major is one step of its own (there is no minor to pass through).
  */
 export interface AddonSemver {
   readonly major: number;

@@ -1,5 +1,6 @@
 import { AgentError } from './errors';
 import type { UpgradeStep } from './plan-types';
+import type { Insight } from './snapshot';
 
 /**
  * The execution phase's small state, carried by the state machine between polls.
@@ -84,4 +85,38 @@ export function completeStep(progress: ExecutionProgress, step: UpgradeStep): Ex
     polls: progress.polls,
     busyAnswers: progress.busyAnswers,
   };
+}
+
+/**
+ * Upgrade-readiness insights that fail the hop to `version`: in ERROR, and for that
+ * version (or for none). An insight that warned while `version` was two minors
+ * ahead is in this list once the cluster is one minor below it.
+ */
+export function insightsBlockingHop(insights: readonly Insight[], version: string): Insight[] {
+  return insights.filter(
+    (i) =>
+      i.category === 'UPGRADE_READINESS' &&
+      i.insightStatus.status === 'ERROR' &&
+      (i.kubernetesVersion === undefined || i.kubernetesVersion === version),
+  );
+}
+
+/**
+ * Read again before a control-plane hop, an upgrade-readiness insight is in ERROR for
+ * it: the agent stops before asking EKS (unless the request forces), so the cluster
+ * stays at the last completed hop. Not retried: a person must fix what it names.
+ */
+export class InsightBlocksHopError extends AgentError {
+  override readonly name = 'InsightBlocksHopError';
+  readonly retryable = false;
+  constructor(
+    readonly clusterName: string,
+    readonly version: string,
+    readonly insightIds: readonly string[],
+    detail: string,
+  ) {
+    super(
+      `Cluster ${clusterName} stays at its current version: upgrade insight(s) now in ERROR for ${version}: ${detail}. Fix what they name and request the upgrade again, or request it with force.`,
+    );
+  }
 }

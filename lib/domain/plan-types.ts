@@ -57,10 +57,37 @@ export interface UpgradeRequest {
   readonly now?: string;
 }
 
+/**
+ * Where EKS's documents disagree on node-group versions before a control-plane hop:
+ * - `match-control-plane` (default, the stricter): UpdateClusterVersion's API reference,
+ *   "all of your node groups' Kubernetes versions must match the cluster's Kubernetes
+ *   version in order to update the cluster", which EKS enforces with
+ *   "Nodegroups X must be updated to match cluster version 1.N before updating cluster version";
+ * - `kubelet-skew`: the User Guide's and Best Practices' kubelet skew (3 minors from 1.28,
+ *   2 before): node groups move only when a hop would leave them outside it.
+ */
+export type NodegroupVersionRule = 'match-control-plane' | 'kubelet-skew';
+
+/**
+ * Where EKS's documents disagree on add-on updates:
+ * - `every-addon` (default, the stricter): Best Practices, "Amazon EKS Add-ons may only be
+ *   upgraded one minor version at a time";
+ * - `vpc-cni-only`: the User Guide names the one-minor rule for the Amazon VPC CNI only.
+ */
+export type AddonMinorRule = 'every-addon' | 'vpc-cni-only';
+
 /** Tunables of the planner; defaults in DEFAULT_POLICY. */
 export interface PlanningPolicy {
-  /** EKS needs up to 5 free IPs in the cluster subnets for a control-plane update. */
+  /**
+   * EKS needs "up to five available IP addresses" for a control-plane update and may put
+   * the new network interfaces "in any of the subnets that you specified": each cluster
+   * subnet is judged on its own, and at least two Availability Zones need one such subnet.
+   */
   readonly minFreeIps: number;
+  readonly nodegroupVersionRule: NodegroupVersionRule;
+  readonly addonMinorRule: AddonMinorRule;
+  /** EKS refreshes an insight 24 hours after its last refresh; older ones are reported stale. */
+  readonly insightMaxAgeHours: number;
   readonly durations: {
     /** Field reports: 20-25 minutes per control-plane hop. */
     readonly controlPlaneMinutes: number;
@@ -77,6 +104,9 @@ export interface PlanningPolicy {
 
 export const DEFAULT_POLICY: PlanningPolicy = {
   minFreeIps: 5,
+  nodegroupVersionRule: 'match-control-plane',
+  addonMinorRule: 'every-addon',
+  insightMaxAgeHours: 24,
   durations: {
     controlPlaneMinutes: 25,
     addonMinutes: 3,

@@ -11,11 +11,12 @@ export interface StepsResult {
 
 /**
  * In-place steps from the cluster's version to `target`:
- * for each hop, the node groups that would fall out of kubelet skew move to the
- * current control-plane version, add-ons that would not run on the hop move to a
- * cross-compatible version, the control plane moves one minor, late add-ons
- * follow; after the last hop add-ons reach EKS's default and every node group
- * reaches the target.
+ * for each hop, the node groups behind the control plane move to its version
+ * (EKS refuses UpdateClusterVersion otherwise; with `nodegroupVersionRule:
+ * 'kubelet-skew'` only those the hop would leave outside the kubelet skew), add-ons
+ * that would not run on the hop move to a cross-compatible version, the control
+ * plane moves one minor, late add-ons follow; after the last hop add-ons reach
+ * EKS's default and every node group reaches the target.
  */
 export function planInPlace(
   snapshot: EnvironmentSnapshot,
@@ -59,12 +60,18 @@ export function planInPlace(
     };
   };
 
+  const movedOnlyToMatch = new Set<string>();
   for (let i = 1; i < path.length; i++) {
     const prev = path[i - 1] as KubernetesVersion;
     const hop = path[i] as KubernetesVersion;
     for (const ng of nodegroups) {
       const version = ngVersions.get(ng.nodegroupName) ?? ng.version;
-      if (minorsBehind(version, hop) > maxKubeletSkew(hop)) steps.push(nodegroupStep(ng, hop, prev));
+      const outsideSkew = minorsBehind(version, hop) > maxKubeletSkew(hop);
+      const behind = compareVersions(version, prev) < 0;
+      if (outsideSkew || (behind && policy.nodegroupVersionRule === 'match-control-plane')) {
+        if (!outsideSkew) movedOnlyToMatch.add(ng.nodegroupName);
+        steps.push(nodegroupStep(ng, hop, prev));
+      }
     }
     for (const m of addonMoves) if (m.hop === hop && m.when === 'pre-hop') steps.push(addonStep(m));
     steps.push({
@@ -84,7 +91,18 @@ export function planInPlace(
     if ((ngVersions.get(ng.nodegroupName) ?? ng.version) !== target)
       steps.push(nodegroupStep(ng, target, target));
   }
+  if (movedOnlyToMatch.size > 0) findings.push(nodegroupRuleFinding([...movedOnlyToMatch], snapshot));
   return { steps, findings };
+}
+
+/** The documents disagree here, so the plan says which one it follows and how to choose the other. */
+function nodegroupRuleFinding(names: readonly string[], snapshot: EnvironmentSnapshot): Finding {
+  return {
+    code: 'NODEGROUPS_MATCH_BEFORE_HOP',
+    severity: 'info',
+    message: `Node group(s) ${names.join(', ')} are updated to the control-plane version before each hop although the kubelet skew policy would allow them to trail it: EKS's UpdateClusterVersion reference requires all managed node groups to match the cluster's version ("Nodegroups X must be updated to match cluster version 1.N before updating cluster version"). The planning policy nodegroupVersionRule 'kubelet-skew' follows the User Guide's skew rule instead.`,
+    resource: snapshot.cluster.name,
+  };
 }
 
 /**

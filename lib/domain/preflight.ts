@@ -1,5 +1,5 @@
-import type { Finding, PlanningPolicy, UpgradeRequest } from './plan-types';
-import type { EnvironmentSnapshot, Insight } from './snapshot';
+import type { Finding } from './plan-types';
+import type { EnvironmentSnapshot } from './snapshot';
 import { compareVersions } from './version';
 
 /**
@@ -87,100 +87,6 @@ export function checkTarget(snapshot: EnvironmentSnapshot, target: string): Find
       severity: 'block',
       message: `No add-on compatibility data lists Kubernetes ${target} (the newest known is ${newest}). Choose a version EKS offers or capture a fresh snapshot.`,
       resource: name,
-    });
-  }
-  return findings;
-}
-
-function describeDeprecations(insight: Insight): string {
-  const details = insight.categorySpecificSummary?.deprecationDetails ?? [];
-  const parts = details.map((d) => {
-    const clients = (d.clientStats ?? [])
-      .map(
-        (c) => `${c.userAgent ?? 'unknown client'} (${c.numberOfRequestsLast30Days ?? 0} calls in 30 days)`,
-      )
-      .join(', ');
-    const replacement = d.replacedWith ? `; use ${d.replacedWith}` : '';
-    const removed = d.stopServingVersion ? ` removed in ${d.stopServingVersion}` : '';
-    return `${d.usage ?? 'a deprecated API'}${removed}${replacement}${clients ? `; still called by ${clients}` : ''}`;
-  });
-  return parts.length > 0 ? ` ${parts.join(' | ')}.` : '';
-}
-
-/**
- * UPGRADE_READINESS insights for the versions the plan passes through:
- * ERROR blocks (EKS refuses UpdateClusterVersion without `force`) unless the
- * request forces; WARNING warns; UNKNOWN asks for a refresh.
- */
-export function checkInsights(
-  snapshot: EnvironmentSnapshot,
-  versions: readonly string[],
-  request: UpgradeRequest,
-): Finding[] {
-  const findings: Finding[] = [];
-  for (const insight of snapshot.insights) {
-    if (insight.category !== 'UPGRADE_READINESS') continue;
-    const version = insight.kubernetesVersion;
-    if (version !== undefined && !versions.includes(version)) continue;
-    const title = `${insight.name ?? insight.id}${version ? ` (for ${version})` : ''}`;
-    const why = insight.insightStatus.reason ? ` ${insight.insightStatus.reason}` : '';
-    const advice = insight.recommendation ? ` ${insight.recommendation}` : '';
-    const deprecations = describeDeprecations(insight);
-    switch (insight.insightStatus.status) {
-      case 'ERROR':
-        findings.push({
-          code: 'INSIGHT_ERROR',
-          severity: request.force ? 'warn' : 'block',
-          message: `Upgrade insight ${title} is failing.${why}${deprecations}${advice}${request.force ? ' Forced: EKS is told to proceed anyway.' : ' Fix it, or pass --force to override as EKS allows.'}`,
-          resource: insight.id,
-        });
-        break;
-      case 'WARNING':
-        findings.push({
-          code: 'INSIGHT_WARNING',
-          severity: 'warn',
-          message: `Upgrade insight ${title} warns.${why}${deprecations}${advice}`,
-          resource: insight.id,
-        });
-        break;
-      case 'UNKNOWN':
-        findings.push({
-          code: 'INSIGHT_UNKNOWN',
-          severity: 'info',
-          message: `Upgrade insight ${title} has no result yet; refresh insights (StartInsightsRefresh) before upgrading.`,
-          resource: insight.id,
-        });
-        break;
-      case 'PASSING':
-        break;
-    }
-  }
-  return findings;
-}
-
-/** EKS needs up to 5 free IP addresses in the cluster's subnets for a control-plane update. */
-export function checkSubnets(snapshot: EnvironmentSnapshot, policy: PlanningPolicy): Finding[] {
-  const ids = snapshot.cluster.resourcesVpcConfig.subnetIds;
-  const byId = new Map(snapshot.subnets.map((s) => [s.SubnetId, s]));
-  const missing = ids.filter((id) => !byId.has(id));
-  const findings: Finding[] = [];
-  if (missing.length > 0) {
-    findings.push({
-      code: 'SUBNET_DATA_MISSING',
-      severity: 'warn',
-      message: `No DescribeSubnets data for cluster subnet(s) ${missing.join(', ')}: their free IP addresses are not checked.`,
-      resource: missing.join(','),
-    });
-  }
-  const known = ids.flatMap((id) => byId.get(id) ?? []);
-  if (known.length === 0) return findings;
-  const free = known.reduce((sum, s) => sum + s.AvailableIpAddressCount, 0);
-  if (free < policy.minFreeIps) {
-    findings.push({
-      code: 'SUBNET_FREE_IPS',
-      severity: 'block',
-      message: `The cluster subnets have ${free} free IP address(es); EKS needs up to ${policy.minFreeIps} to update the control plane (else InsufficientFreeAddresses). Free addresses or add subnets with UpdateClusterConfig.`,
-      resource: known.map((s) => s.SubnetId).join(','),
     });
   }
   return findings;

@@ -8,8 +8,10 @@ import {
   type UpgradeStep,
 } from './plan-types';
 import { planBlueGreen, planInPlace } from './planner';
-import { checkAddons, checkCluster, checkInsights, checkSubnets, checkTarget } from './preflight';
+import { checkAddons, checkCluster, checkTarget } from './preflight';
 import { checkFargate, checkNodegroups, checkSupportAndCost } from './preflight-compute';
+import { checkInsights } from './preflight-insights';
+import { checkSubnets } from './preflight-network';
 import type { EnvironmentSnapshot } from './snapshot';
 import { hops, type KubernetesVersion, parseVersion } from './version';
 
@@ -37,11 +39,11 @@ export function reason(
   const findings: Finding[] = [
     ...checkCluster(snapshot),
     ...targetFindings,
-    ...checkInsights(snapshot, request.strategy === 'blue_green' ? [target] : passesThrough, request),
+    ...checkInsights(snapshot, request.strategy === 'blue_green' ? [target] : passesThrough, request, policy),
     ...checkSubnets(snapshot, policy),
     ...checkAddons(snapshot),
     ...checkNodegroups(snapshot, target),
-    ...checkFargate(snapshot),
+    ...checkFargate(snapshot, request.strategy === 'blue_green' ? [] : passesThrough),
     ...checkSupportAndCost(snapshot, request),
   ];
 

@@ -6,6 +6,7 @@ import type {
   ConfigSource,
   ControlPlaneRollback,
   EventPublisher,
+  InsightsReader,
   MetricsReader,
   SnapshotReader,
   UpdateRunner,
@@ -15,6 +16,7 @@ import type {
 export interface PhaseDeps {
   readonly snapshots: SnapshotReader;
   readonly updates: UpdateRunner;
+  readonly insights: InsightsReader;
   readonly controlPlaneRollback: ControlPlaneRollback;
   readonly events: EventPublisher;
   /** The metrics reader for a configured source; undefined for `type: none`. */
@@ -28,7 +30,10 @@ export interface PhaseDeps {
 /** What each phase touches: a handler's bundle then carries only these adapters' SDK clients. */
 export type PerceptionDeps = Pick<PhaseDeps, 'snapshots' | 'artifacts' | 'events' | 'clock'>;
 export type ReasoningDeps = Pick<PhaseDeps, 'artifacts' | 'events' | 'clock'>;
-export type ExecutionDeps = Pick<PhaseDeps, 'updates' | 'artifacts' | 'config' | 'events' | 'clock'>;
+export type ExecutionDeps = Pick<
+  PhaseDeps,
+  'updates' | 'insights' | 'artifacts' | 'config' | 'events' | 'clock'
+>;
 export type ValidationDeps = Pick<
   PhaseDeps,
   'snapshots' | 'metricsFor' | 'artifacts' | 'locks' | 'config' | 'events' | 'clock'

@@ -3,6 +3,8 @@ import {
   currentStep,
   type ExecutionProgress,
   firstPollSeconds,
+  InsightBlocksHopError,
+  insightsBlockingHop,
   nextPollSeconds,
   StepFailedError,
   UpgradeHaltedError,
@@ -38,7 +40,11 @@ function updateRef(clusterName: string, step: UpgradeStep, updateId: string): Up
  * finished starts the next one. Returns how long the state machine should wait
  * before asking again. It never sleeps: long EKS operations are the state
  * machine's Wait -> ExecutionPhase loop.
+ * Before each control-plane hop it reads the upgrade insights again, and after each
+ * hop asks EKS to refresh them: a WARNING for a later version turns to ERROR once
+ * the cluster is one minor below it, which the plan could only announce.
  * @throws StepFailedError when EKS reports an update Failed or Cancelled (with EKS's error codes).
+ * @throws InsightBlocksHopError when an insight is in ERROR for the next hop and the request does not force.
  * @throws UpgradeHaltedError when a rollback halted the upgrade.
  */
 export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<ExecutionResult> {
@@ -108,8 +114,24 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
             };
             await saveRecord(deps.artifacts, record);
           }
+          // Asynchronous on EKS's side: by the next hop's re-read its results are in.
+          if (step.kind === 'control-plane') await deps.insights.refreshInsights(cluster);
           progress = completeStep(progress, step);
           continue;
+        }
+        if (step.kind === 'control-plane' && !request.force) {
+          const failing = insightsBlockingHop(await deps.insights.readInsights(cluster), step.to);
+          if (failing.length > 0) {
+            const detail = failing
+              .map((i) => `${i.name ?? i.id}${i.insightStatus.reason ? ` (${i.insightStatus.reason})` : ''}`)
+              .join('; ');
+            throw new InsightBlocksHopError(
+              cluster,
+              step.to,
+              failing.map((i) => i.id),
+              detail,
+            );
+          }
         }
         const outcome = await deps.updates.startStep(cluster, step, {
           clientRequestToken: clientRequestToken(upgradeId, step.id),

@@ -114,6 +114,7 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
   const deps: PhaseDeps = {
     snapshots: world.snapshotReader,
     updates: world.updateRunner,
+    insights: world.insightsReader,
     controlPlaneRollback: world.updateRunner,
     events: publisher,
     metricsFor: (source) => (source.type === 'none' ? undefined : world.metricsReader),

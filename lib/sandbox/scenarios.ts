@@ -14,6 +14,7 @@ export const SCENARIO_NAMES = [
   'throttled',
   'addon-conflict',
   'insight-error',
+  'insight-later-hop',
   'no-data',
 ] as const;
 
@@ -22,6 +23,8 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 /** The sandbox calls a scenario can throttle or count. */
 export type SandboxOperation =
   | 'readSnapshot'
+  | 'readInsights'
+  | 'refreshInsights'
   | 'startStep'
   | 'describeUpdate'
   | 'startControlPlaneRollback'
@@ -50,11 +53,15 @@ export interface UpdateFailureFault {
 }
 
 /**
- * An UPGRADE_READINESS insight in ERROR added when the world is created, for the
- * minor version after the cluster's. In strings, `{version}` is that next minor and
- * `{current}` the cluster's version.
+ * An UPGRADE_READINESS insight added when the world is created, by default in ERROR
+ * for the minor version after the cluster's. In strings, `{version}` is the version
+ * it concerns and `{current}` the cluster's version.
  */
 export interface ReadinessInsightFault {
+  /** WARNING two minors ahead: EKS's status for a later version, ERROR once one minor below. */
+  readonly status?: 'ERROR' | 'WARNING';
+  /** How many minors above the cluster's version it concerns (default 1). */
+  readonly minorsAhead?: number;
   readonly id: string;
   readonly name: string;
   readonly description: string;
@@ -162,6 +169,29 @@ const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
         'Checks for usage of deprecated APIs that are scheduled for removal in Kubernetes v{version}. Upgrading your cluster before migrating to the updated APIs supported by v{version} could cause application impact.',
       reason:
         'Deprecated API usage detected within last 30 days and your cluster is on Kubernetes v{current}.',
+      recommendation:
+        'Update manifests and API clients to use newer Kubernetes APIs if applicable before upgrading to Kubernetes v{version}.',
+      deprecatedUsage: {
+        usage: '/apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas',
+        replacedWith: '/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas',
+        userAgent: 'kube-state-metrics/v2.9.2',
+      },
+    },
+    updateFailures: [],
+    metrics: HEALTHY_METRICS,
+  },
+  'insight-later-hop': {
+    name: 'insight-later-hop',
+    summary:
+      'A deprecated-API insight WARNs for the version two minors ahead; it turns to ERROR after the first hop, and execution stops before the second.',
+    readinessInsight: {
+      status: 'WARNING',
+      minorsAhead: 2,
+      id: '0c3e7d2a-91b4-4f6e-8a5d-7e2f1b9c4d63',
+      name: 'Deprecated APIs removed in Kubernetes v{version}',
+      description:
+        'Checks for usage of deprecated APIs that are scheduled for removal in Kubernetes v{version}. Upgrading your cluster before migrating to the updated APIs supported by v{version} could cause application impact.',
+      reason: 'Deprecated API usage detected within the last 30 days.',
       recommendation:
         'Update manifests and API clients to use newer Kubernetes APIs if applicable before upgrading to Kubernetes v{version}.',
       deprecatedUsage: {

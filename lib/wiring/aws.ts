@@ -1,6 +1,7 @@
 import { metricsReaderFor } from '../aws/cloudwatch/metrics-reader';
 import { createDynamoDbDocumentClient } from '../aws/dynamodb/clients';
 import { DynamoClusterLock } from '../aws/dynamodb/cluster-lock';
+import { EksInsightsReader } from '../aws/eks/insights-reader';
 import { EksSnapshotReader } from '../aws/eks/snapshot-reader';
 import { EksUpdateRunner } from '../aws/eks/update-runner';
 import { EventBridgeClient } from '../aws/eventbridge/event-bridge-client';
@@ -27,6 +28,8 @@ import { type AwsEnv, MissingEnvironmentError } from './env';
 export const awsClock = (): PhaseDeps['clock'] => ({ now: () => new Date() });
 
 export const awsSnapshots = (): PhaseDeps['snapshots'] => new EksSnapshotReader();
+
+export const awsInsights = (): PhaseDeps['insights'] => new EksInsightsReader();
 
 /** The update runner is also the control-plane rollback (both are EKS UpdateClusterVersion). */
 export const awsUpdates = (): EksUpdateRunner => new EksUpdateRunner();

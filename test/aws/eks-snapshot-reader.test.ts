@@ -76,6 +76,9 @@ function mockHealthyCluster(): void {
     ],
   });
   eks.on(DescribeInsightCommand, { id: 'ins-1' }).resolves({ insight: readinessInsight });
+  eks.on(DescribeInsightCommand, { id: 'ins-2' }).resolves({
+    insight: { ...readinessInsight, id: 'ins-2', category: 'MISCONFIGURATION', kubernetesVersion: undefined },
+  });
   eks.on(ListFargateProfilesCommand).resolves({ fargateProfileNames: ['fp-1'] });
   eks.on(DescribeFargateProfileCommand).resolves({
     fargateProfile: {
@@ -120,7 +123,7 @@ describe('EksSnapshotReader.readSnapshot', () => {
     expect(snapshot.nodegroups.map((n) => n.nodegroupName)).toEqual(['ng-a', 'ng-b']);
     expect(snapshot.nodegroups[0]?.modifiedAt).toBe('2024-01-15T10:00:00.000Z');
     expect(snapshot.addons.map((a) => a.addonName)).toEqual(['vpc-cni', 'coredns']);
-    expect(snapshot.insights.map((i) => i.id)).toEqual(['ins-1']);
+    expect(snapshot.insights.map((i) => i.id)).toEqual(['ins-1', 'ins-2']);
     expect(snapshot.insights[0]?.lastRefreshTime).toBe('2024-06-01T00:00:00.000Z');
     expect(snapshot.fargateProfiles.map((f) => f.fargateProfileName)).toEqual(['fp-1']);
     expect(snapshot.subnets.map((s) => s.AvailableIpAddressCount)).toEqual([200, 3]);
@@ -132,15 +135,15 @@ describe('EksSnapshotReader.readSnapshot', () => {
     ]);
   });
 
-  test('lists insights of the UPGRADE_READINESS category only, and never describes the others', async () => {
+  test('lists insights of every category (no filter) and describes each', async () => {
     mockHealthyCluster();
-    await reader().readSnapshot('prod');
-    expect(eks).toHaveReceivedCommandWith(ListInsightsCommand, {
-      clusterName: 'prod',
-      filter: { categories: ['UPGRADE_READINESS'] },
-    });
-    expect(eks).toHaveReceivedCommandTimes(DescribeInsightCommand, 1);
-    expect(eks).toHaveReceivedCommandWith(DescribeInsightCommand, { clusterName: 'prod', id: 'ins-1' });
+    const snapshot = await reader().readSnapshot('prod');
+    expect(eks.commandCalls(ListInsightsCommand)[0]?.args[0].input).toEqual({ clusterName: 'prod' });
+    expect(eks).toHaveReceivedCommandTimes(DescribeInsightCommand, 2);
+    expect(snapshot.insights.map((i) => [i.id, i.category])).toEqual([
+      ['ins-1', 'UPGRADE_READINESS'],
+      ['ins-2', 'MISCONFIGURATION'],
+    ]);
   });
 
   test('follows nextToken through every page of node groups', async () => {

@@ -28,7 +28,7 @@ describe('sandbox scenarios', () => {
   it('given a bad name, when looked up, then UnknownScenarioError listing the valid names', () => {
     expect(() => getScenario('chaos')).toThrow(UnknownScenarioError);
     expect(() => getScenario('chaos')).toThrow(
-      'unknown sandbox scenario "chaos"; valid scenarios: happy, validation-failure, eviction-failure, busy, throttled, addon-conflict, insight-error, no-data',
+      'unknown sandbox scenario "chaos"; valid scenarios: happy, validation-failure, eviction-failure, busy, throttled, addon-conflict, insight-error, insight-later-hop, no-data',
     );
     expect(() => newWorld({ scenario: 'chaos' })).toThrow(UnknownScenarioError);
   });

@@ -1,7 +1,6 @@
 import type { EC2Client, Subnet } from '@aws-sdk/client-ec2';
 import {
   AccessDeniedException,
-  Category,
   type Cluster,
   type ClusterVersionInformation,
   DescribeAddonCommand,
@@ -138,12 +137,10 @@ export class EksSnapshotReader implements SnapshotReader {
 
   private async readInsights(clusterName: string, limit: Limiter) {
     const ids: string[] = [];
-    const filter = { categories: [Category.UPGRADE_READINESS] };
-    for await (const page of paginateListInsights({ client: this.eks }, { clusterName, filter })) {
-      for (const summary of page.insights ?? []) {
-        // Filtered again here: the plan must never mistake another category for a readiness check.
-        if (summary.id !== undefined && summary.category === Category.UPGRADE_READINESS) ids.push(summary.id);
-      }
+    // Every category: configuration and rollback-readiness insights are findings too;
+    // the planner tells them apart by their category.
+    for await (const page of paginateListInsights({ client: this.eks }, { clusterName })) {
+      for (const summary of page.insights ?? []) if (summary.id !== undefined) ids.push(summary.id);
     }
     return describeEach(ids, limit, async (id) => {
       const out = await this.eks.send(new DescribeInsightCommand({ clusterName, id }));

@@ -52,7 +52,7 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--sandbox', 'run against the local simulated EKS (the only backend of `run`)')
     .option(
       '--scenario <name>',
-      'happy | validation-failure | eviction-failure | busy | throttled | addon-conflict | insight-error | no-data',
+      'happy | validation-failure | eviction-failure | busy | throttled | addon-conflict | insight-error | insight-later-hop | no-data',
       'happy',
     )
     .option(

@@ -2,9 +2,10 @@
 // the state machine see one contract whichever backend runs.
 import { ClusterNotFoundError, ReadinessCheckFailedError, UnsupportedStepError } from '../../domain/errors';
 import { assertNever, type UpgradeStep } from '../../domain/plan-types';
-import type { EnvironmentSnapshot } from '../../domain/snapshot';
+import type { EnvironmentSnapshot, Insight } from '../../domain/snapshot';
 import type {
   ControlPlaneRollback,
+  InsightsReader,
   SnapshotReader,
   StartStepOptions,
   StartStepOutcome,
@@ -41,6 +42,23 @@ export class SandboxSnapshotReader implements SnapshotReader {
         throw error;
       }
     });
+  }
+}
+
+/** The sandbox behind the InsightsReader port: the world's insights now. */
+export class SandboxInsightsReader implements InsightsReader {
+  constructor(private readonly session: WorldSession) {}
+
+  /** @throws ResourceNotFoundException for a cluster the world does not have. */
+  async readInsights(clusterName: string): Promise<Insight[]> {
+    return this.session.run('readInsights', ({ eks }) =>
+      eks.listInsights(clusterName).filter((i) => i.category === 'UPGRADE_READINESS'),
+    );
+  }
+
+  /** @throws ResourceNotFoundException for a cluster the world does not have. */
+  async refreshInsights(clusterName: string): Promise<void> {
+    await this.session.run('refreshInsights', ({ eks }) => eks.startInsightsRefresh(clusterName));
   }
 }
 

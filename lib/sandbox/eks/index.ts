@@ -2,7 +2,12 @@
  * The sandbox EKS: a simulated EKS world behind the same ports as lib/aws.
  * Start with `createSandboxWorld`.
  */
-export { type RollbackOptions, SandboxSnapshotReader, SandboxUpdateRunner } from './adapters';
+export {
+  type RollbackOptions,
+  SandboxInsightsReader,
+  SandboxSnapshotReader,
+  SandboxUpdateRunner,
+} from './adapters';
 export { type Clock, ManualClock } from './clock';
 export * from './errors';
 export { SandboxNotInitializedError, SandboxStateConflictError } from './session';

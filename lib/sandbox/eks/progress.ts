@@ -1,4 +1,5 @@
 import type { Addon, Nodegroup } from '../../domain/snapshot';
+import { escalateInsights } from './insights';
 import type { ClusterWorld, SimUpdate } from './state';
 
 /**
@@ -50,7 +51,10 @@ function applyOutcome(world: ClusterWorld, update: SimUpdate): void {
   const { effect } = update;
   switch (update.target.kind) {
     case 'cluster':
-      if (ok && effect.version !== undefined) cluster.version = effect.version;
+      if (ok && effect.version !== undefined) {
+        cluster.version = effect.version;
+        escalateInsights(world, update.endsAt);
+      }
       if (ok && effect.platformVersion !== undefined) cluster.platformVersion = effect.platformVersion;
       cluster.status = 'ACTIVE';
       return;

@@ -35,7 +35,10 @@ export function addCluster(
   state.clusters[name] = world;
   const current = copy.cluster.version;
   if (scenario.readinessInsight && isKubernetesVersion(current)) {
-    copy.insights.push(readinessInsight(scenario.readinessInsight, current, nextMinor(current), now));
+    const fault = scenario.readinessInsight;
+    let version = nextMinor(current);
+    for (let ahead = fault.minorsAhead ?? 1; ahead > 1; ahead--) version = nextMinor(version);
+    copy.insights.push(readinessInsight(fault, current, version, now));
   }
   if (scenario.platformUpdate) {
     // AWS patching the platform: a cluster VersionUpdate with only a PlatformVersion
@@ -83,7 +86,7 @@ function readinessInsight(
     lastRefreshTime: at,
     lastTransitionTime: at,
     description: fill(fault.description),
-    insightStatus: { status: 'ERROR', reason: fill(fault.reason) },
+    insightStatus: { status: fault.status ?? 'ERROR', reason: fill(fault.reason) },
     recommendation: fill(fault.recommendation),
     additionalInfo: {
       'EKS update cluster documentation':

@@ -1,10 +1,11 @@
 import { nodegroupMinutes } from '../../domain/estimates';
 import { DEFAULT_POLICY } from '../../domain/plan-types';
-import type { Cluster } from '../../domain/snapshot';
+import type { Cluster, Insight } from '../../domain/snapshot';
 import { isKubernetesVersion, previousMinor } from '../../domain/version';
 import type { Scenario, UpdateFailureFault } from '../scenarios';
 import { addMinutes } from './clock';
 import { ResourceNotFoundException } from './errors';
+import { refreshInsights } from './insights';
 import { findAddon, findNodegroup, markStarted, settleUpdates } from './progress';
 import {
   blockingInsights,
@@ -58,6 +59,17 @@ export class SimulatedEks {
 
   describeCluster(name: string): Cluster {
     return structuredClone(this.cluster(name).snapshot.cluster);
+  }
+
+  /** ListInsights + DescribeInsight, every category. @throws ResourceNotFoundException */
+  listInsights(name: string): Insight[] {
+    return structuredClone(this.cluster(name).snapshot.insights);
+  }
+
+  /** StartInsightsRefresh. @throws ResourceNotFoundException */
+  startInsightsRefresh(name: string): { status: 'COMPLETED' } {
+    refreshInsights(this.cluster(name), this.now.toISOString());
+    return { status: 'COMPLETED' };
   }
 
   /**

@@ -40,8 +40,8 @@ export function toEksUpdate(update: SimUpdate): EksUpdate {
 /**
  * The cluster as the AWS snapshot reader would capture it now: installed add-ons
  * only, their compatibility data trimmed to the current version and each hop to
- * `targetVersion` (the current version alone without one), UPGRADE_READINESS
- * insights only, support dates for those versions only. The world itself keeps
+ * `targetVersion` (the current version alone without one), insights of every
+ * category, support dates for those versions only. The world itself keeps
  * everything, since its rules need the full catalogue.
  */
 export function snapshotView(world: ClusterWorld, now: Date, targetVersion?: string): EnvironmentSnapshot {
@@ -69,7 +69,6 @@ export function snapshotView(world: ClusterWorld, now: Date, targetVersion?: str
     ...snapshot,
     capturedAt: now.toISOString(),
     addonVersions,
-    insights: snapshot.insights.filter((i) => i.category === 'UPGRADE_READINESS'),
   };
   if (snapshot.clusterVersions) {
     view.clusterVersions = snapshot.clusterVersions.filter((v) => versions.has(v.clusterVersion));

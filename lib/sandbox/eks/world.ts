@@ -5,7 +5,7 @@ import { type EnvironmentSnapshot, parseSnapshot } from '../../domain/snapshot';
 import { SandboxMetricsReader } from '../metrics';
 import { getScenario, type Scenario } from '../scenarios';
 import { defaultStateDir, JsonStateFile } from '../state-store';
-import { SandboxSnapshotReader, SandboxUpdateRunner } from './adapters';
+import { SandboxInsightsReader, SandboxSnapshotReader, SandboxUpdateRunner } from './adapters';
 import type { Clock } from './clock';
 import { WorldSession } from './session';
 import type { SimulatedEks } from './simulated-eks';
@@ -37,6 +37,7 @@ export interface SandboxWorld {
   readonly statePath: string;
   readonly snapshotReader: SandboxSnapshotReader;
   readonly updateRunner: SandboxUpdateRunner;
+  readonly insightsReader: SandboxInsightsReader;
   readonly metricsReader: SandboxMetricsReader;
   /** The port's Clock in virtual time: give it to handlers so events and windows follow the world. */
   readonly clock: Clock;
@@ -82,6 +83,7 @@ export function createSandboxWorld(options: SandboxWorldOptions = {}): SandboxWo
     statePath: file.path,
     snapshotReader: new SandboxSnapshotReader(session),
     updateRunner: new SandboxUpdateRunner(session),
+    insightsReader: new SandboxInsightsReader(session),
     metricsReader: new SandboxMetricsReader(session),
     clock: { now },
     now,

@@ -1,4 +1,4 @@
-import type { UpgradeRequest, UpgradeStep } from '../../../lib/domain/plan-types';
+import { DEFAULT_POLICY, type UpgradeRequest, type UpgradeStep } from '../../../lib/domain/plan-types';
 import { reason } from '../../../lib/domain/reason';
 import { addon, addonInfo, minors, nodegroup, snapshot } from '../../support/snapshot-builder';
 
@@ -21,8 +21,24 @@ describe('in-place plan', () => {
     ]);
   });
 
-  test('given node groups within skew, then they move once, to the target, after the last hop', () => {
+  const skewPolicy = { ...DEFAULT_POLICY, nodegroupVersionRule: 'kubelet-skew' as const };
+
+  test('given node groups at the control-plane version, then they reach it again before each later hop', () => {
     const plan = reason(snapshot({ version: '1.29', nodegroups: [nodegroup('a', '1.29')] }), inPlace('1.31'));
+    expect(brief(plan.steps)).toEqual([
+      'control-plane 1.29->1.30',
+      'nodegroup:a 1.29->1.30',
+      'control-plane 1.30->1.31',
+      'nodegroup:a 1.30->1.31',
+    ]);
+  });
+
+  test('given the kubelet-skew rule and node groups within skew, then they move once, after the last hop', () => {
+    const plan = reason(
+      snapshot({ version: '1.29', nodegroups: [nodegroup('a', '1.29')] }),
+      inPlace('1.31'),
+      skewPolicy,
+    );
     expect(brief(plan.steps)).toEqual([
       'control-plane 1.29->1.30',
       'control-plane 1.30->1.31',
@@ -30,10 +46,11 @@ describe('in-place plan', () => {
     ]);
   });
 
-  test('given a node group that a hop would leave 4 minors behind, then it moves to the control plane first', () => {
+  test('given the kubelet-skew rule and a node group a hop would leave 4 minors behind, then it moves first', () => {
     const plan = reason(
       snapshot({ version: '1.28', nodegroups: [nodegroup('old', '1.25')] }),
       inPlace('1.30'),
+      skewPolicy,
     );
     expect(brief(plan.steps)).toEqual([
       'nodegroup:old 1.25->1.28',

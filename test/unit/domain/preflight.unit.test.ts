@@ -108,15 +108,15 @@ describe('preflight findings', () => {
     });
   });
 
-  test('given cluster subnets with 4 free IPs in all, then it blocks; with 5 it does not', () => {
+  test('given free IPs summed over subnets but no subnet with 5, then it blocks; two zones with 5 do not', () => {
     const subnets = (a: number, b: number) => [
-      { SubnetId: 'subnet-a', AvailableIpAddressCount: a },
-      { SubnetId: 'subnet-b', AvailableIpAddressCount: b },
+      { SubnetId: 'subnet-a', AvailabilityZone: 'eu-west-1a', AvailableIpAddressCount: a },
+      { SubnetId: 'subnet-b', AvailabilityZone: 'eu-west-1b', AvailableIpAddressCount: b },
     ];
-    expect(codes(reason(snapshot({ subnets: subnets(3, 1) }), inPlace('1.30')))).toContain(
+    expect(codes(reason(snapshot({ subnets: subnets(4, 4) }), inPlace('1.30')))).toContain(
       'block:SUBNET_FREE_IPS',
     );
-    expect(codes(reason(snapshot({ subnets: subnets(3, 2) }), inPlace('1.30')))).not.toContain(
+    expect(codes(reason(snapshot({ subnets: subnets(5, 5) }), inPlace('1.30')))).not.toContain(
       'block:SUBNET_FREE_IPS',
     );
     expect(DEFAULT_POLICY.minFreeIps).toBe(5);
@@ -213,12 +213,14 @@ describe('preflight findings', () => {
     );
   });
 
-  test('given Fargate profiles, then it notes that pods pick up the version on restart', () => {
+  test('given Fargate profiles, then it asks for a restart of their pods before each hop', () => {
     const plan = reason(
       snapshot({ fargateProfiles: [{ fargateProfileName: 'fp-default' }] }),
       inPlace('1.30'),
     );
-    expect(plan.findings.find((f) => f.code === 'FARGATE_PODS_RESTART')?.message).toContain('restarted');
+    expect(plan.findings.find((f) => f.code === 'FARGATE_PODS_RESTART')?.message).toContain(
+      'before each control-plane update (to 1.30)',
+    );
   });
 
   test('given a version past standard support, then the extended-support cost is stated', () => {
