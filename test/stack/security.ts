@@ -153,6 +153,7 @@ export function securityChecks(
     test('every EKS write needs eks-upgrade-agent/managed=<stage> on the resource', async () => {
       const grants = await eksWrites();
       expect(grants.map((g) => g.action).sort()).toEqual([
+        'eks:StartInsightsRefresh',
         'eks:UpdateAddon',
         'eks:UpdateClusterVersion',
         'eks:UpdateClusterVersion',
