@@ -4,7 +4,8 @@ import { type DomainEvent, EVENT_SOURCE, type EventDetail } from '../domain/even
 import type { Finding, Strategy, UpgradePlan, UpgradeStep } from '../domain/plan-types';
 import type { EnvironmentSnapshot } from '../domain/snapshot';
 import { parseVersion } from '../domain/version';
-import { artifactKeys } from '../phases/records';
+import { artifactKeys, loadRecord } from '../phases/records';
+import type { TriggerResult } from '../phases/trigger';
 import type { BusEvent, DeliveryReport } from './event-bus';
 import { createLocalStack, type LocalExecution, type LocalStack } from './local-stack';
 import { defaultStateDir } from './state-store';
@@ -50,7 +51,18 @@ export type RunProgress =
   | { readonly kind: 'wait'; readonly at: number; readonly seconds: number; readonly state: string }
   | { readonly kind: 'retry'; readonly at: number; readonly state: string; readonly error: string };
 
-export type RunOutcome = 'completed' | 'planned' | 'blocked' | 'rolled-back' | 'failed' | 'rejected';
+export type RunOutcome =
+  | 'completed'
+  | 'planned'
+  | 'blocked'
+  | 'rolled-back'
+  | 'failed'
+  | 'rejected'
+  /** The request id had started an upgrade already: it is reported, nothing new started. */
+  | 'duplicate';
+
+/** Crash tests: the sandbox kills itself (SIGKILL) after this many execution-phase answers. */
+export const CRASH_AFTER_POLLS_ENV = 'EKS_UPGRADE_AGENT_SANDBOX_CRASH_AFTER_POLLS';
 
 export interface VersionChange {
   readonly resource: string;
@@ -70,6 +82,12 @@ export interface SandboxRunReport {
   readonly upgradeId: string;
   readonly executionArn?: string;
   readonly executionStatus?: string;
+  /** Executions a crashed process had left running, resumed to their end before this request. */
+  readonly resumed: readonly {
+    readonly upgradeId: string;
+    readonly status: string;
+    readonly stepsDoneBeforeCrash: number;
+  }[];
   readonly findings: readonly Finding[];
   readonly plannedSteps: number;
   readonly completedSteps: number;
@@ -116,6 +134,7 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
     stateDir,
     ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
     snapshotFile: options.snapshotFile,
+    ...crashAfterPolls(),
     onEvent: (event) => {
       progress({ kind: 'event', at: minutesSinceStart(), event });
       // The plan is known once reasoning has stored it (before upgrade.started is published).
@@ -163,10 +182,13 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
     },
   });
   start = stack.world.now().getTime();
+  // The executions a killed process left RUNNING carry on first, as in Step Functions
+  // they never stopped: their updates finish, and their lock is released when they end.
+  const resumed = options.keepState ? await stack.resumeOrphans() : [];
 
   const clusters = Object.keys(stack.world.inspect().clusters);
   const clusterName = options.clusterName ?? clusters[0] ?? '';
-  const before = worldSnapshot(stack, clusterName);
+  let before = worldSnapshot(stack, clusterName);
   const fromVersion = before.cluster.version;
   const targetVersion = options.targetVersion ?? nextMinor(fromVersion);
   const strategy = options.strategy ?? 'in_place';
@@ -193,14 +215,36 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
   const after = worldSnapshot(stack, clusterName);
   const events = stack.bus.published();
   const deliveries = stack.bus.deliveries();
-  const execution: LocalExecution | undefined = stack.executions.at(-1);
-  const upgradeId = findDetail(events, 'upgrade.failed')?.upgradeId ?? execution?.name ?? '';
+  const triggered = triggerResult(stack);
+  const upgradeId = triggered.upgradeId;
+  // A duplicate of an execution resumed just now is reported as that execution.
+  const execution: LocalExecution | undefined =
+    triggered.status === 'rejected' ? undefined : stack.executions.find((e) => e.name === upgradeId);
   plan ??= (await stack.deps.artifacts.getJson(artifactKeys.plan(upgradeId))) as UpgradePlan | undefined;
+  if (triggered.status === 'duplicate' && execution === undefined) {
+    return duplicateReport(stack, triggered, {
+      requestId,
+      clusterName,
+      before,
+      targetVersion,
+      strategy,
+      plan,
+      resumed,
+      wallMilliseconds: performance.now() - wallStart,
+    });
+  }
+  if (execution?.resumedAfter !== undefined) {
+    // The upgrade began in the process that died: its changes count from the snapshot it started from.
+    const started = await stack.deps.artifacts.getJson(artifactKeys.snapshot(upgradeId));
+    if (started !== undefined) before = started as EnvironmentSnapshot;
+  }
 
-  const failure = findDetail(events, 'upgrade.failed');
-  const rollback = findDetail(events, 'rollback.completed');
-  const validation = findDetail(events, 'validation.failure') ?? findDetail(events, 'validation.success');
-  const completed = findDetail(events, 'upgrade.completed');
+  const failure = findDetail(events, 'upgrade.failed', upgradeId);
+  const rollback = findDetail(events, 'rollback.completed', upgradeId);
+  const validation =
+    findDetail(events, 'validation.failure', upgradeId) ??
+    findDetail(events, 'validation.success', upgradeId);
+  const completed = findDetail(events, 'upgrade.completed', upgradeId);
   const { outcome, summary } = judgeOutcome({
     execution,
     failure,
@@ -228,17 +272,21 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
 
   return {
     outcome,
-    summary,
+    summary:
+      execution?.resumedAfter !== undefined
+        ? `resumed after a crash (${execution.resumedAfter.completedSteps} step(s) were done): ${summary}`
+        : summary,
     scenario: stack.world.scenario().name,
     clusterName,
-    fromVersion,
+    fromVersion: before.cluster.version,
     targetVersion,
     strategy,
     upgradeId,
     ...(execution ? { executionArn: execution.executionArn, executionStatus: execution.result.status } : {}),
+    resumed: resumedSummary(resumed),
     findings: plan?.findings ?? [],
     plannedSteps: plan?.steps.length ?? 0,
-    completedSteps: lastCompleted,
+    completedSteps: (await loadRecord(stack.deps.artifacts, upgradeId))?.completed.length ?? lastCompleted,
     changes: versionChanges(before, after),
     ...(rollback ? { rollback } : {}),
     ...(failure ? { failure } : {}),
@@ -259,6 +307,98 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
     },
     events,
     deliveries,
+  };
+}
+
+/** The request's trigger answer; what the trigger threw (a corrupted state file, say) is thrown. */
+function triggerResult(stack: LocalStack): TriggerResult {
+  const last = stack.triggerOutcomes.at(-1);
+  if (last === undefined) throw new Error('the upgrade-trigger rule did not deliver the request');
+  if ('error' in last) throw last.error;
+  return last.result;
+}
+
+function crashAfterPolls(): { crashAfterPolls?: number } {
+  const raw = process.env[CRASH_AFTER_POLLS_ENV];
+  if (raw === undefined || raw === '') return {};
+  const polls = Number(raw);
+  if (!Number.isInteger(polls) || polls < 1) {
+    throw new InvalidRequestError(
+      `${CRASH_AFTER_POLLS_ENV} must be a whole number of polls >= 1 (got "${raw}")`,
+    );
+  }
+  return { crashAfterPolls: polls };
+}
+
+function resumedSummary(resumed: readonly LocalExecution[]): SandboxRunReport['resumed'] {
+  return resumed.map((e) => ({
+    upgradeId: e.name,
+    status: e.result.status,
+    stepsDoneBeforeCrash: e.resumedAfter?.completedSteps ?? 0,
+  }));
+}
+
+const STATUS_WORD: Record<string, string> = {
+  RUNNING: 'is still running',
+  SUCCEEDED: 'succeeded',
+  FAILED: 'failed',
+  TIMED_OUT: 'timed out',
+  ABORTED: 'was stopped',
+  PENDING_REDRIVE: 'is pending a redrive',
+};
+
+/** A request id that had started an upgrade already: that upgrade, and nothing new. */
+async function duplicateReport(
+  stack: LocalStack,
+  triggered: Extract<TriggerResult, { status: 'duplicate' }>,
+  context: {
+    requestId: string;
+    clusterName: string;
+    before: EnvironmentSnapshot;
+    targetVersion: string;
+    strategy: Strategy;
+    plan: UpgradePlan | undefined;
+    resumed: readonly LocalExecution[];
+    wallMilliseconds: number;
+  },
+): Promise<SandboxRunReport> {
+  const status = triggered.executionStatus;
+  const record = await loadRecord(stack.deps.artifacts, triggered.upgradeId);
+  const started = (await stack.deps.artifacts.getJson(artifactKeys.snapshot(triggered.upgradeId))) as
+    | EnvironmentSnapshot
+    | undefined;
+  return {
+    outcome: 'duplicate',
+    summary: `request id "${context.requestId}" already started upgrade ${triggered.upgradeId}, which ${STATUS_WORD[status] ?? status}; nothing new was started`,
+    scenario: stack.world.scenario().name,
+    clusterName: context.clusterName,
+    fromVersion: (started ?? context.before).cluster.version,
+    targetVersion: context.targetVersion,
+    strategy: context.strategy,
+    upgradeId: triggered.upgradeId,
+    executionArn: triggered.executionArn,
+    executionStatus: status,
+    resumed: resumedSummary(context.resumed),
+    findings: context.plan?.findings ?? [],
+    plannedSteps: context.plan?.steps.length ?? 0,
+    completedSteps: record?.completed.length ?? 0,
+    changes: [],
+    simulatedMinutes: 0,
+    wallMilliseconds: context.wallMilliseconds,
+    figures: {
+      stateTransitions: 0,
+      lambdaInvocations: { trigger: 1 },
+      awsApiCalls: {},
+      polls: 0,
+      retries: 0,
+      eventsPublished: stack.bus.published().length,
+      ruleDeliveries: {},
+      deadLettered: 0,
+      largestStateBytes: 0,
+      estimatedOrchestrationCostUsd: 0,
+    },
+    events: stack.bus.published(),
+    deliveries: stack.bus.deliveries(),
   };
 }
 
@@ -288,8 +428,10 @@ function findDetail<
     | 'validation.success'
     | 'validation.failure'
     | 'upgrade.completed',
->(events: readonly BusEvent[], type: T): EventDetail<T> | undefined {
-  const found = [...events].reverse().find((e) => e['detail-type'] === type);
+>(events: readonly BusEvent[], type: T, upgradeId?: string): EventDetail<T> | undefined {
+  const found = [...events]
+    .reverse()
+    .find((e) => e['detail-type'] === type && (upgradeId === undefined || e.detail.upgradeId === upgradeId));
   return found?.detail as EventDetail<T> | undefined;
 }
 
