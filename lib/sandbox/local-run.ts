@@ -182,6 +182,7 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
     },
   });
   start = stack.world.now().getTime();
+  const callsBefore = { ...stack.world.inspect().calls };
   // The executions a killed process left RUNNING carry on first, as in Step Functions
   // they never stopped: their updates finish, and their lock is released when they end.
   const resumed = options.keepState ? await stack.resumeOrphans() : [];
@@ -192,7 +193,6 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
   const fromVersion = before.cluster.version;
   const targetVersion = options.targetVersion ?? nextMinor(fromVersion);
   const strategy = options.strategy ?? 'in_place';
-  const callsBefore = { ...stack.world.inspect().calls };
   const requestId = options.requestId ?? `local-${stack.world.now().getTime()}`;
 
   await stack.put({

@@ -246,7 +246,7 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
   }
 
   const machine = stateMachineFor(
-    options.startAt === undefined ? definition : { ...definition, StartAt: options.startAt },
+    options.startAt === undefined ? definition : startingAt(definition, options.startAt),
   );
   const run = machine.run(input, {
     overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
@@ -418,6 +418,30 @@ function toStateEvent(event: EventLog): LocalStateEvent | undefined {
 }
 
 /** Every state by name, those of Parallel branches and Map processors included. */
+/**
+ * The definition begun at `startAt`, without the states that cannot be reached from
+ * there (the library, like Step Functions, refuses a definition with unreachable states).
+ */
+function startingAt(definition: AslDefinition, startAt: string): AslDefinition {
+  const reachable = new Set<string>();
+  const visit = (name: unknown) => {
+    if (typeof name !== 'string' || reachable.has(name)) return;
+    const state = definition.States[name];
+    if (state === undefined) return;
+    reachable.add(name);
+    visit(state.Next);
+    visit(state.Default);
+    for (const list of [state.Choices, state.Catch]) {
+      if (Array.isArray(list)) for (const item of list) visit((item as { Next?: unknown }).Next);
+    }
+  };
+  visit(startAt);
+  const states = Object.fromEntries(
+    Object.entries(definition.States).filter(([name]) => reachable.has(name)),
+  );
+  return { ...definition, StartAt: startAt, States: states };
+}
+
 function allStates(definition: AslDefinition): Map<string, AslState> {
   const found = new Map<string, AslState>();
   const walk = (machine: unknown) => {
