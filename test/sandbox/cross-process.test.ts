@@ -120,7 +120,10 @@ describe('rollback once across processes (once.json in-progress records)', () =>
     const fn = jest.fn(async () => 'stopped');
     await expect(
       fileOncePerUpgrade({ stateDir: dir, purpose: 'rollback' })(fn)({ upgradeId: 'u-1' }),
-    ).rejects.toThrow(IdempotencyAlreadyInProgressError);
+    ).rejects.toMatchObject({
+      name: 'IdempotencyAlreadyInProgressError',
+      message: expect.stringContaining(`process ${process.ppid}`),
+    });
     expect(fn).not.toHaveBeenCalled();
   });
 
