@@ -3,11 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StateLockTimeoutError, withFileLock } from '../../lib/sandbox/file-lock';
-import {
-  fileOncePerUpgrade,
-  IdempotencyAlreadyInProgressError,
-  ONCE_FILE_NAME,
-} from '../../lib/sandbox/once';
+import { fileOncePerUpgrade, ONCE_FILE_NAME } from '../../lib/sandbox/once';
 import { JsonStateFile } from '../../lib/sandbox/state-store';
 import { ROOT } from '../support/run-cli';
 
