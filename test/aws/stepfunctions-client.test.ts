@@ -299,13 +299,11 @@ describe('the trigger starter: find an execution by name, start one (answers as 
   });
 
   test('findExecution: any other error (access denied) is thrown, not taken for "none"', async () => {
-    sdk
-      .on(DescribeExecutionCommand)
-      .rejects(
-        Object.assign(new Error('not authorized to perform states:DescribeExecution'), {
-          name: 'AccessDeniedException',
-        }),
-      );
+    sdk.on(DescribeExecutionCommand).rejects(
+      Object.assign(new Error('not authorized to perform states:DescribeExecution'), {
+        name: 'AccessDeniedException',
+      }),
+    );
     await expect(client().findExecution(MACHINE, NAME, input)).rejects.toThrow('not authorized');
   });
 
