@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CRASH_AFTER_POLLS_ENV } from '../../lib/sandbox/local-run';
@@ -63,6 +63,13 @@ describe('the same request id again', () => {
 });
 
 describe('a state file that cannot be read', () => {
+  // A dry run is enough to create a state directory; each case corrupts a copy.
+  let pristine = '';
+  beforeAll(() => {
+    pristine = join(tmp(), 'state');
+    expect(run(pristine, 'chg-1', ['--dry-run']).code).toBe(0);
+  }, 60_000);
+
   test.each([
     [
       'locks.json',
@@ -75,7 +82,7 @@ describe('a state file that cannot be read', () => {
     'a corrupted %s is named, with what is wrong and how to recover (exit 2)',
     (file, content, wrong) => {
       const state = join(tmp(), 'state');
-      expect(run(state, 'chg-1').code).toBe(0);
+      cpSync(pristine, state, { recursive: true });
       writeFileSync(join(state, file), content);
       const r = run(state, 'chg-2', ['--keep-state']);
       expect(r.code).toBe(2);
