@@ -136,6 +136,39 @@ export interface ClusterLock {
   release(clusterName: string, holder: string): Promise<void>;
 }
 
+/** Step Functions' execution statuses (PENDING_REDRIVE: a failed execution being redriven). */
+export type ExecutionStatus =
+  | 'RUNNING'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'TIMED_OUT'
+  | 'ABORTED'
+  | 'PENDING_REDRIVE';
+
+/** An execution found under a name: its status, and whether it was started with the same input. */
+export interface ExistingExecution {
+  readonly executionArn: string;
+  readonly status: ExecutionStatus;
+  readonly sameInput: boolean;
+}
+
+/**
+ * What a start of a named execution did. Execution names are unique (90 days in
+ * AWS): the same name and input returns the execution that exists, another input is
+ * a conflict (Step Functions' ExecutionAlreadyExists) and starts nothing.
+ */
+export type StartOutcome =
+  | { readonly kind: 'started'; readonly executionArn: string }
+  | { readonly kind: 'existing'; readonly executionArn: string; readonly status: ExecutionStatus }
+  | { readonly kind: 'conflict'; readonly executionArn: string; readonly status: ExecutionStatus };
+
+/** Starts and finds executions of the upgrade state machine by name. */
+export interface ExecutionStarter {
+  /** The execution named `name`, compared with `input`; undefined when there is none. */
+  find(name: string, input: Record<string, unknown>): Promise<ExistingExecution | undefined>;
+  start(name: string, input: Record<string, unknown>): Promise<StartOutcome>;
+}
+
 /** Loads the agent configuration (cached inside Lambdas). */
 export interface ConfigSource {
   /** @throws InvalidConfigError naming the bad key. */

@@ -12,4 +12,6 @@ export const EXIT = {
   failed: 1,
   badInput: 2,
   blocked: 3,
+  /** `run`: the request id had started an upgrade already; it is reported and nothing starts. */
+  duplicate: 4,
 } as const;

@@ -1,26 +1,24 @@
 import { z } from 'zod';
 import { InvalidRequestError } from '../domain/errors';
 import { executionName } from '../domain/execution-name';
-import { parseInput, upgradeRequestSchema } from './contracts';
+import type { ExecutionStarter, ExecutionStatus, ExistingExecution, StartOutcome } from '../ports';
+import { parseInput, type UpgradeRequestInput, upgradeRequestSchema } from './contracts';
 import type { TriggerDeps } from './deps';
 import { UpgradeEvents } from './emit';
 
-/** Starts a named execution; a second start of the same name and input returns the first. */
-export interface ExecutionStarter {
-  /**
-   * `alreadyExisted` when an execution of this name and input had started before
-   * (Step Functions then returns it rather than starting another); `status` is its status.
-   */
-  start(
-    name: string,
-    input: Record<string, unknown>,
-  ): Promise<{ executionArn: string; alreadyExisted: boolean; status?: string }>;
-}
+/** The trigger's port to Step Functions (defined with the others in lib/ports.ts). */
+export type { ExecutionStarter };
 
 export type TriggerResult =
   | { readonly status: 'started'; readonly upgradeId: string; readonly executionArn: string }
   /** The same request again (EventBridge delivers at least once): nothing new was started. */
-  | { readonly status: 'duplicate'; readonly upgradeId: string; readonly executionArn: string }
+  | {
+      readonly status: 'duplicate';
+      readonly upgradeId: string;
+      readonly executionArn: string;
+      /** The existing execution's status: RUNNING, SUCCEEDED, FAILED, ... */
+      readonly executionStatus: ExecutionStatus;
+    }
   | { readonly status: 'rejected'; readonly upgradeId: string; readonly reason: string };
 
 const eventSchema = z.object({ 'detail-type': z.literal('upgrade.requested'), detail: z.unknown() });
@@ -28,10 +26,15 @@ const eventSchema = z.object({ 'detail-type': z.literal('upgrade.requested'), de
 /**
  * The trigger: an upgrade.requested event becomes one execution, named from the
  * cluster, target and request id, so a redelivered event starts nothing new.
- * One upgrade per cluster: the cluster lock is taken before the start, and a
- * request for a cluster that is busy ends as upgrade.failed (no execution).
- * Dry runs take no lock: they never touch the cluster.
+ * The execution of that name is looked up first: a duplicate (same name and input,
+ * running or ended) is reported as such, and a request id reused with another input
+ * ends as upgrade.failed; neither touches the cluster lock. Otherwise one upgrade per
+ * cluster: the cluster lock is taken before the start, and a request for a cluster
+ * that is busy ends as upgrade.failed (no execution). A lock taken for a start that
+ * does not happen (a conflict, an error) is given back. Dry runs take no lock: they
+ * never touch the cluster.
  * @throws InvalidRequestError when the event cannot even name a cluster.
+ * @throws whatever the starter throws (after the lock is given back), so the rule retries.
  */
 export async function triggerUpgrade(
   raw: unknown,
@@ -39,32 +42,20 @@ export async function triggerUpgrade(
 ): Promise<TriggerResult> {
   const event = parseInput(eventSchema, raw, 'upgrade.requested event');
   const parsed = upgradeRequestSchema.safeParse(event.detail);
-  if (!parsed.success) {
-    const detail = (event.detail ?? {}) as Record<string, unknown>;
-    const reason = `invalid upgrade.requested: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(detail)'}: ${i.message}`).join('; ')}`;
-    if (typeof detail.clusterName !== 'string' || detail.clusterName === '')
-      throw new InvalidRequestError(reason);
-    const upgradeId = `rejected-${String(detail.requestId ?? 'unknown')}`.slice(0, 80);
-    const events = UpgradeEvents.of('trigger', deps, {
-      upgradeId,
-      clusterName: detail.clusterName,
-      correlationId: upgradeId,
-    });
-    await events.emit('upgrade.failed', {
-      targetVersion: String(detail.targetVersion ?? 'unknown'),
-      phase: 'trigger',
-      error: { name: 'InvalidRequestError', message: reason },
-      reason,
-    });
-    return { status: 'rejected', upgradeId, reason };
-  }
+  if (!parsed.success) return rejectInvalid(event.detail, parsed.error, deps);
   const request = parsed.data;
   const upgradeId = executionName(request);
+  const input = { upgradeId, request };
   const events = UpgradeEvents.of('trigger', deps, {
     upgradeId,
     clusterName: request.clusterName,
     correlationId: upgradeId,
   });
+  const existing = await deps.starter.find(upgradeId, input);
+  if (existing?.sameInput) return duplicate(upgradeId, existing);
+  if (existing) return rejectReused(request, upgradeId, existing, deps);
+
+  let locked = false;
   if (!request.dryRun) {
     const config = await deps.config.load();
     const lock = await deps.locks.acquire(request.clusterName, upgradeId, config.lockTtlSeconds);
@@ -78,14 +69,93 @@ export async function triggerUpgrade(
       });
       return { status: 'rejected', upgradeId, reason };
     }
+    locked = true;
   }
-  const started = await deps.starter.start(upgradeId, { upgradeId, request });
-  if (started.alreadyExisted) {
-    // The lock was just re-taken under the same holder; an execution that has
-    // ended will not release it again.
-    if (!request.dryRun && started.status !== 'RUNNING')
-      await deps.locks.release(request.clusterName, upgradeId);
-    return { status: 'duplicate', upgradeId, executionArn: started.executionArn };
+  // The lock now names upgradeId; it is given back unless an execution of that name runs and owns it.
+  const giveBack = async (status: ExecutionStatus | undefined) => {
+    if (locked && status !== 'RUNNING') await deps.locks.release(request.clusterName, upgradeId);
+  };
+  let started: StartOutcome;
+  try {
+    started = await deps.starter.start(upgradeId, input);
+  } catch (error) {
+    // A concurrent duplicate may have started it meanwhile: its lock is not ours to give back.
+    const found = await deps.starter.find(upgradeId, input).catch(() => undefined);
+    await giveBack(found?.status);
+    throw error;
   }
-  return { status: 'started', upgradeId, executionArn: started.executionArn };
+  switch (started.kind) {
+    case 'started':
+      return { status: 'started', upgradeId, executionArn: started.executionArn };
+    case 'existing':
+      // Started meanwhile by a concurrent delivery of the same request.
+      await giveBack(started.status);
+      return duplicate(upgradeId, { ...started, sameInput: true });
+    case 'conflict':
+      await giveBack(started.status);
+      return rejectReused(request, upgradeId, { ...started, sameInput: false }, deps);
+    default: {
+      const never: never = started;
+      throw new Error(`unknown start outcome ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function duplicate(upgradeId: string, existing: ExistingExecution): TriggerResult {
+  return {
+    status: 'duplicate',
+    upgradeId,
+    executionArn: existing.executionArn,
+    executionStatus: existing.status,
+  };
+}
+
+/**
+ * The request id names an execution started with another request (force, dry run,
+ * strategy or requester differ): Step Functions would answer ExecutionAlreadyExists.
+ * The failure event has an id of its own, so the existing upgrade's history gets no
+ * failure that is not its own.
+ */
+async function rejectReused(
+  request: UpgradeRequestInput,
+  upgradeId: string,
+  existing: ExistingExecution,
+  deps: TriggerDeps,
+): Promise<TriggerResult> {
+  const reason =
+    `request id "${request.requestId}" was reused: execution ${upgradeId} (${existing.status}) ` +
+    `was started for it with another request; nothing was started. Use a new request id for a new upgrade`;
+  const rejectedId = `rejected-${request.requestId}`;
+  const events = UpgradeEvents.of('trigger', deps, {
+    upgradeId: rejectedId,
+    clusterName: request.clusterName,
+    correlationId: rejectedId,
+  });
+  await events.emit('upgrade.failed', {
+    targetVersion: request.targetVersion,
+    phase: 'trigger',
+    error: { name: 'RequestIdReusedError', message: reason },
+    reason,
+  });
+  return { status: 'rejected', upgradeId: rejectedId, reason };
+}
+
+async function rejectInvalid(detail: unknown, error: z.ZodError, deps: TriggerDeps): Promise<TriggerResult> {
+  const fields = (detail ?? {}) as Record<string, unknown>;
+  const reason = `invalid upgrade.requested: ${error.issues.map((i) => `${i.path.join('.') || '(detail)'}: ${i.message}`).join('; ')}`;
+  if (typeof fields.clusterName !== 'string' || fields.clusterName === '')
+    throw new InvalidRequestError(reason);
+  const upgradeId = `rejected-${String(fields.requestId ?? 'unknown')}`.slice(0, 80);
+  const events = UpgradeEvents.of('trigger', deps, {
+    upgradeId,
+    clusterName: fields.clusterName,
+    correlationId: upgradeId,
+  });
+  await events.emit('upgrade.failed', {
+    targetVersion: String(fields.targetVersion ?? 'unknown'),
+    phase: 'trigger',
+    error: { name: 'InvalidRequestError', message: reason },
+    reason,
+  });
+  return { status: 'rejected', upgradeId, reason };
 }

@@ -30,7 +30,8 @@ export interface FileClusterLockOptions {
  * succeeds when the cluster is free, when `holder` already holds it (a duplicate
  * request; the expiry is renewed), or when the lock has expired (taken over); a lock
  * is expired from its `expiresAt` on. Each operation loads, decides and saves with no
- * `await` in between, so operations of one process never interleave (see state-store.ts).
+ * `await` in between and holding the file's lock, so no two operations interleave,
+ * in one process or across processes (see state-store.ts).
  */
 export class FileClusterLock implements ClusterLock {
   readonly path: string;
@@ -46,6 +47,10 @@ export class FileClusterLock implements ClusterLock {
   /** @throws SandboxStateError when locks.json cannot be read back. */
   async acquire(clusterName: string, holder: string, ttlSeconds: number): Promise<LockOutcome> {
     const now = this.clock.now();
+    return this.file.locked(() => this.acquireLocked(clusterName, holder, ttlSeconds, now));
+  }
+
+  private acquireLocked(clusterName: string, holder: string, ttlSeconds: number, now: Date): LockOutcome {
     const locks = this.file.load() ?? {};
     const current = locks[clusterName];
     if (current !== undefined && current.holder !== holder && Date.parse(current.expiresAt) > now.getTime()) {
@@ -62,10 +67,12 @@ export class FileClusterLock implements ClusterLock {
 
   /** Releases the lock when `holder` holds it (expired or not); otherwise does nothing. */
   async release(clusterName: string, holder: string): Promise<void> {
-    const locks = this.file.load();
-    if (locks?.[clusterName]?.holder !== holder) return;
-    delete locks[clusterName];
-    this.file.save(locks);
+    this.file.locked(() => {
+      const locks = this.file.load();
+      if (locks?.[clusterName]?.holder !== holder) return;
+      delete locks[clusterName];
+      this.file.save(locks);
+    });
   }
 
   /** The stored lock of a cluster, expired or not: for the CLI and tests. */

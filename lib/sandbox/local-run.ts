@@ -4,10 +4,13 @@ import { type DomainEvent, EVENT_SOURCE, type EventDetail } from '../domain/even
 import type { Finding, Strategy, UpgradePlan, UpgradeStep } from '../domain/plan-types';
 import type { EnvironmentSnapshot } from '../domain/snapshot';
 import { parseVersion } from '../domain/version';
-import { artifactKeys } from '../phases/records';
+import { artifactKeys, loadRecord } from '../phases/records';
 import type { BusEvent, DeliveryReport } from './event-bus';
 import { createLocalStack, type LocalExecution, type LocalStack } from './local-stack';
+import { crashAfterPolls, duplicateReport, resumedSummary, triggerResult } from './run-outcomes';
 import { defaultStateDir } from './state-store';
+
+export { CRASH_AFTER_POLLS_ENV } from './run-outcomes';
 
 /**
  * One upgrade on the sandbox, start to end, the way it happens in AWS: an
@@ -50,7 +53,15 @@ export type RunProgress =
   | { readonly kind: 'wait'; readonly at: number; readonly seconds: number; readonly state: string }
   | { readonly kind: 'retry'; readonly at: number; readonly state: string; readonly error: string };
 
-export type RunOutcome = 'completed' | 'planned' | 'blocked' | 'rolled-back' | 'failed' | 'rejected';
+export type RunOutcome =
+  | 'completed'
+  | 'planned'
+  | 'blocked'
+  | 'rolled-back'
+  | 'failed'
+  | 'rejected'
+  /** The request id had started an upgrade already: it is reported, nothing new started. */
+  | 'duplicate';
 
 export interface VersionChange {
   readonly resource: string;
@@ -70,6 +81,12 @@ export interface SandboxRunReport {
   readonly upgradeId: string;
   readonly executionArn?: string;
   readonly executionStatus?: string;
+  /** Executions a crashed process had left running, resumed to their end before this request. */
+  readonly resumed: readonly {
+    readonly upgradeId: string;
+    readonly status: string;
+    readonly stepsDoneBeforeCrash: number;
+  }[];
   readonly findings: readonly Finding[];
   readonly plannedSteps: number;
   readonly completedSteps: number;
@@ -116,6 +133,7 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
     stateDir,
     ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
     snapshotFile: options.snapshotFile,
+    ...crashAfterPolls(),
     onEvent: (event) => {
       progress({ kind: 'event', at: minutesSinceStart(), event });
       // The plan is known once reasoning has stored it (before upgrade.started is published).
@@ -163,14 +181,17 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
     },
   });
   start = stack.world.now().getTime();
+  const callsBefore = { ...stack.world.inspect().calls };
+  // The executions a killed process left RUNNING carry on first, as in Step Functions
+  // they never stopped: their updates finish, and their lock is released when they end.
+  const resumed = options.keepState ? await stack.resumeOrphans() : [];
 
   const clusters = Object.keys(stack.world.inspect().clusters);
   const clusterName = options.clusterName ?? clusters[0] ?? '';
-  const before = worldSnapshot(stack, clusterName);
+  let before = worldSnapshot(stack, clusterName);
   const fromVersion = before.cluster.version;
   const targetVersion = options.targetVersion ?? nextMinor(fromVersion);
   const strategy = options.strategy ?? 'in_place';
-  const callsBefore = { ...stack.world.inspect().calls };
   const requestId = options.requestId ?? `local-${stack.world.now().getTime()}`;
 
   await stack.put({
@@ -193,14 +214,36 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
   const after = worldSnapshot(stack, clusterName);
   const events = stack.bus.published();
   const deliveries = stack.bus.deliveries();
-  const execution: LocalExecution | undefined = stack.executions.at(-1);
-  const upgradeId = findDetail(events, 'upgrade.failed')?.upgradeId ?? execution?.name ?? '';
+  const triggered = triggerResult(stack);
+  const upgradeId = triggered.upgradeId;
+  // A duplicate of an execution resumed just now is reported as that execution.
+  const execution: LocalExecution | undefined =
+    triggered.status === 'rejected' ? undefined : stack.executions.find((e) => e.name === upgradeId);
   plan ??= (await stack.deps.artifacts.getJson(artifactKeys.plan(upgradeId))) as UpgradePlan | undefined;
+  if (triggered.status === 'duplicate' && execution === undefined) {
+    return duplicateReport(stack, triggered, {
+      requestId,
+      clusterName,
+      before,
+      targetVersion,
+      strategy,
+      plan,
+      resumed,
+      wallMilliseconds: performance.now() - wallStart,
+    });
+  }
+  if (execution?.resumedAfter !== undefined) {
+    // The upgrade began in the process that died: its changes count from the snapshot it started from.
+    const started = await stack.deps.artifacts.getJson(artifactKeys.snapshot(upgradeId));
+    if (started !== undefined) before = started as EnvironmentSnapshot;
+  }
 
-  const failure = findDetail(events, 'upgrade.failed');
-  const rollback = findDetail(events, 'rollback.completed');
-  const validation = findDetail(events, 'validation.failure') ?? findDetail(events, 'validation.success');
-  const completed = findDetail(events, 'upgrade.completed');
+  const failure = findDetail(events, 'upgrade.failed', upgradeId);
+  const rollback = findDetail(events, 'rollback.completed', upgradeId);
+  const validation =
+    findDetail(events, 'validation.failure', upgradeId) ??
+    findDetail(events, 'validation.success', upgradeId);
+  const completed = findDetail(events, 'upgrade.completed', upgradeId);
   const { outcome, summary } = judgeOutcome({
     execution,
     failure,
@@ -228,17 +271,21 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
 
   return {
     outcome,
-    summary,
+    summary:
+      execution?.resumedAfter !== undefined
+        ? `resumed after a crash (${execution.resumedAfter.completedSteps} step(s) were done): ${summary}`
+        : summary,
     scenario: stack.world.scenario().name,
     clusterName,
-    fromVersion,
+    fromVersion: before.cluster.version,
     targetVersion,
     strategy,
     upgradeId,
     ...(execution ? { executionArn: execution.executionArn, executionStatus: execution.result.status } : {}),
+    resumed: resumedSummary(resumed),
     findings: plan?.findings ?? [],
     plannedSteps: plan?.steps.length ?? 0,
-    completedSteps: lastCompleted,
+    completedSteps: (await loadRecord(stack.deps.artifacts, upgradeId))?.completed.length ?? lastCompleted,
     changes: versionChanges(before, after),
     ...(rollback ? { rollback } : {}),
     ...(failure ? { failure } : {}),
@@ -288,8 +335,10 @@ function findDetail<
     | 'validation.success'
     | 'validation.failure'
     | 'upgrade.completed',
->(events: readonly BusEvent[], type: T): EventDetail<T> | undefined {
-  const found = [...events].reverse().find((e) => e['detail-type'] === type);
+>(events: readonly BusEvent[], type: T, upgradeId?: string): EventDetail<T> | undefined {
+  const found = [...events]
+    .reverse()
+    .find((e) => e['detail-type'] === type && (upgradeId === undefined || e.detail.upgradeId === upgradeId));
   return found?.detail as EventDetail<T> | undefined;
 }
 

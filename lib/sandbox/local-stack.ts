@@ -1,25 +1,24 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { AgentError } from '../domain/errors';
 import type { DomainEvent } from '../domain/events';
-import { canonicalJson } from '../domain/hash';
 import type { PhaseDeps } from '../phases/deps';
 import { executePhase } from '../phases/execution';
 import { perceive } from '../phases/perception';
 import { reasonPhase } from '../phases/reasoning';
 import { type OncePerUpgrade, rollbackPhase } from '../phases/rollback';
-import { type ExecutionStarter, triggerUpgrade } from '../phases/trigger';
+import { type ExecutionStarter, type TriggerResult, triggerUpgrade } from '../phases/trigger';
 import { validatePhase } from '../phases/validation';
 import { FileArtifactStore } from './artifact-store';
 import { FileClusterLock } from './cluster-lock';
 import { SandboxConfigSource } from './config-source';
 import { createSandboxWorld, type SandboxWorld } from './eks';
 import { type BusEvent, LocalEventBus } from './event-bus';
-import { type LocalExecutionResult, runUpgradeStateMachine } from './local-sfn/runner';
+import { LocalExecutionRegistry } from './local-sfn/executions';
+import { resumePoint } from './local-sfn/resume';
+import { type LocalExecutionResult, localExecutionArn, runUpgradeStateMachine } from './local-sfn/runner';
 import { fileOncePerUpgrade } from './once';
 import { RULE_PATTERNS } from './rules';
-import { defaultStateDir, JsonStateFile } from './state-store';
+import { defaultStateDir } from './state-store';
 
 /** The sandbox's metrics source: the world publishes synthetic service metrics under it. */
 export const SANDBOX_METRICS_SOURCE = {
@@ -44,20 +43,11 @@ export interface LocalStackOptions {
   readonly onEvent?: (event: DomainEvent) => void;
   /** Called after every function invocation, with its result or its error. */
   readonly onTask?: (name: string, input: unknown, outcome: { result?: unknown; error?: unknown }) => void;
-}
-
-const executionRegistrySchema = z.record(
-  z.string(),
-  z.object({ input: z.string(), executionArn: z.string(), status: z.string() }),
-);
-
-/** Step Functions' ExecutionAlreadyExists: the name was used with another input. */
-export class LocalExecutionAlreadyExistsError extends AgentError {
-  override readonly name = 'ExecutionAlreadyExists';
-  readonly retryable = false;
-  constructor(executionName: string) {
-    super(`an execution named ${executionName} already exists with a different input`);
-  }
+  /**
+   * Crash tests only: the process kills itself (SIGKILL) right after the execution
+   * phase has answered this many times, as `kill -9` would mid-upgrade.
+   */
+  readonly crashAfterPolls?: number;
 }
 
 /** One execution the local starter ran. */
@@ -65,6 +55,8 @@ export interface LocalExecution {
   readonly name: string;
   readonly executionArn: string;
   readonly result: LocalExecutionResult;
+  /** Set when it was resumed after its process died, with the steps already done then. */
+  readonly resumedAfter?: { readonly completedSteps: number };
 }
 
 /**
@@ -84,8 +76,15 @@ export interface LocalStack {
   readonly starter: ExecutionStarter;
   /** The Lambda functions by their serverless.yml names, called in-process. */
   readonly functions: Readonly<Record<string, (input: unknown) => Promise<unknown>>>;
-  /** Executions started so far (in this process). */
+  /** Executions started (or resumed) so far, in this process. */
   readonly executions: readonly LocalExecution[];
+  /** What each call of the trigger function returned, or threw, in order. */
+  readonly triggerOutcomes: readonly ({ result: TriggerResult } | { error: unknown })[];
+  /**
+   * Resumes, to their end, the executions left RUNNING by a process that died
+   * (kill -9, a crash), as Step Functions would have carried on with them.
+   */
+  resumeOrphans(): Promise<LocalExecution[]>;
   /** Publishes an event as a client's PutEvents would, and delivers everything it causes. */
   put(event: DomainEvent): Promise<void>;
 }
@@ -100,6 +99,8 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
   });
   const clock = world.clock;
   const executions: LocalExecution[] = [];
+  const triggerOutcomes: ({ result: TriggerResult } | { error: unknown })[] = [];
+  let executionAnswers = 0;
   const once = fileOncePerUpgrade({ stateDir, clock, purpose: 'rollback' });
 
   // The bus's targets call the functions, and the functions publish to the bus.
@@ -143,43 +144,84 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
   const phases: Record<string, (input: unknown) => Promise<unknown>> = {
     perception: drained('perception', (input: unknown) => perceive(input, deps)),
     reasoning: drained('reasoning', (input: unknown) => reasonPhase(input, deps)),
-    execution: drained('execution', (input: unknown) => executePhase(input, deps)),
+    execution: drained('execution', async (input: unknown) => {
+      const result = await executePhase(input, deps);
+      executionAnswers += 1;
+      if (executionAnswers === options.crashAfterPolls) process.kill(process.pid, 'SIGKILL');
+      return result;
+    }),
     validation: drained('validation', (input: unknown) => validatePhase(input, deps)),
     rollback: drained('rollback', (input: unknown) => rollbackPhase(input, deps, once)),
   };
-  // Step Functions keeps execution names: the same name and input returns the
-  // execution that already exists instead of starting another.
-  const registry = new JsonStateFile(join(stateDir, 'executions.json'), (raw) =>
-    executionRegistrySchema.parse(raw),
-  );
-  // Unlike StartExecution, the local start returns when the execution has ended.
-  const starter: ExecutionStarter = {
-    start: async (name, input) => {
-      const known = registry.load()?.[name];
-      if (known) {
-        if (known.input !== canonicalJson(input)) throw new LocalExecutionAlreadyExistsError(name);
-        return { executionArn: known.executionArn, alreadyExisted: true, status: known.status };
-      }
-      const result = await runUpgradeStateMachine({
+  // Step Functions keeps execution names: registered at the start, so a concurrent
+  // start of the same name and input finds the execution instead of starting another.
+  const registry = new LocalExecutionRegistry(stateDir);
+  const runExecution = async (
+    name: string,
+    input: Record<string, unknown>,
+    resumed?: { startAt?: string; completedSteps: number },
+  ): Promise<LocalExecution> => {
+    let result: LocalExecutionResult;
+    try {
+      result = await runUpgradeStateMachine({
         input,
         executionName: name,
         handlers: phases,
+        ...(resumed?.startAt !== undefined ? { startAt: resumed.startAt } : {}),
         onWait: (seconds, state) => {
           world.advance(seconds / 60);
           options.onWait?.(seconds, state);
         },
       });
-      registry.save({
-        ...registry.load(),
-        [name]: { input: canonicalJson(input), executionArn: result.executionArn, status: result.status },
-      });
-      executions.push({ name, executionArn: result.executionArn, result });
-      return { executionArn: result.executionArn, alreadyExisted: false };
+    } catch (error) {
+      registry.finish(name, 'FAILED', clock.now());
+      throw error;
+    }
+    registry.finish(name, result.status, clock.now());
+    const execution: LocalExecution = {
+      name,
+      executionArn: result.executionArn,
+      result,
+      ...(resumed ? { resumedAfter: { completedSteps: resumed.completedSteps } } : {}),
+    };
+    executions.push(execution);
+    return execution;
+  };
+  // Unlike StartExecution, the local start returns when the execution has ended.
+  const starter: ExecutionStarter = {
+    find: async (name, input) => registry.find(name, input),
+    start: async (name, input) => {
+      const outcome = registry.register(name, input, localExecutionArn(name), clock.now());
+      if (outcome.kind === 'started') await runExecution(name, input);
+      return outcome;
     },
+  };
+  const resumeOrphans = async (): Promise<LocalExecution[]> => {
+    const resumed: LocalExecution[] = [];
+    for (const orphan of registry.adoptOrphans()) {
+      const point = await resumePoint(deps.artifacts, orphan);
+      resumed.push(
+        await runExecution(orphan.name, point.input, {
+          ...(point.startAt !== undefined ? { startAt: point.startAt } : {}),
+          completedSteps: point.completedSteps,
+        }),
+      );
+      await bus?.drain();
+    }
+    return resumed;
   };
   const functions: Record<string, (input: unknown) => Promise<unknown>> = {
     ...phases,
-    trigger: drained('trigger', (input: unknown) => triggerUpgrade(input, { ...deps, starter })),
+    trigger: drained('trigger', async (input: unknown) => {
+      try {
+        const result = await triggerUpgrade(input, { ...deps, starter });
+        triggerOutcomes.push({ result });
+        return result;
+      } catch (error) {
+        triggerOutcomes.push({ error });
+        throw error;
+      }
+    }),
   };
 
   mkdirSync(stateDir, { recursive: true });
@@ -218,6 +260,8 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
     starter,
     functions,
     executions,
+    triggerOutcomes,
+    resumeOrphans,
     put: async (event) => {
       await localBus.publish([event]);
       await localBus.drain();

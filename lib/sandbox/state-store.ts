@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AgentError } from '../domain/errors';
+import { withFileLock } from './file-lock';
 
 /**
  * JSON state files for the local world. Separate processes (`sls invoke local` of
@@ -10,9 +11,9 @@ import { AgentError } from '../domain/errors';
  *   never sees half a file;
  * - reads and writes are synchronous on purpose: an operation loads, changes and
  *   saves with no `await` in between, so two operations of one process can never
- *   interleave and lose an update. (Two processes writing at the same instant can
- *   still race: last writer wins. The runner and `sls invoke local` run one step at
- *   a time, so the sandbox does not lock.)
+ *   interleave and lose an update;
+ * - a load-change-save runs inside `locked`, which holds `<file>.lock` (file-lock.ts)
+ *   so two processes on one state directory never lose each other's updates either.
  */
 
 /** `.eks-upgrade-agent/sandbox` under `cwd`: where the local world lives unless told otherwise. */
@@ -50,28 +51,36 @@ export class JsonStateFile<T> {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new SandboxStateError(`cannot read ${this.path}: ${reason}`, this.path, { cause: error });
     }
     let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch (error) {
-      throw new SandboxStateError(`${this.path} is not valid JSON; delete it to start over`, this.path, {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new SandboxStateError(`${this.path} is not valid JSON (${reason}); ${RECOVERY}`, this.path, {
         cause: error,
       });
     }
     try {
       return this.parse(raw);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
       throw new SandboxStateError(
-        `${this.path} is not a state file this version can read: ${reason}`,
+        `${this.path} is not a state file this version can read (${issuesOf(error)}); ${RECOVERY}`,
         this.path,
-        {
-          cause: error,
-        },
+        { cause: error },
       );
     }
+  }
+
+  /**
+   * Runs `fn` (a load, a change, a save) holding the file's lock across processes.
+   * @throws StateLockTimeoutError when another live process holds it for too long.
+   */
+  locked<R>(fn: () => R): R {
+    mkdirSync(dirname(this.path), { recursive: true });
+    return withFileLock(this.path, fn);
   }
 
   /** Writes `value` atomically, creating the directory when needed. */
@@ -91,6 +100,20 @@ export class JsonStateFile<T> {
   remove(): void {
     rmSync(this.path, { force: true });
   }
+}
+
+const RECOVERY =
+  'move it aside (or delete it) and run again to start that part afresh, or run without --keep-state for a new sandbox';
+
+/** Zod's issues as `path: message`, one clause each; any other error's message. */
+function issuesOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'issues' in error && Array.isArray(error.issues)) {
+    return (error.issues as { path?: unknown[]; message?: string }[])
+      .slice(0, 3)
+      .map((i) => `${i.path && i.path.length > 0 ? i.path.map(String).join('.') : '(root)'}: ${i.message}`)
+      .join('; ');
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Structural, not `instanceof Error`: Node's fs errors come from another realm under test runners. */

@@ -9,6 +9,7 @@ import { awsOncePerUpgrade } from '../aws/idempotency';
 import { S3ArtifactStore } from '../aws/s3/artifact-store';
 import { createS3Client } from '../aws/s3/clients';
 import { SsmConfigSource } from '../aws/ssm/config-source';
+import { stepFunctionsStarter } from '../aws/stepfunctions/execution-starter';
 import { StepFunctionsClient } from '../aws/stepfunctions/step-functions-client';
 import type { MetricsSourceConfig } from '../domain/config';
 import type { PhaseDeps } from '../phases/deps';
@@ -67,8 +68,5 @@ export function awsStarter(env: AwsEnv): ExecutionStarter {
       'STATE_MACHINE_ARN is not set: only the trigger function starts upgrades',
     );
   }
-  const stepFunctions = new StepFunctionsClient();
-  return {
-    start: (name, input) => stepFunctions.startExecution(stateMachineArn, input, { name }),
-  };
+  return stepFunctionsStarter(new StepFunctionsClient(), stateMachineArn);
 }

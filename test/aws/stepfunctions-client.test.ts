@@ -3,6 +3,7 @@ import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandInput,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   ListExecutionsCommand,
   SFNClient,
   StartExecutionCommand,
@@ -15,7 +16,9 @@ import {
   ExecutionAlreadyRunningError,
   ExecutionInputConflictError,
   ExecutionWaitTimeoutError,
+  UnexpectedResponseError,
 } from '../../lib/aws/errors';
+import { stepFunctionsStarter } from '../../lib/aws/stepfunctions/execution-starter';
 import { StepFunctionsClient } from '../../lib/aws/stepfunctions/step-functions-client';
 import { InvalidRequestError } from '../../lib/domain/errors';
 import { executionArnFor, executionName } from '../../lib/domain/execution-name';
@@ -265,5 +268,87 @@ describe('running executions of a cluster', () => {
     );
     sdk.on(ListExecutionsCommand).resolves({ executions: [] });
     await expect(client().assertNoRunningExecution(MACHINE, 'prod')).resolves.toBeUndefined();
+  });
+});
+
+describe('the trigger starter: find an execution by name, start one (answers as data)', () => {
+  const NAME = 'my-cluster-1-29-req-1-0123456789ab';
+  const ARN = executionArnFor(MACHINE, NAME);
+  const notFound = () =>
+    new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${ARN}'`, $metadata: {} });
+
+  test('findExecution: ExecutionDoesNotExist is no execution', async () => {
+    sdk.on(DescribeExecutionCommand).rejects(notFound());
+    await expect(client().findExecution(MACHINE, NAME, input)).resolves.toBeUndefined();
+    expect(sdk).toHaveReceivedCommandWith(DescribeExecutionCommand, { executionArn: ARN });
+  });
+
+  test('findExecution: the status, and whether the input is the same (key order aside)', async () => {
+    const reordered = Object.fromEntries(Object.entries(input).reverse());
+    sdk
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn: ARN, status: 'FAILED', input: JSON.stringify(reordered) });
+    await expect(client().findExecution(MACHINE, NAME, input)).resolves.toEqual({
+      executionArn: ARN,
+      status: 'FAILED',
+      sameInput: true,
+    });
+    await expect(client().findExecution(MACHINE, NAME, { ...input, force: true })).resolves.toMatchObject({
+      sameInput: false,
+    });
+  });
+
+  test('findExecution: any other error (access denied) is thrown, not taken for "none"', async () => {
+    sdk.on(DescribeExecutionCommand).rejects(
+      Object.assign(new Error('not authorized to perform states:DescribeExecution'), {
+        name: 'AccessDeniedException',
+      }),
+    );
+    await expect(client().findExecution(MACHINE, NAME, input)).rejects.toThrow('not authorized');
+  });
+
+  test('startNamed: started, existing (same input) or conflict (another input) with the status', async () => {
+    sdk.on(StartExecutionCommand).resolves({ executionArn: ARN, startDate: new Date() });
+    await expect(client().startNamed(MACHINE, NAME, input)).resolves.toEqual({
+      kind: 'started',
+      executionArn: ARN,
+    });
+
+    sdk.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    sdk
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn: ARN, status: 'SUCCEEDED', input: JSON.stringify(input) });
+    await expect(client().startNamed(MACHINE, NAME, input)).resolves.toEqual({
+      kind: 'existing',
+      executionArn: ARN,
+      status: 'SUCCEEDED',
+    });
+    sdk
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn: ARN, status: 'RUNNING', input: JSON.stringify({ ...input, dryRun: true }) });
+    await expect(client().startNamed(MACHINE, NAME, input)).resolves.toEqual({
+      kind: 'conflict',
+      executionArn: ARN,
+      status: 'RUNNING',
+    });
+  });
+
+  test('startNamed: ExecutionAlreadyExists for a name DescribeExecution cannot find is an UnexpectedResponseError', async () => {
+    sdk.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    sdk.on(DescribeExecutionCommand).rejects(notFound());
+    await expect(client().startNamed(MACHINE, NAME, input)).rejects.toThrow(UnexpectedResponseError);
+  });
+
+  test('stepFunctionsStarter sends find and start to the state machine it was given', async () => {
+    sdk.on(DescribeExecutionCommand).rejects(notFound());
+    sdk.on(StartExecutionCommand).resolves({ executionArn: ARN, startDate: new Date() });
+    const starter = stepFunctionsStarter(client(), MACHINE);
+    await expect(starter.find(NAME, input)).resolves.toBeUndefined();
+    await expect(starter.start(NAME, input)).resolves.toEqual({ kind: 'started', executionArn: ARN });
+    expect(sdk).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: MACHINE,
+      name: NAME,
+      input: JSON.stringify(input),
+    });
   });
 });

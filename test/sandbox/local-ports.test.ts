@@ -313,6 +313,7 @@ describe('fileOncePerUpgrade', () => {
     const stored = JSON.parse(readFileSync(join(stateDir, ONCE_FILE_NAME), 'utf8'));
     expect(stored).toEqual({
       'performRollback#u-1': {
+        status: 'COMPLETED',
         purpose: 'performRollback',
         upgradeId: 'u-1',
         completedAt: T0.toISOString(),
@@ -363,7 +364,7 @@ describe('fileOncePerUpgrade', () => {
     const wrapped = fileOncePerUpgrade({ stateDir })(fn);
 
     await expect(wrapped({ upgradeId: 'u-1' })).rejects.toThrow('EKS throttled');
-    expect(() => readFileSync(join(stateDir, ONCE_FILE_NAME))).toThrow();
+    expect(JSON.parse(readFileSync(join(stateDir, ONCE_FILE_NAME), 'utf8'))).toEqual({});
     await expect(wrapped({ upgradeId: 'u-1' })).resolves.toBe('stopped');
     await expect(wrapped({ upgradeId: 'u-1' })).resolves.toBe('stopped');
     expect(fn).toHaveBeenCalledTimes(2);

@@ -1,13 +1,8 @@
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import type { ExecutionStatus } from '../../ports';
 import { UnexpectedResponseError } from '../errors';
 
-export type ExecutionStatus =
-  | 'RUNNING'
-  | 'SUCCEEDED'
-  | 'FAILED'
-  | 'TIMED_OUT'
-  | 'ABORTED'
-  | 'PENDING_REDRIVE';
+export type { ExecutionStatus };
 
 const STATUSES: ReadonlySet<string> = new Set<ExecutionStatus>([
   'RUNNING',

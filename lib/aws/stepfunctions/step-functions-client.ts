@@ -2,6 +2,7 @@ import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   type LoggingConfiguration,
   paginateListExecutions,
   type SFNClient,
@@ -16,6 +17,7 @@ import {
   executionNamePrefix,
 } from '../../domain/execution-name';
 import { canonicalJson, shortHash } from '../../domain/hash';
+import type { ExistingExecution, StartOutcome } from '../../ports';
 import { realSleep, type Sleep } from '../backoff';
 import { mapBounded } from '../concurrency';
 import {
@@ -136,22 +138,75 @@ export class StepFunctionsClient {
     options: StartExecutionOptions = {},
   ): Promise<StartedExecution> {
     const name = options.name ?? deriveName(input, options.requestId);
+    const outcome = await this.startNamed(stateMachineArn, name, input);
+    switch (outcome.kind) {
+      case 'started':
+        return { executionArn: outcome.executionArn, name, alreadyExisted: false };
+      case 'existing':
+        return { executionArn: outcome.executionArn, name, alreadyExisted: true, status: outcome.status };
+      case 'conflict':
+        throw new ExecutionInputConflictError(name);
+    }
+  }
+
+  /**
+   * StartExecution under `name`, with Step Functions' answers for a name in use as data:
+   * ExecutionAlreadyExists (a closed execution whatever its input, or an open one with
+   * another input) is described and becomes `existing` (same input) or `conflict`.
+   * @throws InvalidRequestError when the name is invalid.
+   */
+  async startNamed(
+    stateMachineArn: string,
+    name: string,
+    input: Record<string, unknown>,
+  ): Promise<StartOutcome> {
     assertExecutionName(name);
-    const text = JSON.stringify(input);
     try {
-      const out = await this.client.send(new StartExecutionCommand({ stateMachineArn, name, input: text }));
+      const out = await this.client.send(
+        new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
+      );
       if (out.executionArn === undefined)
         throw new UnexpectedResponseError('StartExecution', 'no execution ARN');
-      return { executionArn: out.executionArn, name, alreadyExisted: false };
+      return { kind: 'started', executionArn: out.executionArn };
     } catch (error) {
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
-      const executionArn = executionArnFor(stateMachineArn, name);
-      const existing = await this.describeExecution(executionArn);
-      if (canonicalJson(existing.input) === canonicalJson(input)) {
-        return { executionArn, name, alreadyExisted: true, status: existing.status };
+      const existing = await this.findExecution(stateMachineArn, name, input);
+      if (existing === undefined) {
+        throw new UnexpectedResponseError(
+          'StartExecution',
+          `ExecutionAlreadyExists for ${name}, but DescribeExecution does not find it`,
+        );
       }
-      throw new ExecutionInputConflictError(name, { cause: error });
+      const { executionArn, status } = existing;
+      return existing.sameInput
+        ? { kind: 'existing', executionArn, status }
+        : { kind: 'conflict', executionArn, status };
     }
+  }
+
+  /**
+   * The execution named `name` (DescribeExecution), and whether its input is `input`
+   * (compared as canonical JSON); undefined when there is no such execution
+   * (ExecutionDoesNotExist: never started, or older than Step Functions keeps them).
+   */
+  async findExecution(
+    stateMachineArn: string,
+    name: string,
+    input: Record<string, unknown>,
+  ): Promise<ExistingExecution | undefined> {
+    const executionArn = executionArnFor(stateMachineArn, name);
+    let existing: ExecutionDescription;
+    try {
+      existing = await this.describeExecution(executionArn);
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return undefined;
+      throw error;
+    }
+    return {
+      executionArn: existing.executionArn,
+      status: existing.status,
+      sameInput: canonicalJson(existing.input) === canonicalJson(input),
+    };
   }
 
   /** The execution's status, input and output (parsed JSON), error and dates. */

@@ -32,6 +32,7 @@ const EXIT_FOR: Record<SandboxRunReport['outcome'], number> = {
   'rolled-back': EXIT.failed,
   failed: EXIT.failed,
   rejected: EXIT.failed,
+  duplicate: EXIT.duplicate,
 };
 
 function writeOut(path: string, text: string, what: string): void {
@@ -74,7 +75,7 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--quiet', 'no progress on stderr', false)
     .addHelpText(
       'after',
-      '\nProgress goes to stderr, the report to stdout.\nExit codes: 0 completed (or planned), 1 failed or rolled back, 2 bad input, 3 blocked.\n' +
+      '\nProgress goes to stderr, the report to stdout.\nExit codes: 0 completed (or planned), 1 failed or rolled back, 2 bad input, 3 blocked,\n4 duplicate (the request id had started an upgrade: reported, nothing started).\n' +
         'Example: eks-upgrade-agent run --sandbox --target 1.32 --scenario validation-failure',
     )
     .action(async (options: RunOptions) => {

@@ -8,6 +8,7 @@ const HEADLINE: Record<SandboxRunReport['outcome'], string> = {
   'rolled-back': 'ROLLED BACK',
   failed: 'FAILED',
   rejected: 'NOT STARTED',
+  duplicate: 'DUPLICATE (nothing started)',
 };
 
 function clock(minutes: number): string {

@@ -54,7 +54,8 @@ export interface OperationContext {
  * One operation on the world at a time: load the state file (or create the world),
  * settle what virtual time has finished, apply the scenario's throttling, run the
  * operation, save. All synchronous, so operations of one process never interleave
- * (see state-store.ts).
+ * (see state-store.ts), and holding the world file's lock, so neither do operations
+ * of two processes.
  */
 export class WorldSession {
   constructor(private readonly options: WorldSessionOptions) {}
@@ -64,6 +65,10 @@ export class WorldSession {
    * @throws ThrottlingException when the scenario throttles this call.
    */
   run<T>(operation: SandboxOperation | undefined, fn: (context: OperationContext) => T): T {
+    return this.options.file.locked(() => this.runLocked(operation, fn));
+  }
+
+  private runLocked<T>(operation: SandboxOperation | undefined, fn: (context: OperationContext) => T): T {
     const state = this.load();
     const scenario = getScenario(state.scenario);
     const now = virtualNow(state.clock, this.options.clock);

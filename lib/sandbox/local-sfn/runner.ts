@@ -84,6 +84,11 @@ export interface RunUpgradeOptions {
   readonly definitionPath?: string;
   /** Aborting it stops the execution (status ABORTED), as StopExecution would. */
   readonly signal?: AbortSignal;
+  /**
+   * The state to begin at instead of the definition's StartAt, with `input` as that
+   * state's input: how the local Step Functions resumes an execution whose process died.
+   */
+  readonly startAt?: string;
 }
 
 export type LocalExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
@@ -167,6 +172,9 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
     throw new InvalidLocalRunError(`retryIntervalScale must be a number >= 0, got ${scale}`);
   }
   const states = allStates(definition);
+  if (options.startAt !== undefined && !Object.hasOwn(definition.States, options.startAt)) {
+    throw new InvalidLocalRunError(`cannot start at ${options.startAt}: the state machine has no such state`);
+  }
 
   const statesVisited: string[] = [];
   const taskInvocations: Record<string, number> = {};
@@ -237,7 +245,9 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
         : state.Retry.map((retrier: unknown) => Math.round(intervalSeconds(retrier) * 1000 * scale));
   }
 
-  const machine = stateMachineFor(definition);
+  const machine = stateMachineFor(
+    options.startAt === undefined ? definition : startingAt(definition, options.startAt),
+  );
   const run = machine.run(input, {
     overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
     context: {
@@ -408,6 +418,30 @@ function toStateEvent(event: EventLog): LocalStateEvent | undefined {
 }
 
 /** Every state by name, those of Parallel branches and Map processors included. */
+/**
+ * The definition begun at `startAt`, without the states that cannot be reached from
+ * there (the library, like Step Functions, refuses a definition with unreachable states).
+ */
+function startingAt(definition: AslDefinition, startAt: string): AslDefinition {
+  const reachable = new Set<string>();
+  const visit = (name: unknown) => {
+    if (typeof name !== 'string' || reachable.has(name)) return;
+    const state = definition.States[name];
+    if (state === undefined) return;
+    reachable.add(name);
+    visit(state.Next);
+    visit(state.Default);
+    for (const list of [state.Choices, state.Catch]) {
+      if (Array.isArray(list)) for (const item of list) visit((item as { Next?: unknown }).Next);
+    }
+  };
+  visit(startAt);
+  const states = Object.fromEntries(
+    Object.entries(definition.States).filter(([name]) => reachable.has(name)),
+  );
+  return { ...definition, StartAt: startAt, States: states };
+}
+
 function allStates(definition: AslDefinition): Map<string, AslState> {
   const found = new Map<string, AslState>();
   const walk = (machine: unknown) => {
