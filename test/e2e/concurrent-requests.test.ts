@@ -54,8 +54,8 @@ describe('concurrent deliveries of one upgrade.requested', () => {
     expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(99);
     // They came while it ran.
     expect(results.filter((r) => r.executionStatus === 'RUNNING')).toHaveLength(99);
-    // The plan has 11 steps: one EKS update each.
-    expect(stack.world.inspect().calls.startStep).toBe(11);
+    // The plan has 17 steps: one EKS update each.
+    expect(stack.world.inspect().calls.startStep).toBe(17);
     const types = stack.bus.published().map((e) => e['detail-type']);
     expect(types.filter((t) => t === 'upgrade.started')).toHaveLength(1);
     expect(types.filter((t) => t === 'upgrade.failed')).toHaveLength(0);
