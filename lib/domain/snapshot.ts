@@ -1,46 +1,79 @@
 import { z } from 'zod';
 import { InvalidSnapshotError } from './errors';
+import { refuseForeignShapes } from './snapshot-guards';
+import { normalizeTimestamp, timestampProblem } from './timestamp';
 
 /**
  * The environment snapshot: the core's only view of a cluster. Each part is the
- * AWS API shape itself (timestamps as ISO strings), so a snapshot captured from a
- * live account, a demo file and the sandbox all speak one format. Unknown fields
- * are kept (loose objects): the snapshot is AWS's data, not ours to trim.
+ * AWS API shape itself, so a snapshot captured from a live account, AWS CLI
+ * output, a demo file and the sandbox all speak one format. Unknown fields are
+ * kept (loose objects): the snapshot is AWS's data, not ours to trim.
+ *
+ * Real responses differ from the SDK's typed view in two ways the schema
+ * absorbs on the way in: timestamps come as epoch seconds or ISO 8601 with
+ * offsets (both become UTC ISO strings), and the wire sends `null` for members
+ * it has no value for (an optional member that is `null` counts as absent).
  */
 
-const timestamp = z.string().optional();
+/** An optional member: `null`, as the EKS wire and AWS CLI print it, counts as absent. */
+function opt<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+}
+
+/** A list that may be missing or `null`: both read as empty. */
+function list<T extends z.ZodType>(item: T) {
+  return z.preprocess((value) => (value === null ? undefined : value), z.array(item).default([]));
+}
+
+/** Either timestamp form AWS uses, normalised to UTC ISO 8601; anything else is an issue at its path. */
+const isoTimestamp = z.unknown().transform((value, ctx): string => {
+  const iso = normalizeTimestamp(value);
+  if (iso === undefined) {
+    ctx.addIssue({ code: 'custom', message: timestampProblem(value) ?? 'not a timestamp' });
+    return z.NEVER;
+  }
+  return iso;
+});
+const timestamp = opt(isoTimestamp);
 const version = z.string().regex(/^\d+\.\d+$/, 'expected a Kubernetes minor version such as "1.29"');
 
+const str = opt(z.string());
+const strings = opt(z.array(z.string()));
+
 const healthIssue = z.looseObject({
-  code: z.string().optional(),
-  message: z.string().optional(),
-  resourceIds: z.array(z.string()).optional(),
+  code: str,
+  message: str,
+  resourceIds: strings,
 });
-const health = z.looseObject({ issues: z.array(healthIssue).optional() }).optional();
+const health = opt(z.looseObject({ issues: opt(z.array(healthIssue)) }));
 
 export const clusterSchema = z.looseObject({
   name: z.string().min(1),
-  arn: z.string().optional(),
+  arn: str,
   version,
   status: z.enum(['CREATING', 'ACTIVE', 'DELETING', 'FAILED', 'UPDATING', 'PENDING']),
-  platformVersion: z.string().optional(),
+  platformVersion: str,
   createdAt: timestamp,
   resourcesVpcConfig: z.looseObject({
-    subnetIds: z.array(z.string()).default([]),
-    securityGroupIds: z.array(z.string()).optional(),
-    vpcId: z.string().optional(),
+    subnetIds: list(z.string()),
+    securityGroupIds: strings,
+    vpcId: str,
   }),
   health,
-  upgradePolicy: z.looseObject({ supportType: z.enum(['STANDARD', 'EXTENDED']).optional() }).optional(),
-  tags: z.record(z.string(), z.string()).optional(),
+  upgradePolicy: opt(z.looseObject({ supportType: opt(z.enum(['STANDARD', 'EXTENDED'])) })),
+  tags: opt(z.record(z.string(), z.string())),
 });
+
+const count = opt(z.number().int().nonnegative());
 
 export const nodegroupSchema = z.looseObject({
   nodegroupName: z.string().min(1),
-  nodegroupArn: z.string().optional(),
-  clusterName: z.string().optional(),
+  nodegroupArn: str,
+  clusterName: str,
   version,
-  releaseVersion: z.string().optional(),
+  releaseVersion: str,
+  createdAt: timestamp,
+  modifiedAt: timestamp,
   status: z.enum([
     'CREATING',
     'ACTIVE',
@@ -50,29 +83,23 @@ export const nodegroupSchema = z.looseObject({
     'DELETE_FAILED',
     'DEGRADED',
   ]),
-  capacityType: z.string().optional(),
-  amiType: z.string().optional(),
-  scalingConfig: z
-    .looseObject({
-      minSize: z.number().int().nonnegative().optional(),
-      maxSize: z.number().int().nonnegative().optional(),
-      desiredSize: z.number().int().nonnegative().optional(),
-    })
-    .optional(),
-  updateConfig: z
-    .looseObject({
-      maxUnavailable: z.number().int().positive().optional(),
-      maxUnavailablePercentage: z.number().int().positive().max(100).optional(),
-    })
-    .optional(),
-  launchTemplate: z.looseObject({ id: z.string().optional(), version: z.string().optional() }).optional(),
+  capacityType: str,
+  amiType: str,
+  scalingConfig: opt(z.looseObject({ minSize: count, maxSize: count, desiredSize: count })),
+  updateConfig: opt(
+    z.looseObject({
+      maxUnavailable: opt(z.number().int().positive()),
+      maxUnavailablePercentage: opt(z.number().int().positive().max(100)),
+    }),
+  ),
+  launchTemplate: opt(z.looseObject({ id: str, version: str })),
   health,
 });
 
 export const addonSchema = z.looseObject({
   addonName: z.string().min(1),
-  clusterName: z.string().optional(),
-  addonArn: z.string().optional(),
+  clusterName: str,
+  addonArn: str,
   status: z.enum([
     'CREATING',
     'ACTIVE',
@@ -84,105 +111,99 @@ export const addonSchema = z.looseObject({
     'UPDATE_FAILED',
   ]),
   addonVersion: z.string().min(1),
+  createdAt: timestamp,
+  modifiedAt: timestamp,
   health,
 });
 
 export const addonInfoSchema = z.looseObject({
   addonName: z.string().min(1),
-  type: z.string().optional(),
-  owner: z.string().optional(),
-  publisher: z.string().optional(),
-  addonVersions: z.array(
+  type: str,
+  owner: str,
+  publisher: str,
+  addonVersions: list(
     z.looseObject({
       addonVersion: z.string().min(1),
-      architecture: z.array(z.string()).optional(),
-      compatibilities: z
-        .array(
-          z.looseObject({
-            clusterVersion: version,
-            platformVersions: z.array(z.string()).optional(),
-            defaultVersion: z.boolean().optional(),
-          }),
-        )
-        .default([]),
-      requiresConfiguration: z.boolean().optional(),
+      architecture: strings,
+      compatibilities: list(
+        z.looseObject({
+          clusterVersion: version,
+          platformVersions: strings,
+          defaultVersion: opt(z.boolean()),
+        }),
+      ),
+      requiresConfiguration: opt(z.boolean()),
     }),
   ),
 });
 
 const insightStatus = z.looseObject({
   status: z.enum(['PASSING', 'WARNING', 'ERROR', 'UNKNOWN']),
-  reason: z.string().optional(),
+  reason: str,
+});
+
+const clientStat = z.looseObject({
+  userAgent: str,
+  numberOfRequestsLast30Days: opt(z.number()),
+  lastRequestTime: timestamp,
+});
+
+const deprecationDetail = z.looseObject({
+  usage: str,
+  replacedWith: str,
+  stopServingVersion: str,
+  startServingReplacementVersion: str,
+  clientStats: opt(z.array(clientStat)),
 });
 
 export const insightSchema = z.looseObject({
   id: z.string().min(1),
-  name: z.string().optional(),
+  name: str,
   category: z.string(),
-  kubernetesVersion: z.string().optional(),
+  kubernetesVersion: str,
   lastRefreshTime: timestamp,
   lastTransitionTime: timestamp,
-  description: z.string().optional(),
+  description: str,
   insightStatus,
-  recommendation: z.string().optional(),
-  additionalInfo: z.record(z.string(), z.string()).optional(),
-  resources: z
-    .array(
+  recommendation: str,
+  additionalInfo: opt(z.record(z.string(), z.string())),
+  resources: opt(
+    z.array(
       z.looseObject({
-        insightStatus: insightStatus.optional(),
-        kubernetesResourceUri: z.string().optional(),
-        arn: z.string().optional(),
+        insightStatus: opt(insightStatus),
+        kubernetesResourceUri: str,
+        arn: str,
       }),
-    )
-    .optional(),
-  categorySpecificSummary: z
-    .looseObject({
-      deprecationDetails: z
-        .array(
-          z.looseObject({
-            usage: z.string().optional(),
-            replacedWith: z.string().optional(),
-            stopServingVersion: z.string().optional(),
-            startServingReplacementVersion: z.string().optional(),
-            clientStats: z
-              .array(
-                z.looseObject({
-                  userAgent: z.string().optional(),
-                  numberOfRequestsLast30Days: z.number().optional(),
-                  lastRequestTime: timestamp,
-                }),
-              )
-              .optional(),
-          }),
-        )
-        .optional(),
-      addonCompatibilityDetails: z
-        .array(
-          z.looseObject({ name: z.string().optional(), compatibleVersions: z.array(z.string()).optional() }),
-        )
-        .optional(),
-    })
-    .optional(),
+    ),
+  ),
+  categorySpecificSummary: opt(
+    z.looseObject({
+      deprecationDetails: opt(z.array(deprecationDetail)),
+      addonCompatibilityDetails: opt(z.array(z.looseObject({ name: str, compatibleVersions: strings }))),
+    }),
+  ),
 });
 
 export const fargateProfileSchema = z.looseObject({
   fargateProfileName: z.string().min(1),
-  status: z.string().optional(),
-  selectors: z.array(z.looseObject({ namespace: z.string().optional() })).optional(),
+  status: str,
+  createdAt: timestamp,
+  selectors: opt(z.array(z.looseObject({ namespace: str }))),
 });
 
 export const subnetSchema = z.looseObject({
   SubnetId: z.string().min(1),
   AvailableIpAddressCount: z.number().int().nonnegative(),
-  AvailabilityZone: z.string().optional(),
-  CidrBlock: z.string().optional(),
-  VpcId: z.string().optional(),
+  AvailabilityZone: str,
+  CidrBlock: str,
+  VpcId: str,
 });
 
 /** DescribeClusterVersions.clusterVersions[]: optional, gives support dates for the cost finding. */
 export const clusterVersionInfoSchema = z.looseObject({
   clusterVersion: version,
-  versionStatus: z.string().optional(),
+  versionStatus: str,
+  releaseDate: timestamp,
   endOfStandardSupportDate: timestamp,
   endOfExtendedSupportDate: timestamp,
 });
@@ -190,13 +211,13 @@ export const clusterVersionInfoSchema = z.looseObject({
 export const snapshotSchema = z.object({
   capturedAt: timestamp,
   cluster: clusterSchema,
-  nodegroups: z.array(nodegroupSchema).default([]),
-  addons: z.array(addonSchema).default([]),
-  addonVersions: z.array(addonInfoSchema).default([]),
-  insights: z.array(insightSchema).default([]),
-  fargateProfiles: z.array(fargateProfileSchema).default([]),
-  subnets: z.array(subnetSchema).default([]),
-  clusterVersions: z.array(clusterVersionInfoSchema).optional(),
+  nodegroups: list(nodegroupSchema),
+  addons: list(addonSchema),
+  addonVersions: list(addonInfoSchema),
+  insights: list(insightSchema),
+  fargateProfiles: list(fargateProfileSchema),
+  subnets: list(subnetSchema),
+  clusterVersions: opt(z.array(clusterVersionInfoSchema)),
 });
 
 export type EnvironmentSnapshot = z.infer<typeof snapshotSchema>;
@@ -216,10 +237,13 @@ export function describeIssues(error: z.ZodError): string[] {
 }
 
 /**
- * Validates untrusted JSON as an environment snapshot.
+ * Validates untrusted JSON as an environment snapshot, normalising timestamps and nulls.
+ * @throws RegisteredClusterError for an EKS Connector cluster (nothing EKS can upgrade).
+ * @throws NotAwsShapeError when a part is PascalCase (eksctl or Go SDK output).
  * @throws InvalidSnapshotError naming every bad path.
  */
 export function parseSnapshot(input: unknown): EnvironmentSnapshot {
+  refuseForeignShapes(input);
   const result = snapshotSchema.safeParse(input);
   if (!result.success) {
     const issues = describeIssues(result.error);
