@@ -4,6 +4,7 @@ import { registerEvents } from './commands/events';
 import { registerPlan } from './commands/plan';
 import { registerRequest } from './commands/request';
 import { registerRun } from './commands/run';
+import { registerSnapshot } from './commands/snapshot';
 import { EXIT } from './errors';
 import { type CliIo, processIo } from './io';
 
@@ -19,6 +20,7 @@ export function buildProgram(io: CliIo): Command {
   registerRun(program, io);
   registerEvents(program, io);
   registerRequest(program, io);
+  registerSnapshot(program, io);
   return program;
 }
 

@@ -79,8 +79,13 @@ export class ClusterNotFoundError extends AgentError {
   readonly retryable = false;
   constructor(
     readonly clusterName: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; region?: string },
   ) {
-    super(`EKS cluster ${clusterName} was not found in this account and region`, options);
+    super(
+      options?.region
+        ? `no cluster ${clusterName} in ${options.region}: EKS does not know it in this account and region (check the name, --region and --profile)`
+        : `EKS cluster ${clusterName} was not found in this account and region`,
+      options,
+    );
   }
 }

@@ -17,12 +17,18 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-eks';
 import { type EnvironmentSnapshot, parseSnapshot } from '../../domain/snapshot';
+import { RegisteredClusterError } from '../../domain/snapshot-guards';
+import { formatVersion, isKubernetesVersion, parseVersion } from '../../domain/version';
 import type { SnapshotReader } from '../../ports';
 import { createLimiter, type Limiter } from '../concurrency';
 import { ClusterNotFoundError, UnexpectedResponseError } from '../errors';
 import { toPlainJson } from '../plain-json';
+import { naming } from './access-errors';
 import { readAddonVersions, versionsBetween } from './addon-versions';
 import { createEc2Client, createEksClient } from './clients';
+
+/** Kubernetes versions whose add-on compatibility one snapshot reads: the current one and the hops after it. */
+const MAX_VERSIONS_READ = 10;
 
 export interface EksSnapshotReaderOptions {
   readonly eks?: EKSClient;
@@ -33,6 +39,8 @@ export interface EksSnapshotReaderOptions {
   readonly includeClusterVersions?: boolean;
   /** The clock for `capturedAt`. */
   readonly now?: () => Date;
+  /** Told once per API family when it has been read (the CLI prints these on stderr). */
+  readonly progress?: (line: string) => void;
 }
 
 /**
@@ -45,6 +53,7 @@ export class EksSnapshotReader implements SnapshotReader {
   private readonly concurrency: number;
   private readonly includeClusterVersions: boolean;
   private readonly now: () => Date;
+  private readonly progress: (line: string) => void;
 
   constructor(options: EksSnapshotReaderOptions = {}) {
     this.eks = options.eks ?? createEksClient();
@@ -54,34 +63,44 @@ export class EksSnapshotReader implements SnapshotReader {
     this.concurrency = options.concurrency ?? 5;
     this.includeClusterVersions = options.includeClusterVersions ?? true;
     this.now = options.now ?? (() => new Date());
+    this.progress = options.progress ?? (() => {});
   }
 
   /**
    * @throws ClusterNotFoundError when DescribeCluster does not know the cluster.
+   * @throws RegisteredClusterError for an EKS Connector cluster (EKS cannot upgrade it).
+   * @throws AwsAccessDeniedError naming the IAM action the identity lacks.
    * @throws InvalidSnapshotError when EKS's answers do not form a valid snapshot.
    * @throws UnexpectedResponseError when a describe call answers without its object.
    */
   async readSnapshot(
     clusterName: string,
-    options?: { targetVersion?: string },
+    options?: {
+      targetVersion?: string;
+      /** Without a target: read add-on compatibility this many minors above the current version too. */
+      minorsAhead?: number;
+    },
   ): Promise<EnvironmentSnapshot> {
     const capturedAt = this.now().toISOString();
     const cluster = await this.describeCluster(clusterName);
+    if (cluster.connectorConfig) {
+      throw new RegisteredClusterError(cluster.name ?? clusterName, cluster.connectorConfig.provider);
+    }
+    this.progress(
+      `cluster ${clusterName}: Kubernetes ${cluster.version ?? '(none)'}, ${cluster.status ?? 'no status'}`,
+    );
     const limit = createLimiter(this.concurrency);
-    const versions = versionsBetween(cluster.version ?? '', options?.targetVersion);
+    // Bounded: a mistyped target (1.300) must not become hundreds of DescribeAddonVersions calls.
+    const versions = versionsBetween(
+      cluster.version ?? '',
+      options?.targetVersion ?? ahead(cluster, options?.minorsAhead),
+    ).slice(0, MAX_VERSIONS_READ);
     const addonsRead = this.readAddons(clusterName, limit);
     const [nodegroups, addons, addonVersions, insights, fargateProfiles, subnets, clusterVersions] =
       await Promise.all([
         this.readNodegroups(clusterName, limit),
         addonsRead,
-        addonsRead.then((found) =>
-          readAddonVersions(
-            this.eks,
-            found.map((a) => a.addonName).filter((name): name is string => name !== undefined),
-            versions,
-            limit,
-          ),
-        ),
+        addonsRead.then((found) => this.readAddonVersions(found, versions, limit)),
         this.readInsights(clusterName, limit),
         this.readFargateProfiles(clusterName, limit),
         this.readSubnets(cluster.resourcesVpcConfig?.subnetIds ?? []),
@@ -104,71 +123,125 @@ export class EksSnapshotReader implements SnapshotReader {
 
   private async describeCluster(name: string): Promise<Cluster> {
     try {
-      const { cluster } = await this.eks.send(new DescribeClusterCommand({ name }));
+      const { cluster } = await naming('eks:DescribeCluster', () =>
+        this.eks.send(new DescribeClusterCommand({ name })),
+      );
       if (!cluster) throw new UnexpectedResponseError('DescribeCluster', `no cluster for ${name}`);
       return cluster;
     } catch (error) {
-      if (error instanceof ResourceNotFoundException) throw new ClusterNotFoundError(name, { cause: error });
+      if (error instanceof ResourceNotFoundException) {
+        const region = await this.eks.config.region().catch(() => undefined);
+        throw new ClusterNotFoundError(name, { cause: error, region });
+      }
       throw error;
     }
   }
 
   private async readNodegroups(clusterName: string, limit: Limiter) {
-    const names: string[] = [];
-    for await (const page of paginateListNodegroups({ client: this.eks }, { clusterName })) {
-      names.push(...(page.nodegroups ?? []));
-    }
-    return describeEach(names, limit, async (nodegroupName) => {
-      const out = await this.eks.send(new DescribeNodegroupCommand({ clusterName, nodegroupName }));
+    const names = await naming('eks:ListNodegroups', async () => {
+      const found: string[] = [];
+      for await (const page of paginateListNodegroups({ client: this.eks }, { clusterName })) {
+        found.push(...(page.nodegroups ?? []));
+      }
+      return found;
+    });
+    const nodegroups = await describeEach(names, limit, async (nodegroupName) => {
+      const out = await naming('eks:DescribeNodegroup', () =>
+        this.eks.send(new DescribeNodegroupCommand({ clusterName, nodegroupName })),
+      );
       return required(out.nodegroup, 'DescribeNodegroup', nodegroupName);
     });
+    this.progress(`node groups: ${nodegroups.length}`);
+    return nodegroups;
   }
 
   private async readAddons(clusterName: string, limit: Limiter) {
-    const names: string[] = [];
-    for await (const page of paginateListAddons({ client: this.eks }, { clusterName })) {
-      names.push(...(page.addons ?? []));
-    }
-    return describeEach(names, limit, async (addonName) => {
-      const out = await this.eks.send(new DescribeAddonCommand({ clusterName, addonName }));
+    const names = await naming('eks:ListAddons', async () => {
+      const found: string[] = [];
+      for await (const page of paginateListAddons({ client: this.eks }, { clusterName })) {
+        found.push(...(page.addons ?? []));
+      }
+      return found;
+    });
+    const addons = await describeEach(names, limit, async (addonName) => {
+      const out = await naming('eks:DescribeAddon', () =>
+        this.eks.send(new DescribeAddonCommand({ clusterName, addonName })),
+      );
       return required(out.addon, 'DescribeAddon', addonName);
     });
+    this.progress(`add-ons: ${addons.length}`);
+    return addons;
+  }
+
+  private async readAddonVersions(
+    addons: readonly { addonName?: string | undefined }[],
+    versions: readonly string[],
+    limit: Limiter,
+  ) {
+    const names = addons.map((a) => a.addonName).filter((name): name is string => name !== undefined);
+    const infos = await naming('eks:DescribeAddonVersions', () =>
+      readAddonVersions(this.eks, names, versions, limit),
+    );
+    this.progress(
+      `add-on versions: ${names.length} add-on(s) for Kubernetes ${versions.join(', ') || '(none)'}`,
+    );
+    return infos;
   }
 
   private async readInsights(clusterName: string, limit: Limiter) {
-    const ids: string[] = [];
     // Every category: configuration and rollback-readiness insights are findings too;
     // the planner tells them apart by their category.
-    for await (const page of paginateListInsights({ client: this.eks }, { clusterName })) {
-      for (const summary of page.insights ?? []) if (summary.id !== undefined) ids.push(summary.id);
-    }
-    return describeEach(ids, limit, async (id) => {
-      const out = await this.eks.send(new DescribeInsightCommand({ clusterName, id }));
+    const ids = await naming('eks:ListInsights', async () => {
+      const found: string[] = [];
+      for await (const page of paginateListInsights({ client: this.eks }, { clusterName })) {
+        for (const summary of page.insights ?? []) if (summary.id !== undefined) found.push(summary.id);
+      }
+      return found;
+    });
+    const insights = await describeEach(ids, limit, async (id) => {
+      const out = await naming('eks:DescribeInsight', () =>
+        this.eks.send(new DescribeInsightCommand({ clusterName, id })),
+      );
       return required(out.insight, 'DescribeInsight', id);
     });
+    this.progress(`insights: ${insights.length}`);
+    return insights;
   }
 
   private async readFargateProfiles(clusterName: string, limit: Limiter) {
-    const names: string[] = [];
-    for await (const page of paginateListFargateProfiles({ client: this.eks }, { clusterName })) {
-      names.push(...(page.fargateProfileNames ?? []));
-    }
-    return describeEach(names, limit, async (fargateProfileName) => {
-      const out = await this.eks.send(new DescribeFargateProfileCommand({ clusterName, fargateProfileName }));
+    const names = await naming('eks:ListFargateProfiles', async () => {
+      const found: string[] = [];
+      for await (const page of paginateListFargateProfiles({ client: this.eks }, { clusterName })) {
+        found.push(...(page.fargateProfileNames ?? []));
+      }
+      return found;
+    });
+    const profiles = await describeEach(names, limit, async (fargateProfileName) => {
+      const out = await naming('eks:DescribeFargateProfile', () =>
+        this.eks.send(new DescribeFargateProfileCommand({ clusterName, fargateProfileName })),
+      );
       return required(out.fargateProfile, 'DescribeFargateProfile', fargateProfileName);
     });
+    this.progress(`Fargate profiles: ${profiles.length}`);
+    return profiles;
   }
 
   private async readSubnets(subnetIds: readonly string[]): Promise<Subnet[]> {
-    if (subnetIds.length === 0) return [];
+    if (subnetIds.length === 0) {
+      this.progress('subnets: none listed by the cluster');
+      return [];
+    }
     const subnets: Subnet[] = [];
     // No page size: EC2 rejects MaxResults combined with explicit SubnetIds.
     const { paginateDescribeSubnets } = await import('@aws-sdk/client-ec2');
     this.ec2 ??= await createEc2Client();
     const client = this.ec2;
-    for await (const page of paginateDescribeSubnets({ client }, { SubnetIds: [...subnetIds] })) {
-      subnets.push(...(page.Subnets ?? []));
-    }
+    await naming('ec2:DescribeSubnets', async () => {
+      for await (const page of paginateDescribeSubnets({ client }, { SubnetIds: [...subnetIds] })) {
+        subnets.push(...(page.Subnets ?? []));
+      }
+    });
+    this.progress(`subnets: ${subnets.length}`);
     return subnets;
   }
 
@@ -189,9 +262,13 @@ export class EksSnapshotReader implements SnapshotReader {
     } catch (error) {
       // The part is optional (support dates only); a role without the newer
       // eks:DescribeClusterVersions permission still gets a usable snapshot.
-      if (error instanceof AccessDeniedException) return undefined;
+      if (error instanceof AccessDeniedException) {
+        this.progress('support dates: skipped (eks:DescribeClusterVersions not allowed)');
+        return undefined;
+      }
       throw error;
     }
+    this.progress(`support dates: ${found.length} version(s)`);
     return found;
   }
 }
@@ -218,6 +295,13 @@ async function describeEach<T>(
     ),
   );
   return results.filter((r): r is Awaited<T> => r !== undefined);
+}
+
+function ahead(cluster: Cluster, minors: number | undefined): string | undefined {
+  if (minors === undefined || cluster.version === undefined || !isKubernetesVersion(cluster.version))
+    return undefined;
+  const { major, minor } = parseVersion(cluster.version);
+  return formatVersion({ major, minor: minor + minors });
 }
 
 function required<T>(value: T | undefined, operation: string, name: string): T {

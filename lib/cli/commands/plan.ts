@@ -5,9 +5,13 @@ import { CliUsageError, EXIT } from '../errors';
 import { readSnapshotFile } from '../files';
 import type { CliIo } from '../io';
 import { OUTPUT_FORMATS, type OutputFormat, renderPlan } from '../render/plan';
+import { checkLiveOptions, readLiveCluster } from './snapshot';
 
 interface PlanOptions {
-  snapshot: string;
+  snapshot?: string;
+  cluster?: string;
+  region?: string;
+  profile?: string;
   target: string;
   strategy: string;
   force?: boolean;
@@ -23,20 +27,37 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], option: s
 export function registerPlan(program: Command, io: CliIo): void {
   program
     .command('plan')
-    .description('Check a cluster snapshot and print the upgrade plan (no changes are made)')
-    .requiredOption('--snapshot <file>', 'environment snapshot JSON (see demo/snapshots/)')
+    .description(
+      'Check a cluster (a snapshot file or a live read) and print the upgrade plan (no changes are made)',
+    )
+    .option('--snapshot <file>', 'environment snapshot JSON (see demo/snapshots/)')
+    .option('--cluster <name>', 'read this EKS cluster live with your AWS credentials, instead of --snapshot')
+    .option(
+      '--region <region>',
+      "with --cluster: AWS region (default: the SDK's: AWS_REGION, then the profile's)",
+    )
+    .option('--profile <profile>', 'with --cluster: a profile of ~/.aws/config (default: AWS_PROFILE)')
     .requiredOption('--target <version>', 'target Kubernetes version, e.g. 1.31')
     .option('--strategy <strategy>', `upgrade strategy: ${STRATEGIES.join(' | ')}`, 'in_place')
     .option('--force', 'turn failing readiness insights into warnings, as EKS force does', false)
     .option('--output <format>', `output format: ${OUTPUT_FORMATS.join(' | ')}`, 'text')
     .addHelpText(
       'after',
-      '\nExit codes: 0 ready, 3 blocked, 2 bad input.\nExample: eks-upgrade-agent plan --snapshot demo/snapshots/payments-prod-1.30.json --target 1.32',
+      '\nExit codes: 0 ready, 3 blocked, 2 bad input (also credentials, permissions, an unknown cluster), 1 AWS unreachable.\n' +
+        'Example: eks-upgrade-agent plan --snapshot demo/snapshots/payments-prod-1.30.json --target 1.32\n' +
+        'Example: eks-upgrade-agent plan --cluster payments-prod --region eu-west-1 --target 1.32',
     )
-    .action((options: PlanOptions) => {
+    .action(async (options: PlanOptions) => {
       const strategy = oneOf<Strategy>(options.strategy, STRATEGIES, '--strategy');
       const format = oneOf<OutputFormat>(options.output, OUTPUT_FORMATS, '--output');
-      const snapshot = readSnapshotFile(options.snapshot);
+      if ((options.snapshot === undefined) === (options.cluster === undefined)) {
+        throw new CliUsageError('give exactly one of --snapshot <file> or --cluster <name>');
+      }
+      checkLiveOptions(options);
+      const snapshot =
+        options.cluster !== undefined
+          ? await readLiveCluster({ ...options, cluster: options.cluster }, io)
+          : readSnapshotFile(options.snapshot as string);
       const plan = reason(snapshot, {
         targetVersion: options.target,
         strategy,
