@@ -138,6 +138,13 @@ export function explainAwsEnvironmentError(
     });
   }
   const code = (error as { code?: unknown } | null)?.code;
+  // NXDOMAIN from AWS's own DNS: the name does not exist, which for eks.<region>.amazonaws.com means the region.
+  if (code === 'ENOTFOUND' && context.region !== undefined) {
+    return new RegionError(
+      `region ${context.region} has no EKS endpoint (${message}): check --region, AWS_REGION or the profile's region`,
+      { cause: error },
+    );
+  }
   if (typeof code === 'string' && NO_ROUTE.has(code)) {
     const where = context.region ? ` in region ${context.region}` : '';
     return new AwsUnreachableError(
