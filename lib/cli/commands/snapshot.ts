@@ -2,7 +2,7 @@ import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { explainAwsEnvironmentError } from '../../aws/eks/access-errors';
-import { createPersonClients } from '../../aws/eks/clients';
+import { createPersonClients } from '../../aws/eks/person-clients';
 import { EksSnapshotReader } from '../../aws/eks/snapshot-reader';
 import type { EnvironmentSnapshot } from '../../domain/snapshot';
 import { isKubernetesVersion } from '../../domain/version';
