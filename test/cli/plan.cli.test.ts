@@ -78,7 +78,7 @@ describe('eks-upgrade-agent plan (as a user runs it)', () => {
       ['plan', '--snapshot', PAYMENTS, '--target', '1.31', '--output', 'yaml'],
       '--output must be one of text, json, markdown',
     ],
-    [['plan', '--target', '1.31'], "required option '--snapshot <file>' not specified"],
+    [['plan', '--target', '1.31'], 'give exactly one of --snapshot <file> or --cluster <name>'],
     [['upgrade-everything'], "unknown command 'upgrade-everything'"],
   ])('bad input %j exits 2 with a message and no stack trace', (args, message) => {
     const r = runCli(args);

@@ -133,6 +133,7 @@ function eksAnswer(
   world: WireWorld,
   method: string,
   url: URL,
+  requestBody: string,
 ): { status: number; json: unknown } | undefined {
   const clusterName = String(world.cluster.name);
   const p = url.pathname.split('/').map(decodeURIComponent);
@@ -164,10 +165,11 @@ function eksAnswer(
     return addon ? { status: 200, json: { addon } } : notFound('addon');
   }
   if (method === 'POST' && kind === 'insights' && id === undefined) {
-    return {
-      status: 200,
-      json: { insights: (world.insights ?? []).map((i) => pick(i, INSIGHT_SUMMARY_KEYS)) },
-    };
+    // ListInsights filters by category from its JSON body, as EKS does.
+    const filter = (JSON.parse(requestBody || '{}') as { filter?: { categories?: string[] } }).filter;
+    const wanted = filter?.categories;
+    const insights = (world.insights ?? []).filter((i) => !wanted || wanted.includes(String(i.category)));
+    return { status: 200, json: { insights: insights.map((i) => pick(i, INSIGHT_SUMMARY_KEYS)) } };
   }
   if (method === 'GET' && kind === 'insights') {
     const insight = byName(world.insights, 'id', id ?? '');
@@ -229,7 +231,7 @@ export async function startWireServer(world: WireWorld): Promise<WireServer> {
           'x-amzn-errortype': `${fault.code}:http://internal.amazon.com/coral/com.amazonaws.eks/`,
         });
       }
-      const answer = eksAnswer(wire, req.method ?? 'GET', url);
+      const answer = eksAnswer(wire, req.method ?? 'GET', url, text);
       if (!answer)
         return send(res, 404, 'application/json', JSON.stringify({ message: `no route ${route}` }));
       const headers: Record<string, string> =
