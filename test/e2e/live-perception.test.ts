@@ -286,11 +286,14 @@ describe('live perception: what goes wrong, said plainly', () => {
     expect(az.stderr).toMatch(/^error: "us-west-2a" is not an AWS region name/m);
   });
 
-  test('both or neither of --snapshot and --cluster, or --region without --cluster: exit 2 before any call', async () => {
+  test('both or neither of --snapshot and --cluster, --region without --cluster, a bad --target: exit 2 before any call', async () => {
     const env = credentialsFor(server);
     const both = await runCli(['plan', '--cluster', 'c', '--snapshot', 'x.json', '--target', '1.27'], env);
     const neither = await runCli(['plan', '--target', '1.27'], env);
     const stray = await runCli(['plan', '--snapshot', 'x.json', '--region', REGION, '--target', '1.27'], env);
+    const badTarget = await runCli(['plan', '--cluster', 'my-eks-cluster', '--target', 'latest'], env);
+    expect(badTarget.code).toBe(2);
+    expect(badTarget.stderr).toContain('--target must be a Kubernetes minor version');
     for (const r of [both, neither]) {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('give exactly one of --snapshot <file> or --cluster <name>');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { STRATEGIES, type Strategy } from '../../domain/plan-types';
 import { reason } from '../../domain/reason';
+import { isKubernetesVersion } from '../../domain/version';
 import { CliUsageError, EXIT } from '../errors';
 import { readSnapshotFile } from '../files';
 import type { CliIo } from '../io';
@@ -54,6 +55,12 @@ export function registerPlan(program: Command, io: CliIo): void {
         throw new CliUsageError('give exactly one of --snapshot <file> or --cluster <name>');
       }
       checkLiveOptions(options);
+      if (options.cluster !== undefined && !isKubernetesVersion(options.target)) {
+        // Before the live read: a bad target must cost no AWS calls.
+        throw new CliUsageError(
+          `--target must be a Kubernetes minor version such as 1.32 (got "${options.target}")`,
+        );
+      }
       const snapshot =
         options.cluster !== undefined
           ? await readLiveCluster({ ...options, cluster: options.cluster }, io)
