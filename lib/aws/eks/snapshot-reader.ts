@@ -26,6 +26,7 @@ import { toPlainJson } from '../plain-json';
 import { naming } from './access-errors';
 import { readAddonVersions, versionsBetween } from './addon-versions';
 import { createEc2Client, createEksClient } from './clients';
+import { describeEach, required } from './describe-each';
 
 /** Kubernetes versions whose add-on compatibility one snapshot reads: the current one and the hops after it. */
 const MAX_VERSIONS_READ = 10;
@@ -273,38 +274,9 @@ export class EksSnapshotReader implements SnapshotReader {
   }
 }
 
-/**
- * Describes every listed name through the limiter. A resource deleted between
- * List and Describe (ResourceNotFoundException) is skipped: it no longer exists.
- */
-async function describeEach<T>(
-  names: readonly string[],
-  limit: Limiter,
-  describe: (name: string) => Promise<T>,
-) {
-  const results = await Promise.all(
-    names.map((name) =>
-      limit(async () => {
-        try {
-          return await describe(name);
-        } catch (error) {
-          if (error instanceof ResourceNotFoundException) return undefined;
-          throw error;
-        }
-      }),
-    ),
-  );
-  return results.filter((r): r is Awaited<T> => r !== undefined);
-}
-
 function ahead(cluster: Cluster, minors: number | undefined): string | undefined {
   if (minors === undefined || cluster.version === undefined || !isKubernetesVersion(cluster.version))
     return undefined;
   const { major, minor } = parseVersion(cluster.version);
   return formatVersion({ major, minor: minor + minors });
-}
-
-function required<T>(value: T | undefined, operation: string, name: string): T {
-  if (value === undefined) throw new UnexpectedResponseError(operation, `no object for ${name}`);
-  return value;
 }
