@@ -73,6 +73,16 @@ function runCli(args: readonly string[], env: Record<string, string>): Promise<R
   });
 }
 
+interface PlanJson {
+  findings: Array<{ code: string; severity: string; resource?: string; message: string }>;
+}
+const codes = (p: PlanJson) => p.findings.map((f) => `${f.severity} ${f.code}`);
+/** A live read has a capture time: insight staleness is judged against it (a file without one has none). */
+const withoutStale = (p: PlanJson) => ({
+  ...p,
+  findings: p.findings.filter((f) => f.code !== 'INSIGHTS_STALE'),
+});
+
 const FAMILIES = [
   /^ {2}cluster my-eks-cluster: Kubernetes 1\.26, ACTIVE$/m,
   /^ {2}node groups: 1$/m,
@@ -109,16 +119,19 @@ describe('live perception through the SDK wire path (corpus 02: AWS CLI v2 examp
     expect(plan.steps[0]).toMatchObject({ kind: 'control-plane', from: '1.26', to: '1.27' });
     livePlan = plan;
     // The live read and the file are the same responses: the same plan, finding for finding, but
-    // one: EKS answered DescribeAddonVersions (with nothing for vpc-cni: the corpus has no
-    // catalogue), where the file has no add-on data at all.
+    // two. EKS answered DescribeAddonVersions (with nothing for vpc-cni: the corpus has no
+    // catalogue) where the file has no add-on data at all; and a live read has a capture time,
+    // against which the corpus's 2025 insights are stale (the file has none).
     const filePlan = JSON.parse(fromFile.stdout);
+    expect(codes(plan)).toContain('warn INSIGHTS_STALE');
+    expect(codes(filePlan)).not.toContain('warn INSIGHTS_STALE');
     const vpcCni = (p: { findings: Array<{ resource?: string; code: string }> }) =>
       p.findings.filter((f) => f.resource === 'vpc-cni').map((f) => f.code);
     expect(vpcCni(plan)).toEqual(['ADDON_NO_COMPATIBLE_VERSION']);
     expect(vpcCni(filePlan)).toEqual(['ADDON_NO_COMPATIBILITY_DATA']);
-    const others = (p: { findings: Array<{ resource?: string }> }) => ({
-      ...p,
-      findings: p.findings.filter((f) => f.resource !== 'vpc-cni'),
+    const others = (p: PlanJson) => ({
+      ...withoutStale(p),
+      findings: withoutStale(p).findings.filter((f) => f.resource !== 'vpc-cni'),
     });
     expect(others(plan)).toEqual(others(filePlan));
     const paths = server.requests.map((r) => r.path);
@@ -190,7 +203,13 @@ describe('live perception: epoch-second insights on the wire (corpus 06: EKS Use
       );
       expect(live.stderr).toMatch(/^ {2}insights: 2$/m);
       expect(live.code).toBe(0);
-      expect(JSON.parse(live.stdout)).toEqual(JSON.parse(control.stdout));
+      // Epoch refresh times read as the right instants: the live capture finds them stale, as 06c
+      // would be if it had a capture time; everything else is the control's plan.
+      const plan = JSON.parse(live.stdout) as PlanJson;
+      expect(plan.findings.find((f) => f.code === 'INSIGHTS_STALE')?.message).toMatch(
+        /Deprecated APIs removed in Kubernetes v1\.29 \(for 1\.29\): \d+ d \d+ h old/,
+      );
+      expect(withoutStale(plan)).toEqual(JSON.parse(control.stdout));
     } finally {
       await server.close();
     }
