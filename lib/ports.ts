@@ -106,13 +106,28 @@ export interface MetricsReader {
   }): Promise<ValidationMetrics>;
 }
 
-/** Starts EKS's control-plane version rollback (UpdateClusterVersion to the previous minor). */
+export interface ControlPlaneRollbackOptions {
+  readonly clientRequestToken: string;
+  /**
+   * EKS's RollbackConfig.timeoutMinutes: how long EKS keeps trying before it
+   * cancels the rollback (120-10080; EKS's default 720 when absent).
+   */
+  readonly timeoutMinutes?: number;
+}
+
+/**
+ * Starts EKS's control-plane version rollback: UpdateClusterVersion to the previous
+ * minor, which EKS records as a `VersionRollback` update (follow it with describeUpdate).
+ */
 export interface ControlPlaneRollback {
-  /** @throws ReadinessCheckFailedError when EKS's rollback-readiness checks refuse it. */
+  /**
+   * @throws ReadinessCheckFailedError when EKS's rollback-readiness checks refuse it.
+   * @throws RollbackUnavailableError when EKS offers no rollback (no in-place upgrade, 7 days passed).
+   */
   startControlPlaneRollback(
     clusterName: string,
     toVersion: string,
-    options: { readonly clientRequestToken: string },
+    options: ControlPlaneRollbackOptions,
   ): Promise<StartStepOutcome>;
 }
 

@@ -89,3 +89,21 @@ export class ClusterNotFoundError extends AgentError {
     );
   }
 }
+
+/**
+ * EKS has no version rollback for the cluster now (InvalidRequestException): it was
+ * not upgraded in place to its current version, the 7-day window has closed, or it
+ * was rolled back already. `force` does not change this, unlike readiness checks.
+ */
+export class RollbackUnavailableError extends AgentError {
+  override readonly name = 'RollbackUnavailableError';
+  readonly retryable = false;
+  constructor(
+    readonly clusterName: string,
+    /** EKS's own message, kept verbatim. */
+    readonly eksMessage: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`EKS cannot roll back the control plane of cluster ${clusterName}: ${eksMessage}`, options);
+  }
+}

@@ -2,6 +2,7 @@ import {
   DescribeUpdateCommand,
   EKSClient,
   InvalidParameterException,
+  InvalidRequestException,
   InvalidStateException,
   ResourceInUseException,
   UpdateAddonCommand,
@@ -296,5 +297,58 @@ describe('EksUpdateRunner.startControlPlaneRollback', () => {
     await expect(
       runner().startControlPlaneRollback('prod', '1.29', { clientRequestToken: token }),
     ).resolves.toEqual({ kind: 'busy', message: 'in progress' });
+  });
+
+  test('a timeout becomes RollbackConfig.timeoutMinutes', async () => {
+    eks.on(UpdateClusterVersionCommand).resolves({ update: { id: 'rb-2', type: 'VersionRollback' } });
+    await runner().startControlPlaneRollback('prod', '1.29', {
+      clientRequestToken: token,
+      timeoutMinutes: 120,
+    });
+    expect(eks.commandCalls(UpdateClusterVersionCommand)[0]?.args[0].input).toEqual({
+      name: 'prod',
+      version: '1.29',
+      clientRequestToken: token,
+      rollbackConfig: { timeoutMinutes: 120 },
+    });
+  });
+
+  test.each([119, 10081, 300.5])('a timeout of %p minutes is refused before any call', async (minutes) => {
+    await expect(
+      runner().startControlPlaneRollback('prod', '1.29', {
+        clientRequestToken: token,
+        timeoutMinutes: minutes,
+      }),
+    ).rejects.toThrow(InvalidRequestError);
+    expect(eks.commandCalls(UpdateClusterVersionCommand)).toHaveLength(0);
+  });
+
+  test('no rollback available (InvalidRequestException): RollbackUnavailableError with EKS message', async () => {
+    const message = 'Cluster prod cannot be rolled back: the upgrade to 1.30 completed more than 7 days ago';
+    eks.on(UpdateClusterVersionCommand).rejects(new InvalidRequestException({ message, $metadata: {} }));
+    await expect(
+      runner().startControlPlaneRollback('prod', '1.29', { clientRequestToken: token }),
+    ).rejects.toMatchObject({ name: 'RollbackUnavailableError', eksMessage: message, clusterName: 'prod' });
+  });
+
+  test('an invalid version (InvalidParameterException) propagates under its EKS name', async () => {
+    eks
+      .on(UpdateClusterVersionCommand)
+      .rejects(
+        new InvalidParameterException({
+          message: 'Unsupported Kubernetes minor version update from 1.30 to 1.28',
+          $metadata: {},
+        }),
+      );
+    await expect(
+      runner().startControlPlaneRollback('prod', '1.28', { clientRequestToken: token }),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+  });
+
+  test('an answer without an update id is UnexpectedResponseError', async () => {
+    eks.on(UpdateClusterVersionCommand).resolves({});
+    await expect(
+      runner().startControlPlaneRollback('prod', '1.29', { clientRequestToken: token }),
+    ).rejects.toThrow(UnexpectedResponseError);
   });
 });

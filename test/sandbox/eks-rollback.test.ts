@@ -82,7 +82,10 @@ describe('sandbox EKS control-plane rollback (VersionRollback)', () => {
     world.advance(7 * 24 * 60 + 1);
     await expect(
       world.updateRunner.startControlPlaneRollback(CLUSTER, '1.29', { clientRequestToken: 'rb' }),
-    ).rejects.toThrow(/more than 7 days ago/);
+    ).rejects.toMatchObject({
+      name: 'RollbackUnavailableError',
+      message: expect.stringMatching(/more than 7 days ago/),
+    });
   });
 
   it('given an upgrade to 1.30, when the rollback names 1.28, then EKS refuses: previous minor only', async () => {

@@ -1,6 +1,7 @@
 import {
   DescribeUpdateCommand,
   type EKSClient,
+  InvalidRequestException,
   InvalidStateException,
   type ResolveConflicts,
   ResourceInUseException,
@@ -9,9 +10,11 @@ import {
   UpdateClusterVersionCommand,
   UpdateNodegroupVersionCommand,
 } from '@aws-sdk/client-eks';
+import { InvalidRequestError, RollbackUnavailableError } from '../../domain/errors';
 import { assertNever, type UpgradeStep } from '../../domain/plan-types';
 import type {
   ControlPlaneRollback,
+  ControlPlaneRollbackOptions,
   StartStepOptions,
   StartStepOutcome,
   UpdateRef,
@@ -83,20 +86,34 @@ export class EksUpdateRunner implements UpdateRunner, ControlPlaneRollback {
    * Starts EKS's control-plane version rollback: UpdateClusterVersion to the
    * previous minor (EKS records it as a "VersionRollback" update; follow it with
    * describeUpdate). Never forced: EKS's rollback-readiness checks are the guard.
+   * `timeoutMinutes` becomes RollbackConfig.timeoutMinutes (EKS accepts 120-10080).
    * @throws ReadinessCheckFailedError when EKS's rollback-readiness checks refuse it.
+   * @throws RollbackUnavailableError when EKS offers no rollback (InvalidRequestException:
+   *   not upgraded in place, more than 7 days ago, or rolled back already).
+   * @throws InvalidRequestError for a timeout outside EKS's range (nothing is sent).
    * @throws UnexpectedResponseError when EKS answers without an update id.
    */
   async startControlPlaneRollback(
     clusterName: string,
     toVersion: string,
-    options: { readonly clientRequestToken: string },
+    options: ControlPlaneRollbackOptions,
   ): Promise<StartStepOutcome> {
+    const { clientRequestToken, timeoutMinutes } = options;
+    if (
+      timeoutMinutes !== undefined &&
+      !(Number.isInteger(timeoutMinutes) && timeoutMinutes >= 120 && timeoutMinutes <= 10080)
+    ) {
+      throw new InvalidRequestError(
+        `rollback timeout ${timeoutMinutes} minutes is outside EKS's range: use a whole number from 120 (2 hours) to 10080 (7 days)`,
+      );
+    }
     try {
       const out = await this.eks.send(
         new UpdateClusterVersionCommand({
           name: clusterName,
           version: toVersion,
-          clientRequestToken: options.clientRequestToken,
+          clientRequestToken,
+          ...(timeoutMinutes !== undefined ? { rollbackConfig: { timeoutMinutes } } : {}),
         }),
       );
       return started(out.update, 'UpdateClusterVersion', { clusterName });
@@ -104,6 +121,9 @@ export class EksUpdateRunner implements UpdateRunner, ControlPlaneRollback {
       if (error instanceof ResourceInUseException) return { kind: 'busy', message: error.message };
       if (error instanceof InvalidStateException) {
         throw new ReadinessCheckFailedError(clusterName, error.message, { cause: error });
+      }
+      if (error instanceof InvalidRequestException) {
+        throw new RollbackUnavailableError(clusterName, error.message, { cause: error });
       }
       throw error;
     }

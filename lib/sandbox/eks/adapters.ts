@@ -1,6 +1,11 @@
 // The port's named errors: the same classes the AWS adapters throw, so handlers and
 // the state machine see one contract whichever backend runs.
-import { ClusterNotFoundError, ReadinessCheckFailedError, UnsupportedStepError } from '../../domain/errors';
+import {
+  ClusterNotFoundError,
+  ReadinessCheckFailedError,
+  RollbackUnavailableError,
+  UnsupportedStepError,
+} from '../../domain/errors';
 import { assertNever, type UpgradeStep } from '../../domain/plan-types';
 import type { EnvironmentSnapshot, Insight } from '../../domain/snapshot';
 import type {
@@ -13,7 +18,12 @@ import type {
   UpdateRunner,
   UpdateStatus,
 } from '../../ports';
-import { InvalidStateException, ResourceInUseException, ResourceNotFoundException } from './errors';
+import {
+  InvalidRequestException,
+  InvalidStateException,
+  ResourceInUseException,
+  ResourceNotFoundException,
+} from './errors';
 import type { WorldSession } from './session';
 import { type EksUpdate, snapshotView } from './views';
 
@@ -65,6 +75,8 @@ export class SandboxInsightsReader implements InsightsReader {
 /** Options of a control-plane rollback (EKS's VersionRollback). */
 export interface RollbackOptions {
   readonly clientRequestToken: string;
+  /** EKS's RollbackConfig.timeoutMinutes; the sandbox's rollbacks end well within any timeout. */
+  readonly timeoutMinutes?: number;
   /** Overrides failing rollback-readiness checks, as EKS's `force` does (the port does not pass it). */
   readonly force?: boolean;
 }
@@ -156,7 +168,7 @@ export class SandboxUpdateRunner implements UpdateRunner, ControlPlaneRollback {
   /**
    * EKS's version rollback: UpdateClusterVersion to `toVersion`, the previous minor,
    * within 7 days of the in-place upgrade. Busy like any start.
-   * @throws InvalidRequestException when no rollback is available (no upgrade, too late, done already).
+   * @throws RollbackUnavailableError when no rollback is available (no upgrade, too late, done already).
    * @throws InvalidParameterException when `toVersion` is not the previous minor.
    * @throws ReadinessCheckFailedError when rollback readiness fails (kubelet skew, add-on
    *   compatibility) and `force` is not set.
@@ -166,13 +178,21 @@ export class SandboxUpdateRunner implements UpdateRunner, ControlPlaneRollback {
     toVersion: string,
     options: RollbackOptions,
   ): Promise<StartStepOutcome> {
-    return this.session.run('startControlPlaneRollback', ({ eks }) =>
-      mapStart(
-        clusterName,
-        () => eks.updateClusterVersion({ name: clusterName, version: toVersion, ...options }),
-        { clusterName },
-      ),
-    );
+    const { timeoutMinutes: _timeout, ...request } = options;
+    return this.session.run('startControlPlaneRollback', ({ eks }) => {
+      try {
+        return mapStart(
+          clusterName,
+          () => eks.updateClusterVersion({ name: clusterName, version: toVersion, ...request }),
+          { clusterName },
+        );
+      } catch (error) {
+        if (error instanceof InvalidRequestException) {
+          throw new RollbackUnavailableError(clusterName, error.message, { cause: error });
+        }
+        throw error;
+      }
+    });
   }
 }
 
