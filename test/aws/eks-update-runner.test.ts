@@ -332,14 +332,12 @@ describe('EksUpdateRunner.startControlPlaneRollback', () => {
   });
 
   test('an invalid version (InvalidParameterException) propagates under its EKS name', async () => {
-    eks
-      .on(UpdateClusterVersionCommand)
-      .rejects(
-        new InvalidParameterException({
-          message: 'Unsupported Kubernetes minor version update from 1.30 to 1.28',
-          $metadata: {},
-        }),
-      );
+    eks.on(UpdateClusterVersionCommand).rejects(
+      new InvalidParameterException({
+        message: 'Unsupported Kubernetes minor version update from 1.30 to 1.28',
+        $metadata: {},
+      }),
+    );
     await expect(
       runner().startControlPlaneRollback('prod', '1.28', { clientRequestToken: token }),
     ).rejects.toMatchObject({ name: 'InvalidParameterException' });
