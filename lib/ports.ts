@@ -1,7 +1,8 @@
 import type { AgentConfig } from './domain/config';
 import type { DomainEvent } from './domain/events';
+import type { CreateNodegroupInput } from './domain/nodegroup-replacement';
 import type { UpgradeStep } from './domain/plan-types';
-import type { EnvironmentSnapshot, Insight } from './domain/snapshot';
+import type { EnvironmentSnapshot, Insight, Nodegroup } from './domain/snapshot';
 
 /**
  * Ports: the narrow interfaces handlers need from the outside world.
@@ -129,6 +130,27 @@ export interface ControlPlaneRollback {
     toVersion: string,
     options: ControlPlaneRollbackOptions,
   ): Promise<StartStepOutcome>;
+}
+
+/** CreateNodegroup's answer: `exists` when a retry finds the group its first call created. */
+export type CreateNodegroupOutcome = { readonly kind: 'created' } | { readonly kind: 'exists' };
+
+/** DeleteNodegroup's answer: EKS is draining it, it is gone already, or another update holds it. */
+export type DeleteNodegroupOutcome =
+  | { readonly kind: 'deleting' }
+  | { readonly kind: 'gone' }
+  | { readonly kind: 'busy'; readonly message: string };
+
+/**
+ * Creates, deletes and reads managed node groups: how a node group goes back to a
+ * previous version (EKS does not downgrade one in place).
+ */
+export interface NodegroupLifecycle {
+  /** Idempotent: the same name and client request token a second time is `exists`, never a second group. */
+  createNodegroup(input: CreateNodegroupInput): Promise<CreateNodegroupOutcome>;
+  deleteNodegroup(clusterName: string, nodegroupName: string): Promise<DeleteNodegroupOutcome>;
+  /** The node group now (DescribeNodegroup), or undefined when EKS does not know it (deleted). */
+  describeNodegroup(clusterName: string, nodegroupName: string): Promise<Nodegroup | undefined>;
 }
 
 /**
