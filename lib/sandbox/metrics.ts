@@ -7,8 +7,9 @@ import type { MetricProfile } from './scenarios';
  * Validation metrics from the sandbox, driven by the world's scenario: the
  * baseline profile while the control plane is at its initial version, the
  * after-upgrade profile once it has moved above it (a breach in
- * `validation-failure`, nothing at all in `no-data`). A rollback to the initial
- * version brings the baseline back, as recovering service would.
+ * `validation-failure`, nothing at all in `no-data`); in `nodegroup-regression`
+ * once a node group runs above it. A rollback to the initial version (node
+ * groups replaced back) brings the baseline back, as recovering service would.
  */
 export class SandboxMetricsReader implements MetricsReader {
   constructor(private readonly session: WorldSession) {}
@@ -23,7 +24,10 @@ export class SandboxMetricsReader implements MetricsReader {
       const world = state.clusters[query.clusterName];
       // CloudWatch answers an unknown dimension with no datapoints, not an error.
       if (!world) return toMetrics({ errorRate: null, latencyP99Ms: null, sampleCount: 0 });
-      const moved = compareVersions(world.snapshot.cluster.version, world.initialVersion) > 0;
+      const moved =
+        scenario.metrics.breachWhen === 'nodegroups'
+          ? world.snapshot.nodegroups.some((ng) => compareVersions(ng.version, world.initialVersion) > 0)
+          : compareVersions(world.snapshot.cluster.version, world.initialVersion) > 0;
       return toMetrics(moved ? scenario.metrics.afterUpgrade : scenario.metrics.baseline);
     });
   }

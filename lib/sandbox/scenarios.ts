@@ -16,6 +16,9 @@ export const SCENARIO_NAMES = [
   'insight-error',
   'insight-later-hop',
   'no-data',
+  'rollback-refused',
+  'control-plane-regression',
+  'nodegroup-regression',
 ] as const;
 
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -28,6 +31,9 @@ export type SandboxOperation =
   | 'startStep'
   | 'describeUpdate'
   | 'startControlPlaneRollback'
+  | 'createNodegroup'
+  | 'deleteNodegroup'
+  | 'describeNodegroup'
   | 'readValidationMetrics';
 
 /** One metrics reading per window: null values with no samples mean "no data". */
@@ -84,11 +90,20 @@ export interface Scenario {
   readonly throttle?: { readonly firstCalls: Readonly<Partial<Record<SandboxOperation, number>>> };
   readonly updateFailures: readonly UpdateFailureFault[];
   readonly readinessInsight?: ReadinessInsightFault;
+  /**
+   * A ROLLBACK_READINESS insight in ERROR from the start, for any version: EKS then
+   * refuses a version rollback (InvalidStateException) unless forced.
+   */
+  readonly rollbackRefusal?: { readonly name: string; readonly reason: string };
+  /** Deleting a node group: a PodDisruptionBudget holds the drain this many virtual minutes longer. */
+  readonly drainHeldByPdbMinutes?: number;
   readonly metrics: {
     /** Before the control plane moves (and again after a rollback to the initial version). */
     readonly baseline: MetricProfile;
-    /** Once the control plane is above its initial version. */
+    /** Once the control plane (or, with `breachWhen: 'nodegroups'`, a node group) is above its initial version. */
     readonly afterUpgrade: MetricProfile;
+    /** What has to move for `afterUpgrade` to apply; default the control plane. */
+    readonly breachWhen?: 'control-plane' | 'nodegroups';
   };
 }
 
@@ -202,6 +217,33 @@ const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
     },
     updateFailures: [],
     metrics: HEALTHY_METRICS,
+  },
+  'rollback-refused': {
+    name: 'rollback-refused',
+    summary:
+      'Metrics breach once the control plane has moved, and a rollback-readiness insight in ERROR makes EKS refuse the version rollback.',
+    rollbackRefusal: {
+      name: 'Kubernetes API compatibility for rollback',
+      reason:
+        'Objects were stored through API versions that the previous Kubernetes version does not serve; rolling back would make them unreadable.',
+    },
+    updateFailures: [],
+    metrics: { baseline: HEALTHY, afterUpgrade: BREACH },
+  },
+  'control-plane-regression': {
+    name: 'control-plane-regression',
+    summary:
+      'Service metrics breach at the gate right after the first control-plane hop: the control plane is rolled back.',
+    updateFailures: [],
+    metrics: { baseline: HEALTHY, afterUpgrade: BREACH },
+  },
+  'nodegroup-regression': {
+    name: 'nodegroup-regression',
+    summary:
+      'Service metrics breach once node groups run the new version: they are replaced at the previous one (a PodDisruptionBudget slows each drain by 10 minutes), then the control plane is rolled back.',
+    drainHeldByPdbMinutes: 10,
+    updateFailures: [],
+    metrics: { baseline: HEALTHY, afterUpgrade: BREACH, breachWhen: 'nodegroups' },
   },
   'no-data': {
     name: 'no-data',

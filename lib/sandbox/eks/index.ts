@@ -10,6 +10,7 @@ export {
 } from './adapters';
 export { type Clock, ManualClock } from './clock';
 export * from './errors';
+export { SandboxNodegroupLifecycle } from './nodegroup-adapter';
 export { SandboxNotInitializedError, SandboxStateConflictError } from './session';
 export type { SimulatedEks } from './simulated-eks';
 export type { SandboxState, SimUpdate } from './state';

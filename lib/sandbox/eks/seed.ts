@@ -31,7 +31,12 @@ export function addCluster(
 ): void {
   const copy = structuredClone(snapshot);
   const name = copy.cluster.name;
-  const world = { snapshot: copy, initialVersion: copy.cluster.version, updates: [] as SimUpdate[] };
+  const world = {
+    snapshot: copy,
+    initialVersion: copy.cluster.version,
+    updates: [] as SimUpdate[],
+    nodegroupOps: [],
+  };
   state.clusters[name] = world;
   const current = copy.cluster.version;
   if (scenario.readinessInsight && isKubernetesVersion(current)) {
@@ -39,6 +44,17 @@ export function addCluster(
     let version = nextMinor(current);
     for (let ahead = fault.minorsAhead ?? 1; ahead > 1; ahead--) version = nextMinor(version);
     copy.insights.push(readinessInsight(fault, current, version, now));
+  }
+  if (scenario.rollbackRefusal) {
+    const at = now.toISOString();
+    copy.insights.push({
+      id: 'sandbox-rollback-refusal',
+      name: scenario.rollbackRefusal.name,
+      category: 'ROLLBACK_READINESS',
+      lastRefreshTime: at,
+      lastTransitionTime: at,
+      insightStatus: { status: 'ERROR', reason: scenario.rollbackRefusal.reason },
+    });
   }
   if (scenario.platformUpdate) {
     // AWS patching the platform: a cluster VersionUpdate with only a PlatformVersion

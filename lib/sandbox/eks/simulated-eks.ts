@@ -6,6 +6,7 @@ import type { Scenario, UpdateFailureFault } from '../scenarios';
 import { addMinutes } from './clock';
 import { ResourceNotFoundException } from './errors';
 import { refreshInsights } from './insights';
+import { settleNodegroupOps } from './nodegroup-ops';
 import { findAddon, findNodegroup, markStarted, settleUpdates } from './progress';
 import {
   blockingInsights,
@@ -44,7 +45,10 @@ export class SimulatedEks {
   ) {}
 
   static at(state: SandboxState, now: Date, scenario: Scenario): SimulatedEks {
-    for (const world of Object.values(state.clusters)) settleUpdates(world, now);
+    for (const world of Object.values(state.clusters)) {
+      settleUpdates(world, now);
+      settleNodegroupOps(world, now);
+    }
     return new SimulatedEks(state, now, scenario);
   }
 

@@ -54,11 +54,23 @@ export const simUpdateSchema = z.object({
   settled: z.boolean(),
 });
 
+/** A CreateNodegroup or DeleteNodegroup EKS accepted; like an update, its end is fixed when it starts. */
+export const nodegroupOpSchema = z.object({
+  kind: z.enum(['create', 'delete']),
+  nodegroupName: z.string(),
+  clientRequestToken: z.string().optional(),
+  startedAt: z.string(),
+  endsAt: z.string(),
+  settled: z.boolean(),
+});
+
 const clusterWorldSchema = z.object({
   snapshot: snapshotSchema,
   /** The control-plane version the world started with (metrics breach once it moves). */
   initialVersion: z.string(),
   updates: z.array(simUpdateSchema),
+  /** Node groups being created or deleted (lib/sandbox/eks/nodegroup-ops.ts). */
+  nodegroupOps: z.array(nodegroupOpSchema).default([]),
 });
 
 export const sandboxStateSchema = z.object({
@@ -76,6 +88,7 @@ export type SandboxState = z.infer<typeof sandboxStateSchema>;
 export type ClusterWorld = SandboxState['clusters'][string];
 export type SimUpdate = z.infer<typeof simUpdateSchema>;
 export type UpdateTarget = SimUpdate['target'];
+export type NodegroupOp = z.infer<typeof nodegroupOpSchema>;
 
 /**
  * The next update id, shaped like EKS's (a UUID) but derived from the world's

@@ -7,6 +7,7 @@ import { getScenario, type Scenario } from '../scenarios';
 import { defaultStateDir, JsonStateFile } from '../state-store';
 import { SandboxInsightsReader, SandboxSnapshotReader, SandboxUpdateRunner } from './adapters';
 import type { Clock } from './clock';
+import { SandboxNodegroupLifecycle } from './nodegroup-adapter';
 import { WorldSession } from './session';
 import type { SimulatedEks } from './simulated-eks';
 import { type SandboxState, sandboxStateSchema } from './state';
@@ -38,6 +39,8 @@ export interface SandboxWorld {
   readonly snapshotReader: SandboxSnapshotReader;
   readonly updateRunner: SandboxUpdateRunner;
   readonly insightsReader: SandboxInsightsReader;
+  /** CreateNodegroup / DeleteNodegroup / DescribeNodegroup: node groups rolled back by replacement. */
+  readonly nodegroups: SandboxNodegroupLifecycle;
   readonly metricsReader: SandboxMetricsReader;
   /** The port's Clock in virtual time: give it to handlers so events and windows follow the world. */
   readonly clock: Clock;
@@ -84,6 +87,7 @@ export function createSandboxWorld(options: SandboxWorldOptions = {}): SandboxWo
     snapshotReader: new SandboxSnapshotReader(session),
     updateRunner: new SandboxUpdateRunner(session),
     insightsReader: new SandboxInsightsReader(session),
+    nodegroups: new SandboxNodegroupLifecycle(session),
     metricsReader: new SandboxMetricsReader(session),
     clock: { now },
     now,
