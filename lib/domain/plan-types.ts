@@ -38,7 +38,16 @@ export type UpgradeStep =
   /** blue/green: move traffic from blue to green; from/to are percentages sent to green. */
   | (StepBase & { readonly kind: 'shift-traffic'; readonly name: string })
   /** blue/green: delete the old (blue) cluster `name`. */
-  | (StepBase & { readonly kind: 'decommission-cluster'; readonly name: string });
+  | (StepBase & { readonly kind: 'decommission-cluster'; readonly name: string })
+  /**
+   * A bake gate: the plan goes on only once the cluster has served for the stage's
+   * soak within its service levels and is healthy (from/to: the hop's version).
+   */
+  | (StepBase & { readonly kind: 'gate'; readonly stage: GateStage });
+
+/** Where a gate stands in its hop: after the control plane, after the canary node group, after every node group. */
+export type GateStage = 'control-plane' | 'canary' | 'nodegroups';
+export const GATE_STAGES: readonly GateStage[] = ['control-plane', 'canary', 'nodegroups'];
 
 export type StepKind = UpgradeStep['kind'];
 
@@ -100,6 +109,8 @@ export interface PlanningPolicy {
   };
   /** blue/green: percentages of traffic sent to green, in order. */
   readonly trafficSteps: readonly number[];
+  /** Soak of each gate stage, for estimates (the configuration's `validation/gates/*` decides at run time). */
+  readonly gateSoakMinutes: Readonly<Record<GateStage, number>>;
 }
 
 export const DEFAULT_POLICY: PlanningPolicy = {
@@ -116,6 +127,7 @@ export const DEFAULT_POLICY: PlanningPolicy = {
     decommissionMinutes: 15,
   },
   trafficSteps: [10, 50, 100],
+  gateSoakMinutes: { 'control-plane': 5, canary: 2, nodegroups: 5 },
 };
 
 export type Verdict = 'ready' | 'blocked';

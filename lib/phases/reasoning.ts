@@ -1,5 +1,6 @@
 import { PlanBlockedError } from '../domain/errors';
-import type { Verdict } from '../domain/plan-types';
+import { gatePlan } from '../domain/gated-plan';
+import { DEFAULT_POLICY, type Verdict } from '../domain/plan-types';
 import { reason } from '../domain/reason';
 import { parseInput, reasoningInput } from './contracts';
 import type { ReasoningDeps } from './deps';
@@ -28,12 +29,16 @@ export async function reasonPhase(raw: unknown, deps: ReasoningDeps): Promise<Re
     async () => {
       await enterPhase(deps.artifacts, upgradeId, 'reasoning');
       const snapshot = await loadSnapshot(deps.artifacts, input.snapshotKey);
-      const plan = reason(snapshot, {
-        targetVersion: request.targetVersion,
-        strategy: request.strategy,
-        force: request.force,
-        now: deps.clock.now().toISOString(),
-      });
+      const plan = gatePlan(
+        reason(snapshot, {
+          targetVersion: request.targetVersion,
+          strategy: request.strategy,
+          force: request.force,
+          now: deps.clock.now().toISOString(),
+        }),
+        snapshot,
+        DEFAULT_POLICY,
+      );
       const planKey = artifactKeys.plan(upgradeId);
       await deps.artifacts.putJson(planKey, plan);
       if (plan.verdict === 'blocked') {

@@ -169,6 +169,7 @@ export class EksUpdateRunner implements UpdateRunner, ControlPlaneRollback {
       case 'provision-cluster':
       case 'shift-traffic':
       case 'decommission-cluster':
+      case 'gate':
         throw new UnsupportedStepError(step.kind);
       default:
         return assertNever(step, 'step kind');

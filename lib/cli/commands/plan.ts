@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { STRATEGIES, type Strategy } from '../../domain/plan-types';
+import { gatePlan } from '../../domain/gated-plan';
+import { DEFAULT_POLICY, STRATEGIES, type Strategy } from '../../domain/plan-types';
 import { reason } from '../../domain/reason';
 import { isKubernetesVersion } from '../../domain/version';
 import { CliUsageError, EXIT } from '../errors';
@@ -65,12 +66,16 @@ export function registerPlan(program: Command, io: CliIo): void {
         options.cluster !== undefined
           ? await readLiveCluster({ ...options, cluster: options.cluster }, io)
           : readSnapshotFile(options.snapshot as string);
-      const plan = reason(snapshot, {
-        targetVersion: options.target,
-        strategy,
-        force: options.force === true,
-        now: io.now().toISOString(),
-      });
+      const plan = gatePlan(
+        reason(snapshot, {
+          targetVersion: options.target,
+          strategy,
+          force: options.force === true,
+          now: io.now().toISOString(),
+        }),
+        snapshot,
+        DEFAULT_POLICY,
+      );
       io.stdout(renderPlan(plan, format));
       io.exitCode = plan.verdict === 'ready' ? EXIT.ok : EXIT.blocked;
     });

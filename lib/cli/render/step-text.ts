@@ -1,4 +1,10 @@
-import { assertNever, type UpgradeStep } from '../../domain/plan-types';
+import { assertNever, type GateStage, type UpgradeStep } from '../../domain/plan-types';
+
+const GATE_TEXT: Record<GateStage, string> = {
+  'control-plane': 'control plane',
+  canary: 'canary node group',
+  nodegroups: 'every node group',
+};
 
 /** One line saying what a step does, for people. */
 export function describeStep(step: UpgradeStep): string {
@@ -15,6 +21,8 @@ export function describeStep(step: UpgradeStep): string {
       return `Shift traffic to ${step.name}: ${step.from}% -> ${step.to}%`;
     case 'decommission-cluster':
       return `Decommission cluster ${step.name} (${step.from})`;
+    case 'gate':
+      return `Gate (${GATE_TEXT[step.stage]} at ${step.hop}): service levels over a soak, and cluster health`;
     default:
       return assertNever(step, 'step kind');
   }

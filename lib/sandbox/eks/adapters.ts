@@ -133,6 +133,7 @@ export class SandboxUpdateRunner implements UpdateRunner, ControlPlaneRollback {
             case 'provision-cluster':
             case 'shift-traffic':
             case 'decommission-cluster':
+            case 'gate':
               throw new UnsupportedStepError(step.kind);
             default:
               return assertNever(step, 'step kind');
