@@ -6,6 +6,7 @@ import {
   awsConfig,
   awsEvents,
   awsLocks,
+  awsNodegroups,
   awsOnce,
   awsSnapshots,
   awsUpdates,
@@ -25,6 +26,8 @@ export const handler = lambdaHandler(
     return {
       snapshots: awsSnapshots(),
       controlPlaneRollback: updates,
+      updates,
+      nodegroups: awsNodegroups(),
       artifacts: awsArtifacts(env),
       locks: awsLocks(env, clock),
       config: awsConfig(env),

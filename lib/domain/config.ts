@@ -38,6 +38,14 @@ export const agentConfigSchema = z.object({
       minSampleCount: num.pipe(z.number().int().min(1)).default(1),
       soakSeconds: num.pipe(z.number().int().min(0).max(86_400)).default(300),
       metrics: metricsSource.default({ type: 'none' }),
+      /** The bake gates of each hop: how long the cluster serves before each gate judges it. */
+      gates: z
+        .object({
+          controlPlaneSoakSeconds: num.pipe(z.number().int().min(0).max(86_400)).default(300),
+          canarySoakSeconds: num.pipe(z.number().int().min(0).max(86_400)).default(120),
+          nodegroupsSoakSeconds: num.pipe(z.number().int().min(0).max(86_400)).default(300),
+        })
+        .prefault({}),
     })
     .prefault({}),
   execution: z

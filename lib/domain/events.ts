@@ -42,6 +42,12 @@ export const upgradeRequestedDetail = z.object({
   requestedBy: z.string().optional(),
 });
 
+/** Which bake gate a validation was: its stage and hop. */
+const gateInfo = z.object({
+  stage: z.enum(['control-plane', 'canary', 'nodegroups']),
+  hop: z.string(),
+});
+
 export const eventDetailSchemas = {
   'upgrade.started': envelope.extend({
     currentVersion: z.string(),
@@ -67,20 +73,28 @@ export const eventDetailSchemas = {
     success: z.literal(true),
     metrics: z.record(z.string(), z.number().nullable()),
     checks: z.array(z.object({ name: z.string(), passed: z.boolean(), detail: z.string() })),
+    /** Present for a hop's bake gate; absent for the final validation. */
+    gate: gateInfo.optional(),
   }),
   'validation.failure': envelope.extend({
     success: z.literal(false),
     metrics: z.record(z.string(), z.number().nullable()),
     checks: z.array(z.object({ name: z.string(), passed: z.boolean(), detail: z.string() })),
     targetVersion: z.string(),
+    gate: gateInfo.optional(),
   }),
   'rollback.triggered': envelope.extend({
     reason: z.string(),
     trigger: z.enum(['state-machine', 'event-rule']),
   }),
   'rollback.completed': envelope.extend({
-    /** stopped: steps halted, nothing reverted; revert-started: EKS control-plane rollback started; revert-failed: EKS refused it. */
-    outcome: z.enum(['stopped', 'revert-started', 'revert-failed']),
+    /**
+     * reverted: everything the current hop changed that can go back went back;
+     * partially-reverted: some of it; stopped: nothing was reverted (steps halted).
+     */
+    outcome: z.enum(['reverted', 'partially-reverted', 'stopped']),
+    /** The hop that was reverted; earlier hops passed their gates and are kept. */
+    hop: z.string().optional(),
     actions: z.array(z.object({ action: z.string(), resource: z.string(), result: z.string() })),
   }),
   'traffic.shifted': envelope.extend({

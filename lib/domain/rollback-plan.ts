@@ -114,7 +114,15 @@ export function planRollback(input: RollbackPlanInput): RollbackPlan {
   const current = completed.filter((s) => s.hop === hop);
   const replaced = new Set<string>();
   for (const step of current) {
-    if (step.kind !== 'nodegroup' || step.name === undefined || step.to !== hop) continue;
+    if (step.kind !== 'nodegroup' || step.name === undefined) continue;
+    if (step.to !== hop) {
+      actions.push({
+        kind: 'keep',
+        resource: `nodegroup/${step.name}`,
+        why: `moved ${step.from} -> ${step.to} to match the control plane before the hop; it runs on ${step.to}`,
+      });
+      continue;
+    }
     const action = replaceAction(input, step.name, step.from, hop);
     if (action.kind === 'replace-nodegroup') replaced.add(step.name);
     actions.push(action);

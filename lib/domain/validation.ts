@@ -1,5 +1,6 @@
 import type { AgentConfig } from './config';
 import type { EnvironmentSnapshot } from './snapshot';
+import { compareVersions } from './version';
 
 /** A metric reading: no samples means unknown, and unknown never passes. */
 export interface MetricValue {
@@ -23,6 +24,12 @@ export interface ValidationVerdict {
 export interface ValidationInput {
   readonly snapshot: EnvironmentSnapshot;
   readonly targetVersion: string;
+  /**
+   * A gate before every node group has moved (`control-plane`, `canary`): node groups
+   * must be ACTIVE and healthy, and not newer than the target, but need not be at it.
+   * Default: every node group at the target (the last gate of a hop, the final validation).
+   */
+  readonly nodegroupsMayLag?: boolean;
   /** Undefined when the configuration opts out of metric checks. */
   readonly metrics?: { readonly errorRate: MetricValue; readonly latencyP99: MetricValue };
 }
@@ -58,15 +65,19 @@ export function judge(input: ValidationInput, thresholds: AgentConfig['validatio
     passed: cluster.version === targetVersion && cluster.status === 'ACTIVE',
     detail: `cluster ${cluster.name} is ${cluster.status} at ${cluster.version} (target ${targetVersion})`,
   });
+  const atVersion = (version: string) =>
+    input.nodegroupsMayLag === true
+      ? compareVersions(version, targetVersion) <= 0
+      : version === targetVersion;
   const laggingNodegroups = snapshot.nodegroups.filter(
-    (ng) => ng.version !== targetVersion || ng.status !== 'ACTIVE' || (ng.health?.issues?.length ?? 0) > 0,
+    (ng) => !atVersion(ng.version) || ng.status !== 'ACTIVE' || (ng.health?.issues?.length ?? 0) > 0,
   );
   checks.push({
     name: 'nodegroups',
     passed: laggingNodegroups.length === 0,
     detail:
       laggingNodegroups.length === 0
-        ? `${snapshot.nodegroups.length} node group(s) ACTIVE at ${targetVersion}`
+        ? `${snapshot.nodegroups.length} node group(s) ACTIVE at ${input.nodegroupsMayLag === true ? 'or below ' : ''}${targetVersion}`
         : `not ready: ${laggingNodegroups.map((ng) => `${ng.nodegroupName} (${ng.status} ${ng.version})`).join(', ')}`,
   });
   const unhealthyAddons = snapshot.addons.filter(

@@ -34,9 +34,16 @@ export const progressSchema = z.object({
   busyAnswers: z.number().int().nonnegative(),
 });
 export const executionInput = base.extend({ planKey: z.string().min(1), progress: progressSchema });
+export const gateRefSchema = z.object({
+  stepId: z.string().min(1),
+  stage: z.enum(['control-plane', 'canary', 'nodegroups']),
+  hop: z.string().min(1),
+});
 export const validationInput = base.extend({
   planKey: z.string().min(1),
   soakSeconds: z.number().int().nonnegative(),
+  /** A hop's bake gate; null (or absent, for an execution started by hand) for the final validation. */
+  gate: gateRefSchema.nullable().default(null),
 });
 
 /** Step Functions' Catch output: `Cause` is a JSON string for Lambda errors, plain text otherwise. */

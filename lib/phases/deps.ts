@@ -8,6 +8,7 @@ import type {
   EventPublisher,
   InsightsReader,
   MetricsReader,
+  NodegroupLifecycle,
   SnapshotReader,
   UpdateRunner,
 } from '../ports';
@@ -18,6 +19,8 @@ export interface PhaseDeps {
   readonly updates: UpdateRunner;
   readonly insights: InsightsReader;
   readonly controlPlaneRollback: ControlPlaneRollback;
+  /** Create, delete, describe node groups: a node group goes back by replacement. */
+  readonly nodegroups: NodegroupLifecycle;
   readonly events: EventPublisher;
   /** The metrics reader for a configured source; undefined for `type: none`. */
   readonly metricsFor: (source: MetricsSourceConfig) => MetricsReader | undefined;
@@ -40,6 +43,14 @@ export type ValidationDeps = Pick<
 >;
 export type RollbackDeps = Pick<
   PhaseDeps,
-  'snapshots' | 'controlPlaneRollback' | 'artifacts' | 'locks' | 'config' | 'events' | 'clock'
+  | 'snapshots'
+  | 'controlPlaneRollback'
+  | 'updates'
+  | 'nodegroups'
+  | 'artifacts'
+  | 'locks'
+  | 'config'
+  | 'events'
+  | 'clock'
 >;
 export type TriggerDeps = Pick<PhaseDeps, 'locks' | 'config' | 'events' | 'clock'>;

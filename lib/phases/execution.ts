@@ -1,3 +1,4 @@
+import type { AgentConfig } from '../domain/config';
 import {
   completeStep,
   currentStep,
@@ -9,7 +10,7 @@ import {
   StepFailedError,
   UpgradeHaltedError,
 } from '../domain/execution';
-import type { UpgradeStep } from '../domain/plan-types';
+import type { GateStage, UpgradeStep } from '../domain/plan-types';
 import { clientRequestToken } from '../domain/request-token';
 import type { UpdateRef } from '../ports';
 import { executionInput, parseInput } from './contracts';
@@ -17,12 +18,28 @@ import type { ExecutionDeps } from './deps';
 import { UpgradeEvents } from './emit';
 import { loadPlan, requireRecord, saveRecord } from './records';
 
+/** The gate the state machine is to run next (the ValidationPhase in gate mode). */
+export interface GateRef {
+  readonly stepId: string;
+  readonly stage: GateStage;
+  readonly hop: string;
+}
+
 export interface ExecutionResult {
-  readonly status: 'waiting' | 'done';
+  /** waiting: poll again after waitSeconds; gate: soak, then validate the gate; done: soak, then the final validation. */
+  readonly status: 'waiting' | 'gate' | 'done';
   readonly waitSeconds: number;
   readonly soakSeconds: number;
   readonly progress: ExecutionProgress;
+  /** Always present (null unless status is gate): a state machine path must exist to be read. */
+  readonly gate: GateRef | null;
 }
+
+const GATE_SOAK: Record<GateStage, keyof AgentConfig['validation']['gates']> = {
+  'control-plane': 'controlPlaneSoakSeconds',
+  canary: 'canarySoakSeconds',
+  nodegroups: 'nodegroupsSoakSeconds',
+};
 
 function updateRef(clusterName: string, step: UpgradeStep, updateId: string): UpdateRef {
   switch (step.kind) {
@@ -75,7 +92,27 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
       for (;;) {
         const step = currentStep(plan.steps, progress);
         if (!step)
-          return { status: 'done', waitSeconds: 0, soakSeconds: config.validation.soakSeconds, progress };
+          return {
+            status: 'done',
+            waitSeconds: 0,
+            soakSeconds: config.validation.soakSeconds,
+            progress,
+            gate: null,
+          };
+        if (step.kind === 'gate') {
+          // Validation records a gate that passed; until then the state machine runs it.
+          if (record.completed.some((c) => c.stepId === step.id)) {
+            progress = completeStep(progress, step);
+            continue;
+          }
+          return {
+            status: 'gate',
+            waitSeconds: 0,
+            soakSeconds: config.validation.gates[GATE_SOAK[step.stage]],
+            progress,
+            gate: { stepId: step.id, stage: step.stage, hop: step.hop },
+          };
+        }
         const now = deps.clock.now();
         const inFlight = progress.inFlight;
         if (inFlight) {
@@ -92,6 +129,7 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
               waitSeconds: nextPollSeconds(step, elapsed, tuning),
               soakSeconds: 0,
               progress,
+              gate: null,
             };
           }
           if (status.state !== 'Successful') {
@@ -143,7 +181,13 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
         });
         if (outcome.kind === 'busy') {
           progress = { ...progress, busyAnswers: progress.busyAnswers + 1 };
-          return { status: 'waiting', waitSeconds: tuning.busyRetrySeconds, soakSeconds: 0, progress };
+          return {
+            status: 'waiting',
+            waitSeconds: tuning.busyRetrySeconds,
+            soakSeconds: 0,
+            progress,
+            gate: null,
+          };
         }
         progress = {
           ...progress,
@@ -154,7 +198,13 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
             polls: 0,
           },
         };
-        return { status: 'waiting', waitSeconds: firstPollSeconds(step, tuning), soakSeconds: 0, progress };
+        return {
+          status: 'waiting',
+          waitSeconds: firstPollSeconds(step, tuning),
+          soakSeconds: 0,
+          progress,
+          gate: null,
+        };
       }
     },
     {
@@ -162,7 +212,9 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
       summarize: (r) =>
         r.status === 'done'
           ? `${r.progress.completed.length} step(s) done, ${r.progress.polls} poll(s)`
-          : undefined,
+          : r.status === 'gate'
+            ? `gate ${r.gate?.stepId} next, after a ${r.soakSeconds} s soak`
+            : undefined,
     },
   );
 }

@@ -1,5 +1,5 @@
-import { clientRequestToken } from '../domain/request-token';
-import { decideRollback, type RollbackAction } from '../domain/rollback';
+import { planRollback, type RollbackOutcomeV2 } from '../domain/rollback-plan';
+import type { EnvironmentSnapshot } from '../domain/snapshot';
 import { parseInput, type RollbackInput, rollbackInput } from './contracts';
 import type { RollbackDeps } from './deps';
 import { UpgradeEvents } from './emit';
@@ -7,17 +7,29 @@ import {
   artifactKeys,
   loadPlan,
   loadRecord,
+  loadSnapshot,
   loadValidationRecord,
   requireRecord,
   saveRecord,
 } from './records';
+import {
+  advanceRollback,
+  loadRollbackRun,
+  newRollbackRun,
+  type RollbackRun,
+  rollbackRunKey,
+} from './rollback-run';
 
-export type RollbackOutcome = 'stopped' | 'revert-started' | 'revert-failed';
+export type RollbackOutcome = RollbackOutcomeV2;
 
+/** What TriggerRollback gets back: wait and call again, or done with the outcome. */
 export interface RollbackResult {
-  readonly outcome: RollbackOutcome;
+  readonly status: 'waiting' | 'done';
+  readonly waitSeconds: number;
+  /** The outcome once done; `pending` while revert actions are still running. */
+  readonly outcome: RollbackOutcome | 'pending';
+  /** Whichever path claimed the rollback first. */
   readonly performedBy: 'state-machine' | 'event-rule';
-  readonly actions: { action: string; resource: string; result: string }[];
 }
 
 /**
@@ -58,6 +70,7 @@ export function normalizeRollbackInput(raw: unknown): unknown {
           typeof c === 'object' && c !== null && c.passed === false,
       )
       .map((c) => c.name);
+    const gate = detail.gate as { stage?: string; hop?: string } | undefined;
     return {
       mode: 'rollback',
       trigger: 'event-rule',
@@ -65,7 +78,7 @@ export function normalizeRollbackInput(raw: unknown): unknown {
       correlationId: detail.correlationId,
       clusterName: detail.clusterName,
       targetVersion: detail.targetVersion,
-      reason: `validation failed${failed.length > 0 ? `: ${failed.join(', ')}` : ''}`,
+      reason: `${gate ? `gate ${gate.stage} at ${gate.hop} failed` : 'validation failed'}${failed.length > 0 ? `: ${failed.join(', ')}` : ''}`,
     };
   }
   return raw;
@@ -82,41 +95,15 @@ function startOfUpgradeEvents(
   });
 }
 
-async function act(
-  action: RollbackAction,
+/**
+ * The once-per-upgrade part: halt the upgrade, decide what the current hop can
+ * revert (the v2 decision), store that plan, say so. Whichever path comes first
+ * claims it; the other gets this call's result.
+ */
+async function claimRollback(
   input: RollbackRequest,
   deps: RollbackDeps,
-): Promise<{ result: string; outcome?: RollbackOutcome }> {
-  switch (action.action) {
-    case 'halt':
-      return { result: `halted: ${action.reason}` };
-    case 'keep':
-      return { result: `kept: ${action.reason}` };
-    case 'revert-control-plane':
-      try {
-        const started = await deps.controlPlaneRollback.startControlPlaneRollback(
-          input.clusterName,
-          action.to,
-          {
-            clientRequestToken: clientRequestToken(input.upgradeId, `rollback:${action.to}`),
-          },
-        );
-        if (started.kind === 'busy')
-          return { result: `refused: ${started.message}`, outcome: 'revert-failed' };
-        return {
-          result: `EKS version rollback ${action.from} -> ${action.to} started (update ${started.update.updateId})`,
-          outcome: 'revert-started',
-        };
-      } catch (error) {
-        if (error instanceof Error && error.name === 'ReadinessCheckFailedError') {
-          return { result: `refused by EKS: ${error.message}`, outcome: 'revert-failed' };
-        }
-        throw error;
-      }
-  }
-}
-
-async function performRollback(input: RollbackRequest, deps: RollbackDeps): Promise<RollbackResult> {
+): Promise<{ performedBy: RollbackRequest['trigger'] }> {
   const events = startOfUpgradeEvents(deps, input);
   return events.phase(
     'rollback',
@@ -124,41 +111,92 @@ async function performRollback(input: RollbackRequest, deps: RollbackDeps): Prom
       await events.emit('rollback.triggered', { reason: input.reason, trigger: input.trigger });
       const record = await requireRecord(deps.artifacts, input.upgradeId);
       await saveRecord(deps.artifacts, { ...record, halted: true, phase: 'rollback' });
-      const [plan, snapshot, config] = await Promise.all([
+      const [plan, started, live, config] = await Promise.all([
         loadPlan(deps.artifacts, artifactKeys.plan(input.upgradeId)),
+        loadSnapshot(deps.artifacts, artifactKeys.snapshot(input.upgradeId)),
         deps.snapshots.readSnapshot(input.clusterName),
         deps.config.load(),
       ]);
-      const decision = decideRollback(
-        {
-          steps: plan.steps,
-          completed: record.completed.map((c) => c.stepId),
-          snapshot,
-          lastHopCompletedAt: record.lastHopCompletedAt,
-          now: deps.clock.now().toISOString(),
-          revertControlPlane: config.rollback.revertControlPlane,
-        },
-        `upgrade/${input.upgradeId}`,
-      );
-      let outcome: RollbackOutcome = 'stopped';
-      const actions: RollbackResult['actions'] = [];
-      for (const action of decision.actions) {
-        const done = await act(action, input, deps);
-        if (done.outcome) outcome = done.outcome;
-        actions.push({ action: action.action, resource: action.resource, result: done.result });
-      }
-      await events.emit('rollback.completed', { outcome, actions });
-      await events.emit('upgrade.failed', {
-        targetVersion: input.targetVersion,
-        phase: 'validation',
-        error: { name: 'ValidationFailed', message: input.reason },
-        reason: `${input.reason}; rollback: ${outcome}`,
+      const completed = record.completed.map((c) => c.stepId);
+      const decision = planRollback({
+        upgradeId: input.upgradeId,
+        steps: plan.steps,
+        completed,
+        snapshot: live,
+        addonVersions: started.addonVersions,
+        previousNodegroups: previousNodegroups(started),
+        ...(record.lastHopCompletedAt !== undefined ? { hopCompletedAt: record.lastHopCompletedAt } : {}),
+        now: deps.clock.now().toISOString(),
+        revertControlPlane: config.rollback.revertControlPlane,
       });
-      await deps.locks.release(input.clusterName, input.upgradeId);
-      return { outcome, performedBy: input.trigger, actions };
+      const run = newRollbackRun(
+        {
+          upgradeId: input.upgradeId,
+          clusterName: input.clusterName,
+          targetVersion: input.targetVersion,
+          reason: input.reason,
+          claimedBy: input.trigger,
+        },
+        decision,
+      );
+      await deps.artifacts.putJson(rollbackRunKey(input.upgradeId), run);
+      return { performedBy: input.trigger };
     },
-    { summarize: (r) => `rollback ${r.outcome} (by ${r.performedBy})` },
+    { summarize: (r) => `rollback claimed by ${r.performedBy}` },
   );
+}
+
+/**
+ * Each node group as the upgrade found it: the perception snapshot's version, AMI
+ * release and launch template version. A group moved in an earlier hop is at another
+ * version now; its replacement then gets EKS's latest release for the version.
+ */
+function previousNodegroups(started: EnvironmentSnapshot) {
+  return Object.fromEntries(
+    started.nodegroups.map((ng) => [
+      ng.nodegroupName,
+      {
+        version: ng.version,
+        ...(ng.releaseVersion !== undefined ? { releaseVersion: ng.releaseVersion } : {}),
+        ...(ng.launchTemplate?.version !== undefined
+          ? { launchTemplateVersion: ng.launchTemplate.version }
+          : {}),
+      },
+    ]),
+  );
+}
+
+/** One poll of the claimed rollback: the next revert action, or the end report. */
+async function driveRollback(input: RollbackRequest, deps: RollbackDeps): Promise<RollbackResult> {
+  const run = await loadRollbackRun(deps.artifacts, input.upgradeId);
+  if (!run) throw new Error(`rollback of ${input.upgradeId} was claimed but its plan is missing`);
+  const wasDone = run.outcome !== undefined;
+  const step = await advanceRollback(run, deps);
+  if ('wait' in step) {
+    return { status: 'waiting', waitSeconds: step.wait, outcome: 'pending', performedBy: run.claimedBy };
+  }
+  if (!wasDone) await report(run, step.finished, input, deps);
+  return { status: 'done', waitSeconds: 0, outcome: step.finished, performedBy: run.claimedBy };
+}
+
+async function report(
+  run: RollbackRun,
+  outcome: RollbackOutcome,
+  input: RollbackRequest,
+  deps: RollbackDeps,
+): Promise<void> {
+  const events = startOfUpgradeEvents(deps, input);
+  const actions = run.results.map(({ action, resource, result }) => ({ action, resource, result }));
+  await events.emit('rollback.completed', { outcome, ...(run.hop ? { hop: run.hop } : {}), actions });
+  const reverted = run.results.filter((r) => r.ok === true).map((r) => r.resource);
+  const notReverted = run.results.filter((r) => r.ok !== true && r.action !== 'keep').map((r) => r.resource);
+  await events.emit('upgrade.failed', {
+    targetVersion: run.targetVersion,
+    phase: 'validation',
+    error: { name: 'ValidationFailed', message: run.reason },
+    reason: `${run.reason}; rollback ${outcome}${run.hop ? ` of hop ${run.hop}` : ''}: reverted ${reverted.join(', ') || 'nothing'}${notReverted.length > 0 ? `; not reverted ${notReverted.join(', ')}` : ''}`,
+  });
+  await deps.locks.release(input.clusterName, input.upgradeId);
 }
 
 /** Step Functions' Cause for a Lambda error is JSON with errorMessage; for others it is text. */
@@ -172,6 +210,24 @@ function causeMessage(cause: string | undefined): string {
     // Not JSON: the cause is the message itself.
   }
   return cause;
+}
+
+async function handleFailure(input: FailureRequest, deps: RollbackDeps): Promise<{ outcome: 'stopped' }> {
+  const events = startOfUpgradeEvents(deps, input);
+  const record = await loadRecord(deps.artifacts, input.upgradeId);
+  if (record) await saveRecord(deps.artifacts, { ...record, halted: true });
+  const message = causeMessage(input.error.Cause);
+  await events.emit('upgrade.failed', {
+    targetVersion: input.targetVersion,
+    phase: record?.phase ?? 'perception',
+    error: { name: input.error.Error, message },
+    reason:
+      input.error.Error === 'PlanBlockedError'
+        ? `the plan is blocked; nothing was changed: ${message}`
+        : message,
+  });
+  await deps.locks.release(input.clusterName, input.upgradeId);
+  return { outcome: 'stopped' };
 }
 
 /**
@@ -195,38 +251,22 @@ async function refusal(input: RollbackRequest, deps: RollbackDeps): Promise<stri
   return undefined;
 }
 
-async function handleFailure(input: FailureRequest, deps: RollbackDeps): Promise<{ outcome: 'stopped' }> {
-  const events = startOfUpgradeEvents(deps, input);
-  const record = await loadRecord(deps.artifacts, input.upgradeId);
-  if (record) await saveRecord(deps.artifacts, { ...record, halted: true });
-  const message = causeMessage(input.error.Cause);
-  await events.emit('upgrade.failed', {
-    targetVersion: input.targetVersion,
-    phase: record?.phase ?? 'perception',
-    error: { name: input.error.Error, message },
-    reason:
-      input.error.Error === 'PlanBlockedError'
-        ? `the plan is blocked; nothing was changed: ${message}`
-        : message,
-  });
-  await deps.locks.release(input.clusterName, input.upgradeId);
-  return { outcome: 'stopped' };
-}
-
 /**
  * Rollback, from the state machine (TriggerRollback, HandleFailure) or from the
- * validation.failure rule. A rollback reaches its effect once per upgrade,
- * whichever path calls first: the other gets the stored result. The rule's call
+ * validation.failure rule. The claim (halt, decide, say so) happens once per
+ * upgrade, whichever path calls first; the state machine then calls again and
+ * again, each call doing the next revert action or polling the one in flight,
+ * until it reports `done` with rollback.completed published. The rule's call
  * acts only on a failed validation recorded by the validation phase (see
  * `refusal`); anything else is refused before the once-per-upgrade record, so a
  * forged event can neither act nor pre-empt the real rollback.
- * @throws IdempotencyAlreadyInProgressError while the other path is still at it (the state machine retries by name).
+ * @throws IdempotencyAlreadyInProgressError while the other path is still claiming (the state machine retries by name).
  */
 export async function rollbackPhase(
   raw: unknown,
   deps: RollbackDeps,
   once: OncePerUpgrade,
-): Promise<RollbackResult | RollbackRefused | { outcome: 'stopped' }> {
+): Promise<RollbackResult | RollbackRefused | { performedBy: string } | { outcome: 'stopped' }> {
   const input = parseInput(rollbackInput, normalizeRollbackInput(raw), 'rollback');
   if (input.mode === 'failure') return handleFailure(input, deps);
   if (input.trigger === 'event-rule') {
@@ -241,5 +281,8 @@ export async function rollbackPhase(
       };
     }
   }
-  return once((request: RollbackRequest) => performRollback(request, deps))(input);
+  const claimed = await once((request: RollbackRequest) => claimRollback(request, deps))(input);
+  // The rule claims and leaves; the state machine drives the revert actions (a Wait between polls).
+  if (input.trigger === 'event-rule') return claimed;
+  return driveRollback(input, deps);
 }

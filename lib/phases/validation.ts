@@ -2,11 +2,13 @@ import { judge } from '../domain/validation';
 import { parseInput, validationInput } from './contracts';
 import type { ValidationDeps } from './deps';
 import { UpgradeEvents } from './emit';
-import { enterPhase, saveValidationRecord } from './records';
+import { enterPhase, saveRecord, saveValidationRecord } from './records';
 
 export interface ValidationResult {
   readonly passed: boolean;
   readonly failedChecks: string[];
+  /** False for a hop's gate: after a pass the state machine goes back to execution. */
+  readonly final: boolean;
 }
 
 /** The metric window never shrinks below a minute, even with no soak configured. */
@@ -14,7 +16,9 @@ const MIN_WINDOW_SECONDS = 60;
 
 /**
  * Validation: is the cluster at the target, healthy, and within its service
- * levels over the soak window? Missing metrics never pass. On success the
+ * levels over the soak window? Missing metrics never pass. For a hop's gate
+ * the target is the hop (node groups may still lag before the hop's last gate),
+ * and a pass is recorded so that execution goes on. On final success the
  * upgrade is complete and the cluster lock is released; on failure
  * validation.failure is published (the rollback rule listens for it) and the
  * state machine goes on to TriggerRollback.
@@ -35,7 +39,17 @@ export async function validatePhase(raw: unknown, deps: ValidationDeps): Promise
       const metrics = reader
         ? await reader.readValidationMetrics({ clusterName: request.clusterName, start, end })
         : undefined;
-      const verdict = judge({ snapshot, targetVersion: request.targetVersion, metrics }, config.validation);
+      const { gate } = input;
+      const verdict = judge(
+        {
+          snapshot,
+          targetVersion: gate ? gate.hop : request.targetVersion,
+          metrics,
+          nodegroupsMayLag: gate !== null && gate.stage !== 'nodegroups',
+        },
+        config.validation,
+      );
+      const gateInfo = gate ? { gate: { stage: gate.stage, hop: gate.hop } } : {};
       const failedChecks = verdict.checks.filter((c) => !c.passed).map((c) => c.name);
       // Recorded before validation.failure is published: the rollback rule's
       // target reads it to tell this agent's failure from a forged event.
@@ -47,7 +61,21 @@ export async function validatePhase(raw: unknown, deps: ValidationDeps): Promise
         failedChecks,
         judgedAt: end.toISOString(),
       });
-      if (verdict.passed) {
+      if (verdict.passed && gate) {
+        // The next ExecutionPhase moves past a gate recorded here as completed.
+        if (!record.completed.some((c) => c.stepId === gate.stepId)) {
+          await saveRecord(deps.artifacts, {
+            ...record,
+            completed: [...record.completed, { stepId: gate.stepId, finishedAt: end.toISOString() }],
+          });
+        }
+        await events.emit('validation.success', {
+          success: true,
+          metrics: verdict.metrics,
+          checks: verdict.checks,
+          ...gateInfo,
+        });
+      } else if (verdict.passed) {
         await events.emit('validation.success', {
           success: true,
           metrics: verdict.metrics,
@@ -64,10 +92,14 @@ export async function validatePhase(raw: unknown, deps: ValidationDeps): Promise
           metrics: verdict.metrics,
           checks: verdict.checks,
           targetVersion: request.targetVersion,
+          ...gateInfo,
         });
       }
-      return { passed: verdict.passed, failedChecks };
+      return { passed: verdict.passed, failedChecks, final: gate === null };
     },
-    { summarize: (r) => (r.passed ? 'all checks passed' : `failed: ${r.failedChecks.join(', ')}`) },
+    {
+      summarize: (r) =>
+        `${input.gate ? `gate ${input.gate.stepId}: ` : ''}${r.passed ? 'all checks passed' : `failed: ${r.failedChecks.join(', ')}`}`,
+    },
   );
 }

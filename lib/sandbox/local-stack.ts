@@ -117,6 +117,7 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
     updates: world.updateRunner,
     insights: world.insightsReader,
     controlPlaneRollback: world.updateRunner,
+    nodegroups: world.nodegroups,
     events: publisher,
     metricsFor: (source) => (source.type === 'none' ? undefined : world.metricsReader),
     artifacts: new FileArtifactStore({ stateDir }),

@@ -2,6 +2,7 @@ import { metricsReaderFor } from '../aws/cloudwatch/metrics-reader';
 import { createDynamoDbDocumentClient } from '../aws/dynamodb/clients';
 import { DynamoClusterLock } from '../aws/dynamodb/cluster-lock';
 import { EksInsightsReader } from '../aws/eks/insights-reader';
+import { EksNodegroupLifecycle } from '../aws/eks/nodegroup-lifecycle';
 import { EksSnapshotReader } from '../aws/eks/snapshot-reader';
 import { EksUpdateRunner } from '../aws/eks/update-runner';
 import { EventBridgeClient } from '../aws/eventbridge/event-bridge-client';
@@ -34,6 +35,9 @@ export const awsInsights = (): PhaseDeps['insights'] => new EksInsightsReader();
 
 /** The update runner is also the control-plane rollback (both are EKS UpdateClusterVersion). */
 export const awsUpdates = (): EksUpdateRunner => new EksUpdateRunner();
+
+/** CreateNodegroup / DeleteNodegroup / DescribeNodegroup: rollback replaces node groups. */
+export const awsNodegroups = (): PhaseDeps['nodegroups'] => new EksNodegroupLifecycle();
 
 export const awsEvents = (env: AwsEnv): PhaseDeps['events'] =>
   new EventBridgeClient({ busName: env.EVENT_BUS_NAME });

@@ -82,8 +82,9 @@ function pollingExecution(
     };
     const wait = waits[calls];
     calls += 1;
-    if (wait !== undefined) return { status: 'waiting', waitSeconds: wait, soakSeconds: 0, progress };
-    return { status: 'done', waitSeconds: 0, soakSeconds: options.soakSeconds ?? 300, progress };
+    if (wait !== undefined)
+      return { status: 'waiting', waitSeconds: wait, soakSeconds: 0, progress, gate: null };
+    return { status: 'done', waitSeconds: 0, soakSeconds: options.soakSeconds ?? 300, progress, gate: null };
   };
 }
 
@@ -108,12 +109,12 @@ function stubs(overrides: Partial<Record<FunctionName, TaskHandler>> = {}) {
     execution: pollingExecution([600, 120]),
     validation: async (raw): Promise<ValidationResult> => {
       parseInput(validationInput, raw, 'validation');
-      return { passed: true, failedChecks: [] };
+      return { passed: true, failedChecks: [], final: true };
     },
     rollback: async (raw): Promise<RollbackResult | { outcome: 'stopped' }> => {
       const input = parseInput(rollbackInput, raw, 'rollback');
       if (input.mode === 'failure') return { outcome: 'stopped' };
-      return { outcome: 'stopped', performedBy: input.trigger, actions: [] };
+      return { status: 'done', waitSeconds: 0, outcome: 'stopped', performedBy: input.trigger };
     },
   };
   const handlers: Record<string, TaskHandler> = {};
@@ -187,8 +188,9 @@ describe('upgrade state machine flow (stub functions)', () => {
         waitSeconds: 0,
         soakSeconds: 300,
         progress: { next: 0, completed: ['step-0', 'step-1', 'step-2'], polls: 3, busyAnswers: 0 },
+        gate: null,
       },
-      validation: { passed: true, failedChecks: [] },
+      validation: { passed: true, failedChecks: [], final: true },
     });
   });
 
@@ -228,7 +230,7 @@ describe('upgrade state machine flow (stub functions)', () => {
       },
       validation: async (): Promise<ValidationResult> => {
         log.push('validate');
-        return { passed: true, failedChecks: [] };
+        return { passed: true, failedChecks: [], final: true };
       },
     });
 
@@ -331,17 +333,22 @@ describe('upgrade state machine flow (stub functions)', () => {
 
   it('given validation fails, when run, then TriggerRollback runs exactly once in rollback mode and the execution fails', async () => {
     const { handlers, inputsOf } = stubs({
-      validation: async (): Promise<ValidationResult> => ({ passed: false, failedChecks: ['error-rate'] }),
+      validation: async (): Promise<ValidationResult> => ({
+        passed: false,
+        failedChecks: ['error-rate'],
+        final: true,
+      }),
     });
 
     const result = await run(handlers);
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('UpgradeFailed');
-    expect(result.statesVisited.slice(-4)).toEqual([
+    expect(result.statesVisited.slice(-5)).toEqual([
       'ValidationPhase',
       'CheckValidationResult',
       'TriggerRollback',
+      'CheckRollbackProgress',
       'UpgradeFailure',
     ]);
     expect(result.statesVisited).not.toContain('HandleFailure');
@@ -357,6 +364,96 @@ describe('upgrade state machine flow (stub functions)', () => {
         reason: 'validation failed',
       },
     ]);
+  });
+
+  it('given a gate in the plan, when execution stops at it, then the soak is waited, ValidationPhase judges that gate, and a pass goes back to ExecutionPhase', async () => {
+    const gate = { stepId: 'gate:1.31:control-plane', stage: 'control-plane', hop: '1.31' } as const;
+    let calls = 0;
+    const { handlers, inputsOf } = stubs({
+      execution: async (raw): Promise<ExecutionResult> => {
+        const { progress } = parseInput(executionInput, raw, 'execution');
+        calls += 1;
+        return calls === 1
+          ? { status: 'gate', waitSeconds: 0, soakSeconds: 300, progress, gate }
+          : { status: 'done', waitSeconds: 0, soakSeconds: 600, progress, gate: null };
+      },
+      validation: async (raw): Promise<ValidationResult> => {
+        const input = parseInput(validationInput, raw, 'validation');
+        return { passed: true, failedChecks: [], final: input.gate === null };
+      },
+    });
+    const onWait = jest.fn();
+
+    const result = await run(handlers, { onWait });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.statesVisited.slice(4)).toEqual([
+      'ExecutionPhase',
+      'CheckExecutionProgress',
+      'SoakBeforeValidation',
+      'ValidationPhase',
+      'CheckValidationResult',
+      'ExecutionPhase',
+      'CheckExecutionProgress',
+      'SoakBeforeValidation',
+      'ValidationPhase',
+      'CheckValidationResult',
+      'UpgradeSuccess',
+    ]);
+    expect(onWait.mock.calls).toEqual([
+      [300, 'SoakBeforeValidation'],
+      [600, 'SoakBeforeValidation'],
+    ]);
+    expect(inputsOf('validation').map((i) => [i.gate, i.soakSeconds])).toEqual([
+      [gate, 300],
+      [null, 600],
+    ]);
+  });
+
+  it('given a failed gate, when run, then TriggerRollback polls with WaitForRollback until done, and the execution fails', async () => {
+    const gate = { stepId: 'gate:1.31:canary', stage: 'canary', hop: '1.31' } as const;
+    let polls = 0;
+    const { handlers, inputsOf } = stubs({
+      execution: async (raw): Promise<ExecutionResult> => {
+        const { progress } = parseInput(executionInput, raw, 'execution');
+        return { status: 'gate', waitSeconds: 0, soakSeconds: 120, progress, gate };
+      },
+      validation: async (): Promise<ValidationResult> => ({
+        passed: false,
+        failedChecks: ['error_rate'],
+        final: false,
+      }),
+      rollback: async (): Promise<RollbackResult> => {
+        polls += 1;
+        return polls < 3
+          ? { status: 'waiting', waitSeconds: polls * 400, outcome: 'pending', performedBy: 'state-machine' }
+          : { status: 'done', waitSeconds: 0, outcome: 'reverted', performedBy: 'state-machine' };
+      },
+    });
+    const onWait = jest.fn();
+
+    const result = await run(handlers, { onWait });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.statesVisited.slice(-9)).toEqual([
+      'TriggerRollback',
+      'CheckRollbackProgress',
+      'WaitForRollback',
+      'TriggerRollback',
+      'CheckRollbackProgress',
+      'WaitForRollback',
+      'TriggerRollback',
+      'CheckRollbackProgress',
+      'UpgradeFailure',
+    ]);
+    expect(onWait.mock.calls.filter(([, state]) => state === 'WaitForRollback')).toEqual([
+      [400, 'WaitForRollback'],
+      [800, 'WaitForRollback'],
+    ]);
+    expect(inputsOf('rollback').every((i) => i.mode === 'rollback' && i.trigger === 'state-machine')).toBe(
+      true,
+    );
+    expect(result.output).toBeUndefined();
   });
 
   it('given a node group update fails with PodEvictionFailure, when execution throws StepFailedError, then HandleFailure gets it and validation never runs', async () => {
@@ -432,13 +529,22 @@ describe('upgrade state machine flow (stub functions)', () => {
   it('given the rollback rule is still rolling back, when TriggerRollback gets IdempotencyAlreadyInProgressError once, then it is retried', async () => {
     let calls = 0;
     const { handlers, inputsOf } = stubs({
-      validation: async (): Promise<ValidationResult> => ({ passed: false, failedChecks: ['latency-p99'] }),
+      validation: async (): Promise<ValidationResult> => ({
+        passed: false,
+        failedChecks: ['latency-p99'],
+        final: true,
+      }),
       rollback: async (raw) => {
         calls += 1;
         if (calls === 1) throw new IdempotencyAlreadyInProgressError('in progress for upgrade');
         const input = parseInput(rollbackInput, raw, 'rollback');
         expect(input.mode).toBe('rollback');
-        return { outcome: 'revert-started', performedBy: 'event-rule', actions: [] } satisfies RollbackResult;
+        return {
+          status: 'done',
+          waitSeconds: 0,
+          outcome: 'reverted',
+          performedBy: 'event-rule',
+        } satisfies RollbackResult;
       },
     });
 
