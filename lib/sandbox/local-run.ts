@@ -69,6 +69,14 @@ export interface VersionChange {
   readonly to: string;
 }
 
+export interface FinalState {
+  readonly controlPlane: string;
+  /** Node group name -> Kubernetes version (replacement groups under their own names). */
+  readonly nodegroups: Readonly<Record<string, string>>;
+  /** Add-on name -> add-on version. */
+  readonly addons: Readonly<Record<string, string>>;
+}
+
 export interface SandboxRunReport {
   readonly outcome: RunOutcome;
   /** One sentence: why it ended this way. */
@@ -94,6 +102,8 @@ export interface SandboxRunReport {
   readonly rollback?: EventDetail<'rollback.completed'>;
   readonly failure?: EventDetail<'upgrade.failed'>;
   readonly validation?: EventDetail<'validation.success'> | EventDetail<'validation.failure'>;
+  /** The cluster after the run, read from the simulated EKS: what was reverted and what was kept. */
+  readonly finalState: FinalState;
   readonly simulatedMinutes: number;
   readonly wallMilliseconds: number;
   readonly figures: {
@@ -287,6 +297,7 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
     plannedSteps: plan?.steps.length ?? 0,
     completedSteps: (await loadRecord(stack.deps.artifacts, upgradeId))?.completed.length ?? lastCompleted,
     changes: versionChanges(before, after),
+    finalState: finalState(after),
     ...(rollback ? { rollback } : {}),
     ...(failure ? { failure } : {}),
     ...(validation ? { validation } : {}),
@@ -321,6 +332,14 @@ function worldSnapshot(stack: LocalStack, clusterName: string): EnvironmentSnaps
     throw new InvalidRequestError(`the sandbox has no cluster ${clusterName} (it has: ${known})`);
   }
   return world.snapshot;
+}
+
+function finalState(after: EnvironmentSnapshot): FinalState {
+  return {
+    controlPlane: after.cluster.version,
+    nodegroups: Object.fromEntries(after.nodegroups.map((ng) => [ng.nodegroupName, ng.version])),
+    addons: Object.fromEntries(after.addons.map((a) => [a.addonName, a.addonVersion])),
+  };
 }
 
 function nextMinor(version: string): string {

@@ -27,8 +27,8 @@ describe('eks-upgrade-agent run --sandbox (as a user runs it)', () => {
     expect(r.stdout).toContain('Upgrade payments-prod 1.30 -> 1.32: COMPLETED');
     expect(r.stdout).toContain('control plane payments-prod: 1.30 -> 1.32');
     expect(r.stdout).toMatch(/state transitions\s+\d+/);
-    expect(r.stderr).toContain('step 1/17 started');
-    expect(r.stderr).toContain('step 17/17 done');
+    expect(r.stderr).toContain('step 1/21 started');
+    expect(r.stderr).toContain('step 21/21 done');
     expect(r.stderr).toContain('upgrade completed');
     const events = readFileSync(eventsOut, 'utf8')
       .trim()
@@ -44,6 +44,11 @@ describe('eks-upgrade-agent run --sandbox (as a user runs it)', () => {
     expect(report.outcome).toBe('completed');
     expect(report.figures.stateTransitions).toBeGreaterThan(20);
     expect(report.events).toBeUndefined();
+    expect(report.finalState).toEqual({
+      controlPlane: '1.32',
+      nodegroups: { 'general-al2023': '1.32', 'batch-spot': '1.32', 'system-bottlerocket': '1.32' },
+      addons: expect.objectContaining({ 'kube-proxy': 'v1.32.0-eksbuild.2', coredns: 'v1.11.4-eksbuild.2' }),
+    });
   });
 
   test('a rolled-back upgrade exits 1 and says why', () => {

@@ -31,7 +31,7 @@ describe('sandbox upgrades, end to end', () => {
     expect(r.outcome).toBe('completed');
     expect(r.executionStatus).toBe('SUCCEEDED');
     expect(r.completedSteps).toBe(r.plannedSteps);
-    expect(r.plannedSteps).toBe(17);
+    expect(r.plannedSteps).toBe(21);
     expect(r.changes).toContainEqual({ resource: 'control plane payments-prod', from: '1.30', to: '1.32' });
     expect(r.changes.filter((c) => c.resource.startsWith('node group')).every((c) => c.to === '1.32')).toBe(
       true,
@@ -45,8 +45,8 @@ describe('sandbox upgrades, end to end', () => {
       ]),
     );
     expect(count(r, 'rollback.triggered')).toBe(0);
-    // Polling adapts: far fewer polls than a fixed 30 s loop over ~3 h would make (~400).
-    expect(r.figures.polls).toBeLessThan(60);
+    // Polling adapts: far fewer polls than a fixed 30 s loop over ~3.7 h would make (~450); gates add one each.
+    expect(r.figures.polls).toBeLessThan(50);
     expect(r.simulatedMinutes).toBeGreaterThan(100);
     expect(r.figures.largestStateBytes).toBeLessThan(262_144);
     expect(r.figures.deadLettered).toBe(0);
@@ -63,15 +63,75 @@ describe('sandbox upgrades, end to end', () => {
     expect(count(r, 'rollback.triggered')).toBe(1);
     expect(count(r, 'rollback.completed')).toBe(1);
     expect(count(r, 'upgrade.failed')).toBe(1);
-    expect(r.figures.lambdaInvocations.rollback).toBe(2);
-    expect(r.rollback?.outcome).toBe('stopped');
+    // The rule's call claims it; the state machine's calls drive the revert actions to the end.
+    const triggered = r.events.find((e) => e['detail-type'] === 'rollback.triggered');
+    expect(['event-rule', 'state-machine']).toContain((triggered?.detail as { trigger?: string })?.trigger);
     expect(r.validation?.success).toBe(false);
     expect(r.validation?.checks.filter((c) => !c.passed).map((c) => c.name)).toEqual([
       'error_rate',
       'latency_p99',
     ]);
-    // Node groups at the target keep the control plane where it is (EKS rollback needs kubelets <= previous minor).
-    expect(r.rollback?.actions.find((a) => a.resource === 'cluster/payments-prod')?.action).toBe('keep');
+    expect(r.rollback?.outcome).toBe('reverted');
+  });
+
+  test('control-plane-regression: the gate after the first hop fails, the control plane goes back to 1.30, node groups untouched by the rollback', async () => {
+    const r = await run('control-plane-regression');
+    expect(r.outcome).toBe('rolled-back');
+    expect(r.validation).toMatchObject({ success: false, gate: { stage: 'control-plane', hop: '1.31' } });
+    expect(r.rollback?.outcome).toBe('reverted');
+    expect(r.rollback?.hop).toBe('1.31');
+    expect(r.rollback?.actions.filter((a) => a.action !== 'keep')).toEqual([
+      {
+        action: 'rollback-control-plane',
+        resource: 'cluster/payments-prod',
+        result: expect.stringMatching(/^rolled back: EKS version rollback 1\.31 -> 1\.30/),
+      },
+    ]);
+    expect(r.finalState.controlPlane).toBe('1.30');
+    // batch-spot moved to 1.30 before the hop (EKS's rule); no node group was created, deleted or moved back.
+    expect(r.finalState.nodegroups).toEqual({
+      'general-al2023': '1.30',
+      'batch-spot': '1.30',
+      'system-bottlerocket': '1.30',
+    });
+    expect(r.figures.awsApiCalls.createNodegroup).toBeUndefined();
+  });
+
+  test('nodegroup-regression: the canary gate fails, the canary is replaced at 1.30, then the control plane goes back', async () => {
+    const r = await run('nodegroup-regression');
+    expect(r.outcome).toBe('rolled-back');
+    expect(r.validation).toMatchObject({ success: false, gate: { stage: 'canary', hop: '1.31' } });
+    expect(r.rollback?.outcome).toBe('reverted');
+    expect(r.rollback?.actions.filter((a) => a.action !== 'keep').map((a) => [a.action, a.resource])).toEqual(
+      [
+        ['replace-nodegroup', 'nodegroup/system-bottlerocket'],
+        ['rollback-control-plane', 'cluster/payments-prod'],
+      ],
+    );
+    const names = Object.keys(r.finalState.nodegroups);
+    const replacement = names.find((n) => n.startsWith('system-bottlerocket-rb-'));
+    expect(names).not.toContain('system-bottlerocket');
+    expect(r.finalState).toMatchObject({
+      controlPlane: '1.30',
+      nodegroups: { 'general-al2023': '1.30', 'batch-spot': '1.30', [replacement ?? 'missing']: '1.30' },
+    });
+    expect(r.figures.awsApiCalls).toMatchObject({
+      createNodegroup: 1,
+      deleteNodegroup: 1,
+      startControlPlaneRollback: 1,
+    });
+  });
+
+  test('rollback-refused: EKS refuses the version rollback, the outcome is stopped with EKS reason, and the rollback ends', async () => {
+    const r = await run('rollback-refused');
+    expect(r.outcome).toBe('rolled-back');
+    expect(r.rollback?.outcome).toBe('stopped');
+    const cp = r.rollback?.actions.find((a) => a.resource === 'cluster/payments-prod');
+    expect(cp?.result).toMatch(/^refused by EKS: .*Kubernetes API compatibility for rollback/);
+    expect(r.failure?.reason).toContain('rollback stopped');
+    expect(r.finalState.controlPlane).toBe('1.31');
+    expect(count(r, 'rollback.completed')).toBe(1);
+    expect(r.figures.awsApiCalls.startControlPlaneRollback).toBe(1);
   });
 
   test('no-data: missing metrics never pass validation', async () => {
@@ -120,7 +180,7 @@ describe('sandbox upgrades, end to end', () => {
   test('dry run: a plan and no change', async () => {
     const r = await run('happy', { dryRun: true });
     expect(r.outcome).toBe('planned');
-    expect(r.plannedSteps).toBe(17);
+    expect(r.plannedSteps).toBe(21);
     expect(r.changes).toEqual([]);
     expect(r.figures.lambdaInvocations.execution).toBeUndefined();
   });

@@ -70,6 +70,11 @@ function list(record: Record<string, number>): string {
   return entries.length === 0 ? '0' : `${total} (${entries.map(([k, n]) => `${k} ${n}`).join(', ')})`;
 }
 
+function versions(record: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(record);
+  return entries.length === 0 ? 'none' : entries.map(([name, version]) => `${name} ${version}`).join(', ');
+}
+
 /** The final report, for people. */
 export function renderRunReport(r: SandboxRunReport): string {
   const out: string[] = [];
@@ -95,6 +100,10 @@ export function renderRunReport(r: SandboxRunReport): string {
     out.push(`Rollback: ${r.rollback.outcome}`);
     for (const a of r.rollback.actions) out.push(`  ${a.action} ${a.resource}: ${a.result}`);
   }
+  const fs = r.finalState;
+  out.push(
+    `Final state: control plane ${fs.controlPlane}; node groups ${versions(fs.nodegroups)}; add-ons ${versions(fs.addons)}`,
+  );
   out.push('');
   out.push(
     `Time: ${formatMinutes(Math.round(r.simulatedMinutes))} simulated, ${(r.wallMilliseconds / 1000).toFixed(2)} s wall`,
