@@ -1,5 +1,5 @@
 import { planRollback, type RollbackOutcomeV2 } from '../domain/rollback-plan';
-import type { EnvironmentSnapshot } from '../domain/snapshot';
+import { type EnvironmentSnapshot, parseSnapshot } from '../domain/snapshot';
 import { parseInput, type RollbackInput, rollbackInput } from './contracts';
 import type { RollbackDeps } from './deps';
 import { UpgradeEvents } from './emit';
@@ -7,7 +7,6 @@ import {
   artifactKeys,
   loadPlan,
   loadRecord,
-  loadSnapshot,
   loadValidationRecord,
   requireRecord,
   saveRecord,
@@ -111,12 +110,15 @@ async function claimRollback(
       await events.emit('rollback.triggered', { reason: input.reason, trigger: input.trigger });
       const record = await requireRecord(deps.artifacts, input.upgradeId);
       await saveRecord(deps.artifacts, { ...record, halted: true, phase: 'rollback' });
-      const [plan, started, live, config] = await Promise.all([
+      const [plan, stored, live, config] = await Promise.all([
         loadPlan(deps.artifacts, artifactKeys.plan(input.upgradeId)),
-        loadSnapshot(deps.artifacts, artifactKeys.snapshot(input.upgradeId)),
+        deps.artifacts.getJson(artifactKeys.snapshot(input.upgradeId)),
         deps.snapshots.readSnapshot(input.clusterName),
         deps.config.load(),
       ]);
+      // The perception snapshot holds the compatibility data of every hop and the
+      // node groups as found; without it (a record made by hand) the live read stands in.
+      const started = stored === undefined ? live : parseSnapshot(stored);
       const completed = record.completed.map((c) => c.stepId);
       const decision = planRollback({
         upgradeId: input.upgradeId,

@@ -11,10 +11,10 @@ describe('eks-upgrade-agent plan (as a user runs it)', () => {
   test('a ready plan prints the steps and exits 0', () => {
     const r = runCli(['plan', '--snapshot', PAYMENTS, '--target', '1.32']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('READY: 21 step(s)');
+    expect(r.stdout).toContain('READY: 23 step(s)');
     expect(r.stdout).toContain('Update the control plane 1.31 -> 1.32');
     expect(r.stdout).toContain(
-      '15. [1.32] Gate (control plane at 1.32): service levels over a soak, and cluster health',
+      '17. [1.32] Gate (control plane at 1.32): service levels over a soak, and cluster health',
     );
     expect(r.stderr).toBe('');
   });

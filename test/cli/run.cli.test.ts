@@ -27,8 +27,8 @@ describe('eks-upgrade-agent run --sandbox (as a user runs it)', () => {
     expect(r.stdout).toContain('Upgrade payments-prod 1.30 -> 1.32: COMPLETED');
     expect(r.stdout).toContain('control plane payments-prod: 1.30 -> 1.32');
     expect(r.stdout).toMatch(/state transitions\s+\d+/);
-    expect(r.stderr).toContain('step 1/21 started');
-    expect(r.stderr).toContain('step 21/21 done');
+    expect(r.stderr).toContain('step 1/23 started');
+    expect(r.stderr).toContain('step 23/23 done');
     expect(r.stderr).toContain('upgrade completed');
     const events = readFileSync(eventsOut, 'utf8')
       .trim()

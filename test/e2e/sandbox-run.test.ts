@@ -31,7 +31,7 @@ describe('sandbox upgrades, end to end', () => {
     expect(r.outcome).toBe('completed');
     expect(r.executionStatus).toBe('SUCCEEDED');
     expect(r.completedSteps).toBe(r.plannedSteps);
-    expect(r.plannedSteps).toBe(21);
+    expect(r.plannedSteps).toBe(23);
     expect(r.changes).toContainEqual({ resource: 'control plane payments-prod', from: '1.30', to: '1.32' });
     expect(r.changes.filter((c) => c.resource.startsWith('node group')).every((c) => c.to === '1.32')).toBe(
       true,
@@ -180,7 +180,7 @@ describe('sandbox upgrades, end to end', () => {
   test('dry run: a plan and no change', async () => {
     const r = await run('happy', { dryRun: true });
     expect(r.outcome).toBe('planned');
-    expect(r.plannedSteps).toBe(21);
+    expect(r.plannedSteps).toBe(23);
     expect(r.changes).toEqual([]);
     expect(r.figures.lambdaInvocations.execution).toBeUndefined();
   });

@@ -48,11 +48,25 @@ function world(cluster: EnvironmentSnapshot) {
         return { kind: 'busy', message: 'not in this test' };
       },
     },
+    updates: {
+      startStep: async () => ({ kind: 'busy', message: 'not in this test' }),
+      describeUpdate: async () => {
+        throw new Error('not in this test');
+      },
+    },
+    nodegroups: {
+      createNodegroup: async () => ({ kind: 'created' }),
+      deleteNodegroup: async () => ({ kind: 'gone' }),
+      describeNodegroup: async () => undefined,
+    },
   };
   const onceCalls: string[] = [];
+  // Like Powertools idempotency: the first call's result is stored and returned to later callers.
+  const stored = new Map<string, unknown>();
   const once: OncePerUpgrade = (fn) => async (input) => {
     onceCalls.push(input.upgradeId);
-    return fn(input);
+    if (!stored.has(input.upgradeId)) stored.set(input.upgradeId, await fn(input));
+    return stored.get(input.upgradeId) as Awaited<ReturnType<typeof fn>>;
   };
   const types = () => published.map((e) => e.detailType);
   return { deps, artifacts, published, types, releases, rollbacks, once, onceCalls };
@@ -116,8 +130,24 @@ describe('rollback verifies the upgrade before it acts on a validation.failure e
     // Recorded before the event went out: the rule's target can always find it.
     expect(w.types()).toContain('validation.failure');
 
-    const result = await rollbackPhase(ruleEvent(), w.deps, w.once);
-    expect(result).toMatchObject({ outcome: 'stopped', performedBy: 'event-rule' });
+    // The rule's call claims the rollback; the state machine's call carries it out.
+    await expect(rollbackPhase(ruleEvent(), w.deps, w.once)).resolves.toEqual({ performedBy: 'event-rule' });
+    expect(w.types()).toContain('rollback.triggered');
+    expect(w.types()).not.toContain('rollback.completed');
+    const result = await rollbackPhase(
+      {
+        mode: 'rollback',
+        trigger: 'state-machine',
+        upgradeId: UPGRADE,
+        correlationId: validationInput.correlationId,
+        clusterName: 'test-cluster',
+        targetVersion: '1.30',
+        reason: 'validation failed',
+      },
+      w.deps,
+      w.once,
+    );
+    expect(result).toMatchObject({ status: 'done', outcome: 'stopped', performedBy: 'event-rule' });
     expect(w.types()).toContain('rollback.completed');
     expect(w.releases).toEqual([['test-cluster', UPGRADE]]);
   });

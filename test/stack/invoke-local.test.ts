@@ -64,7 +64,7 @@ describe('sls invoke local --stage local (sandbox, no credentials)', () => {
   test('reasoning plans from that snapshot', () => {
     const r = invoke('reasoning', 'reasoning.json');
     expect(r.code).toBe(0);
-    expect(r.result).toMatchObject({ verdict: 'ready', stepCount: 21 });
+    expect(r.result).toMatchObject({ verdict: 'ready', stepCount: 23 });
   });
 
   test('execution starts the first step and says how long to wait', () => {
