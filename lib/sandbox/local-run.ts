@@ -6,10 +6,12 @@ import type { EnvironmentSnapshot } from '../domain/snapshot';
 import { parseVersion } from '../domain/version';
 import { artifactKeys, loadRecord } from '../phases/records';
 import type { BusEvent, DeliveryReport } from './event-bus';
+import { type FinalState, finalState } from './final-state';
 import { createLocalStack, type LocalExecution, type LocalStack } from './local-stack';
 import { crashAfterPolls, duplicateReport, resumedSummary, triggerResult } from './run-outcomes';
 import { defaultStateDir } from './state-store';
 
+export type { FinalState } from './final-state';
 export { CRASH_AFTER_POLLS_ENV } from './run-outcomes';
 
 /**
@@ -67,14 +69,6 @@ export interface VersionChange {
   readonly resource: string;
   readonly from: string;
   readonly to: string;
-}
-
-export interface FinalState {
-  readonly controlPlane: string;
-  /** Node group name -> Kubernetes version (replacement groups under their own names). */
-  readonly nodegroups: Readonly<Record<string, string>>;
-  /** Add-on name -> add-on version. */
-  readonly addons: Readonly<Record<string, string>>;
 }
 
 export interface SandboxRunReport {
@@ -332,14 +326,6 @@ function worldSnapshot(stack: LocalStack, clusterName: string): EnvironmentSnaps
     throw new InvalidRequestError(`the sandbox has no cluster ${clusterName} (it has: ${known})`);
   }
   return world.snapshot;
-}
-
-function finalState(after: EnvironmentSnapshot): FinalState {
-  return {
-    controlPlane: after.cluster.version,
-    nodegroups: Object.fromEntries(after.nodegroups.map((ng) => [ng.nodegroupName, ng.version])),
-    addons: Object.fromEntries(after.addons.map((a) => [a.addonName, a.addonVersion])),
-  };
 }
 
 function nextMinor(version: string): string {

@@ -3,6 +3,7 @@ import type { Strategy, UpgradePlan } from '../domain/plan-types';
 import type { EnvironmentSnapshot } from '../domain/snapshot';
 import { artifactKeys, loadRecord } from '../phases/records';
 import type { TriggerResult } from '../phases/trigger';
+import { finalState } from './final-state';
 import type { SandboxRunReport } from './local-run';
 import type { LocalExecution, LocalStack } from './local-stack';
 
@@ -88,6 +89,8 @@ export async function duplicateReport(
     plannedSteps: context.plan?.steps.length ?? 0,
     completedSteps: record?.completed.length ?? 0,
     changes: [],
+    // Nothing ran: the cluster as this run found it.
+    finalState: finalState(context.before),
     simulatedMinutes: 0,
     wallMilliseconds: context.wallMilliseconds,
     figures: {
