@@ -48,7 +48,7 @@ describe('the same request id again', () => {
       executionStatus: 'SUCCEEDED',
       fromVersion: '1.30',
       changes: [],
-      completedSteps: 17,
+      completedSteps: 23,
     });
     expect(report.summary).toBe(
       `request id "chg-9" already started upgrade ${upgradeId}, which succeeded; nothing new was started`,
@@ -144,8 +144,8 @@ describe('a process killed with SIGKILL mid-upgrade', () => {
       from: '1.30',
       to: '1.32',
     });
-    expect(report.completedSteps).toBe(17);
-    // The step in flight at the crash was picked up, not started again: 17 updates in all.
+    expect(report.completedSteps).toBe(23);
+    // The step in flight at the crash was picked up, not started again: 17 updates in all (and 6 gates).
     expect(updatesOf(state)).toHaveLength(17);
     expect(readJson(join(state, 'locks.json'))).toEqual({});
     expect(Object.values(readJson(join(state, 'executions.json')))).toMatchObject([{ status: 'SUCCEEDED' }]);

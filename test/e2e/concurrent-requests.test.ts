@@ -54,7 +54,7 @@ describe('concurrent deliveries of one upgrade.requested', () => {
     expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(99);
     // They came while it ran.
     expect(results.filter((r) => r.executionStatus === 'RUNNING')).toHaveLength(99);
-    // The plan has 17 steps: one EKS update each.
+    // The plan has 23 steps, 17 of them EKS updates (the other 6 are gates).
     expect(stack.world.inspect().calls.startStep).toBe(17);
     const types = stack.bus.published().map((e) => e['detail-type']);
     expect(types.filter((t) => t === 'upgrade.started')).toHaveLength(1);

@@ -1,4 +1,5 @@
 import { planNodegroupReplacement } from '../../lib/domain/nodegroup-replacement';
+import { reason } from '../../lib/domain/reason';
 import type { SandboxWorld } from '../../lib/sandbox/eks';
 import {
   CLUSTER,
@@ -141,13 +142,17 @@ describe('sandbox rollback refusal (scenario rollback-refused)', () => {
     ).resolves.toMatchObject({ kind: 'started' });
   });
 
-  it('the refusal insight is not an upgrade-readiness one: the snapshot the planner reads does not show it', async () => {
+  it('the refusal is a rollback-readiness insight, listed as EKS lists it, and the plan is not blocked by it', async () => {
     const world = newWorld({ scenario: 'rollback-refused' });
-    const { insights } = await world.snapshotReader.readSnapshot(CLUSTER);
-    expect(insights.filter((i) => i.category === 'ROLLBACK_READINESS')).toEqual([]);
-    expect(world.inspect().clusters[CLUSTER]?.snapshot.insights).toContainEqual(
-      expect.objectContaining({ id: 'sandbox-rollback-refusal', category: 'ROLLBACK_READINESS' }),
-    );
+    const snapshot = await world.snapshotReader.readSnapshot(CLUSTER, { targetVersion: '1.30' });
+    expect(snapshot.insights.filter((i) => i.category === 'ROLLBACK_READINESS')).toEqual([
+      expect.objectContaining({
+        id: 'sandbox-rollback-refusal',
+        insightStatus: expect.objectContaining({ status: 'ERROR' }),
+      }),
+    ]);
+    const plan = reason(snapshot, { targetVersion: '1.30', strategy: 'in_place', force: false });
+    expect(plan.findings.filter((f) => f.severity === 'block')).toEqual([]);
   });
 });
 

@@ -151,8 +151,14 @@ describe('runUpgradeStateMachine startAt', () => {
       handlers: {
         perception: handler('perception', {}),
         reasoning: handler('reasoning', {}),
-        execution: handler('execution', { status: 'done', waitSeconds: 0, soakSeconds: 0, progress: {} }),
-        validation: handler('validation', { passed: true, failedChecks: [] }),
+        execution: handler('execution', {
+          status: 'done',
+          waitSeconds: 0,
+          soakSeconds: 0,
+          progress: {},
+          gate: null,
+        }),
+        validation: handler('validation', { passed: true, failedChecks: [], final: true }),
         rollback: handler('rollback', { outcome: 'stopped' }),
       },
     });

@@ -153,6 +153,8 @@ export function securityChecks(
     test('every EKS write needs eks-upgrade-agent/managed=<stage> on the resource', async () => {
       const grants = await eksWrites();
       expect(grants.map((g) => g.action).sort()).toEqual([
+        'eks:CreateNodegroup',
+        'eks:DeleteNodegroup',
         'eks:StartInsightsRefresh',
         'eks:UpdateAddon',
         'eks:UpdateClusterVersion',
