@@ -1,3 +1,4 @@
+import { InvalidRequestError } from '../domain/errors';
 import { planRollback, type RollbackOutcomeV2 } from '../domain/rollback-plan';
 import { type EnvironmentSnapshot, parseSnapshot } from '../domain/snapshot';
 import { parseInput, type RollbackInput, rollbackInput } from './contracts';
@@ -171,7 +172,11 @@ function previousNodegroups(started: EnvironmentSnapshot) {
 /** One poll of the claimed rollback: the next revert action, or the end report. */
 async function driveRollback(input: RollbackRequest, deps: RollbackDeps): Promise<RollbackResult> {
   const run = await loadRollbackRun(deps.artifacts, input.upgradeId);
-  if (!run) throw new Error(`rollback of ${input.upgradeId} was claimed but its plan is missing`);
+  if (!run) {
+    throw new InvalidRequestError(
+      `rollback of ${input.upgradeId} was claimed but ${rollbackRunKey(input.upgradeId)} is missing, so nothing further is reverted automatically; check the cluster (rollback.triggered says what failed) and revert by hand`,
+    );
+  }
   const wasDone = run.outcome !== undefined;
   const step = await advanceRollback(run, deps);
   if ('wait' in step) {
