@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { requestIdSchema } from './request-id';
+import { kubernetesVersionSchema } from './version';
 
 /**
  * The domain events: one zod schema per detail type, the single source of truth
@@ -29,16 +31,12 @@ const envelope = z.object({
 export const upgradeRequestedDetail = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION),
   clusterName: z.string().min(1),
-  targetVersion: z.string().regex(/^\d+\.\d+$/, 'expected a Kubernetes minor version such as "1.30"'),
+  targetVersion: kubernetesVersionSchema,
   strategy: z.enum(['in_place', 'blue_green']).default('in_place'),
   force: z.boolean().default(false),
   dryRun: z.boolean().default(false),
   /** The caller's id for this request; duplicates of one request start one upgrade. */
-  requestId: z
-    .string()
-    .min(1)
-    .max(40)
-    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+  requestId: requestIdSchema,
   requestedBy: z.string().optional(),
 });
 
