@@ -3,6 +3,8 @@ import { createEventBridgeSdkClient } from '../../aws/eventbridge/clients';
 import { requestUpgrade } from '../../aws/eventbridge/request-upgrade';
 import { AgentError } from '../../domain/errors';
 import { executionName } from '../../domain/execution-name';
+import { requestIdProblem } from '../../domain/request-id';
+import { versionProblem } from '../../domain/version';
 import { CliUsageError, EXIT } from '../errors';
 import type { CliIo } from '../io';
 
@@ -55,6 +57,12 @@ export function registerRequest(program: Command, io: CliIo): void {
       if ((options.stage === undefined) === (options.bus === undefined)) {
         throw new CliUsageError('give exactly one of --stage or --bus');
       }
+      // The shared schema checks these again; here the message can name the option.
+      const targetProblem = versionProblem(options.target);
+      if (targetProblem)
+        throw new CliUsageError(`--target must be a Kubernetes minor version: ${targetProblem}`);
+      const idProblem = options.requestId === undefined ? undefined : requestIdProblem(options.requestId);
+      if (idProblem) throw new CliUsageError(`--request-id: ${idProblem}`);
       const busName = options.bus ?? `eks-upgrade-agent-${options.stage}`;
       const now = io.now();
       const requestId =
