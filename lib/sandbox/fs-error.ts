@@ -7,7 +7,7 @@ const MEANING: Record<string, string> = {
   ENOENT: 'no such file or directory',
   ENOTDIR: 'a part of the path is not a directory',
   EISDIR: 'it is a directory',
-  EEXIST: 'it already exists',
+  EEXIST: 'something already exists there, perhaps a file where a directory is needed',
   ENOTEMPTY: 'the directory is not empty',
   EROFS: 'read-only file system',
   ENOSPC: 'no space left on the device',

@@ -95,7 +95,11 @@ export class JsonStateFile<T> {
       writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`, 'utf8');
       renameSync(temp, this.path);
     } catch (error) {
-      rmSync(temp, { force: true });
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // The write's own error says more than a failed clean-up of its temp file.
+      }
       throw new FileAccessError('write the sandbox state file', this.path, error);
     }
   }
