@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requestIdSchema } from './request-id';
+import { clusterNameSchema, requestIdSchema } from './request-fields';
 import { kubernetesVersionSchema } from './version';
 
 /**
@@ -30,14 +30,15 @@ const envelope = z.object({
 /** Inbound: asks for an upgrade; the trigger rule starts the state machine with it. */
 export const upgradeRequestedDetail = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION),
-  clusterName: z.string().min(1),
+  clusterName: clusterNameSchema,
   targetVersion: kubernetesVersionSchema,
   strategy: z.enum(['in_place', 'blue_green']).default('in_place'),
   force: z.boolean().default(false),
   dryRun: z.boolean().default(false),
   /** The caller's id for this request; duplicates of one request start one upgrade. */
   requestId: requestIdSchema,
-  requestedBy: z.string().optional(),
+  /** Recorded in events (each at most 256 KB with everything else): a name, not a document. */
+  requestedBy: z.string().max(256).optional(),
 });
 
 export const eventDetailSchemas = {

@@ -11,9 +11,10 @@ const EVIL = '\u001b[2J\r\u0007\u009b\u202e';
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** The payments demo with data-borne names and texts carrying terminal control sequences. */
-function evilSnapshot(): string {
+function evilSnapshot(options: { clusterName: boolean } = { clusterName: true }): string {
   const s = JSON.parse(readFileSync('demo/snapshots/payments-prod-1.30.json', 'utf8'));
-  s.cluster.name = `payments${EVIL}prod`;
+  // A cluster name EKS would never give; `plan` must still print it safely.
+  if (options.clusterName) s.cluster.name = `payments${EVIL}prod`;
   s.nodegroups[0].nodegroupName = `general${EVIL}`;
   s.nodegroups[0].clusterName = s.cluster.name;
   s.addons[1].health = { issues: [{ code: 'InsufficientNumberOfReplicas', message: `down${EVIL}` }] };
@@ -60,7 +61,7 @@ describe('text from data is printed without terminal control characters', () => 
       'run',
       '--sandbox',
       '--snapshot',
-      evilSnapshot(),
+      evilSnapshot({ clusterName: false }),
       '--target',
       '1.31',
       '--scenario',
@@ -69,10 +70,23 @@ describe('text from data is printed without terminal control characters', () => 
       join(mkdtempSync(join(tmpdir(), 'eua-ctl-')), 'state'),
     ]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('Upgrade payments\\u001b[2J');
+    expect(r.out).toContain('node group general\\u001b[2J');
     expect(r.err).toContain('general\\u001b[2J');
     expect(r.out).not.toMatch(CONTROL);
     expect(r.err).not.toMatch(CONTROL);
+  });
+
+  test('run refuses a cluster name EKS could not have created, before anything runs', async () => {
+    const r = await cli([
+      'run',
+      '--sandbox',
+      '--snapshot',
+      evilSnapshot(),
+      '--state-dir',
+      join(tmpdir(), 'never'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/evil\.json: "payments\\u001b\[2J.*" is not an EKS cluster name/);
   });
 
   test('an error message quoting data is one line without controls', async () => {

@@ -3,7 +3,7 @@ import { createEventBridgeSdkClient } from '../../aws/eventbridge/clients';
 import { requestUpgrade } from '../../aws/eventbridge/request-upgrade';
 import { AgentError } from '../../domain/errors';
 import { executionName } from '../../domain/execution-name';
-import { requestIdProblem } from '../../domain/request-id';
+import { clusterNameProblem, requestIdProblem } from '../../domain/request-fields';
 import { versionProblem } from '../../domain/version';
 import { CliUsageError, EXIT } from '../errors';
 import type { CliIo } from '../io';
@@ -61,6 +61,8 @@ export function registerRequest(program: Command, io: CliIo): void {
       const targetProblem = versionProblem(options.target);
       if (targetProblem)
         throw new CliUsageError(`--target must be a Kubernetes minor version: ${targetProblem}`);
+      const nameProblem = clusterNameProblem(options.cluster);
+      if (nameProblem) throw new CliUsageError(`--cluster: ${nameProblem}`);
       const idProblem = options.requestId === undefined ? undefined : requestIdProblem(options.requestId);
       if (idProblem) throw new CliUsageError(`--request-id: ${idProblem}`);
       const busName = options.bus ?? `eks-upgrade-agent-${options.stage}`;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { STRATEGIES, type Strategy } from '../../domain/plan-types';
-import { requestIdProblem } from '../../domain/request-id';
+import { clusterNameProblem, requestIdProblem } from '../../domain/request-fields';
 import { parseSnapshot } from '../../domain/snapshot';
 import { versionProblem } from '../../domain/version';
 import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from '../../sandbox/scenarios';
@@ -83,6 +83,12 @@ export function validateRunOptions(options: RunOptions): ValidRun {
 
   const raw = readJsonFile(options.snapshot, 'snapshot');
   const snapshot = parseSnapshot(raw);
+  const nameProblem = clusterNameProblem(options.cluster ?? snapshot.cluster.name);
+  if (nameProblem) {
+    throw new CliUsageError(
+      `${options.cluster !== undefined ? '--cluster' : `the snapshot ${options.snapshot}`}: ${nameProblem}`,
+    );
+  }
   // A new world holds the snapshot's cluster only; a kept world is checked when it is loaded.
   if (options.cluster !== undefined && !options.keepState && options.cluster !== snapshot.cluster.name) {
     throw new CliUsageError(

@@ -1,5 +1,10 @@
 import { upgradeRequestedDetail } from '../../../lib/domain/events';
-import { MAX_REQUEST_ID, requestIdProblem } from '../../../lib/domain/request-id';
+import {
+  clusterNameProblem,
+  MAX_CLUSTER_NAME,
+  MAX_REQUEST_ID,
+  requestIdProblem,
+} from '../../../lib/domain/request-fields';
 
 const detail = (fields: Record<string, unknown>) => ({
   clusterName: 'payments-prod',
@@ -44,6 +49,22 @@ describe('the upgrade.requested detail schema', () => {
   ])('refuses requestId %j naming the rule (%s)', (requestId, rule) => {
     expect(issues({ requestId })).toEqual([expect.stringContaining(`requestId: `)]);
     expect(requestIdProblem(requestId)).toContain(rule);
+  });
+
+  test.each([
+    ['', 'empty'],
+    ['-prod', 'is not an EKS cluster name'],
+    ['../prod', 'is not an EKS cluster name'],
+    ['prod\u001b[2J', 'is not an EKS cluster name'],
+    ['p'.repeat(MAX_CLUSTER_NAME + 1), `at most ${MAX_CLUSTER_NAME}`],
+  ])('refuses clusterName %j as EKS would (%s)', (clusterName, rule) => {
+    expect(issues({ clusterName })).toEqual([expect.stringMatching(/^clusterName: /)]);
+    expect(clusterNameProblem(clusterName)).toContain(rule);
+  });
+
+  test('bounds requestedBy, which every event carries', () => {
+    expect(issues({ requestedBy: 'x'.repeat(257) })).toEqual([expect.stringMatching(/^requestedBy: /)]);
+    expect(issues({ requestedBy: 'alice@example.com' })).toEqual([]);
   });
 
   test(`accepts a request id of exactly ${MAX_REQUEST_ID} allowed characters`, () => {
