@@ -1,5 +1,14 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AgentError } from '../domain/errors';
 import { ARTIFACTS_DIR_NAME } from './artifact-store';
@@ -70,8 +79,14 @@ export function inspectStateDir(path: string): StateDirStatus {
   try {
     isDirectory = statSync(path).isDirectory();
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return 'absent';
-    throw new FileAccessError('examine the sandbox state directory', path, error);
+    if (errnoCode(error) !== 'ENOENT') {
+      throw new FileAccessError('examine the sandbox state directory', path, error);
+    }
+    if (!isSymbolicLink(path)) return 'absent';
+    throw new StateDirRefusedError(
+      `the sandbox state directory ${path} is a symbolic link to a path that does not exist; name a directory, not a dangling link (nothing was changed)`,
+      path,
+    );
   }
   if (!isDirectory) {
     throw new StateDirRefusedError(
@@ -98,6 +113,15 @@ export function inspectStateDir(path: string): StateDirStatus {
     `${path} is not a sandbox state directory: it holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} (${sample}${entries.length > 3 ? ', ...' : ''}) and no ${STATE_DIR_MARKER}; the sandbox only deletes what it created, so name a new or empty directory (nothing was changed)`,
     path,
   );
+}
+
+/** A link whose target is missing: creating the directory would go wherever it points. */
+function isSymbolicLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function checkMarker(dir: string): void {
@@ -141,7 +165,7 @@ export function prepareStateDir(path: string, options: PrepareStateDirOptions): 
     return status;
   }
   try {
-    mkdirSync(path, { recursive: true });
+    makeDirectory(path);
   } catch (error) {
     throw new FileAccessError('create the sandbox state directory', path, error);
   }
@@ -158,6 +182,28 @@ export function prepareStateDir(path: string, options: PrepareStateDirOptions): 
       throw new FileAccessError('mark the sandbox state directory', path, error);
   }
   return status;
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node's recursive mkdir loops forever where a
+ * parent exists but refuses children with ENOENT (`/proc/foo` hangs the process).
+ */
+function makeDirectory(path: string): void {
+  const missing: string[] = [];
+  let current = resolve(path);
+  while (!existsSync(current)) {
+    missing.unshift(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      if (errnoCode(error) !== 'EEXIST') throw error;
+    }
+  }
 }
 
 /** Marks `path` as a state directory when it is new or empty; leaves anything else as it is. */

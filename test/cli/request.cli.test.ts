@@ -103,6 +103,15 @@ describe('eks-upgrade-agent request (the AWS path, SDK mocked)', () => {
       '--request-id: the request id contains ".."',
     ],
     [['--cluster', 'c', '--target', '1.31'], 'exactly one of --stage or --bus'],
+    [
+      ['--stage', '', '--cluster', 'c', '--target', '1.31'],
+      '--stage "": a stage is 1-64 letters, digits and -',
+    ],
+    [['--bus', 'my bus', '--cluster', 'c', '--target', '1.31'], 'is not an EventBridge bus name'],
+    [
+      ['--stage', 'prod', '--cluster', '../c', '--target', '1.31'],
+      '--cluster: "../c" is not an EKS cluster name',
+    ],
     [['--stage', 'p', '--bus', 'b', '--cluster', 'c', '--target', '1.31'], 'exactly one of --stage or --bus'],
   ])('bad input %j exits 2 and sends nothing', async (args, message) => {
     const out = io();

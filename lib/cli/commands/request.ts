@@ -57,6 +57,14 @@ export function registerRequest(program: Command, io: CliIo): void {
       if ((options.stage === undefined) === (options.bus === undefined)) {
         throw new CliUsageError('give exactly one of --stage or --bus');
       }
+      if (options.stage !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(options.stage)) {
+        throw new CliUsageError(
+          `--stage ${JSON.stringify(options.stage)}: a stage is 1-64 letters, digits and -`,
+        );
+      }
+      if (options.bus !== undefined && !/^[A-Za-z0-9._\-/]{1,256}$/.test(options.bus)) {
+        throw new CliUsageError(`--bus ${JSON.stringify(options.bus)} is not an EventBridge bus name or ARN`);
+      }
       // The shared schema checks these again; here the message can name the option.
       const targetProblem = versionProblem(options.target);
       if (targetProblem)

@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSandboxUpgrade } from '../../../lib/sandbox/local-run';
@@ -107,6 +115,23 @@ describe('the sandbox state directory: the sandbox deletes only what it created'
       }),
     );
   });
+
+  test('a dangling symbolic link is refused, not followed', () => {
+    const link = join(tmp(), 'link');
+    symlinkSync(join(tmp(), 'gone', 'x'), link);
+    expect(() => prepareStateDir(link, { keepState: false })).toThrow(
+      refused('StateDirRefusedError', /symbolic link to a path that does not exist/),
+    );
+  });
+
+  (existsSync('/proc/self') ? test : test.skip)(
+    'a path the system refuses (/proc/...) is a named error, not a hang (recursive mkdir loops there)',
+    () => {
+      expect(() => prepareStateDir('/proc/eks-upgrade-agent-test', { keepState: false })).toThrow(
+        expect.objectContaining({ name: 'FileAccessError', message: expect.stringContaining('ENOENT') }),
+      );
+    },
+  );
 
   test('a whole upgrade writes only entries the sandbox knows it may remove', async () => {
     const dir = tmp();
