@@ -62,7 +62,7 @@ export function registerRequest(program: Command, io: CliIo): void {
           `--stage ${JSON.stringify(options.stage)}: a stage is 1-64 letters, digits and -`,
         );
       }
-      if (options.bus !== undefined && !/^[A-Za-z0-9._\-/]{1,256}$/.test(options.bus)) {
+      if (options.bus !== undefined && !/^[A-Za-z0-9._:\-/]{1,1600}$/.test(options.bus)) {
         throw new CliUsageError(`--bus ${JSON.stringify(options.bus)} is not an EventBridge bus name or ARN`);
       }
       // The shared schema checks these again; here the message can name the option.
