@@ -9,6 +9,7 @@ import {
   minorsBehind,
   parseVersion,
 } from '../../../lib/domain/version';
+import { snapshot } from '../../support/snapshot-builder';
 
 describe('Kubernetes versions', () => {
   test('hops are one minor each, none when the target is not ahead', () => {
@@ -46,6 +47,14 @@ describe('Kubernetes versions', () => {
   });
   test('a huge value is echoed cut short, so the message stays one readable line', () => {
     expect(() => parseVersion(`1.${'9'.repeat(100_000)}`)).toThrow(/^"1\.9{38}…" is out of range/);
+  });
+  test('a snapshot is held to the same rule, and the bad part is named by its path', () => {
+    expect(() => snapshot({ version: '01.30' })).toThrow(
+      expect.objectContaining({
+        name: 'InvalidSnapshotError',
+        message: expect.stringContaining('cluster.version: "01.30" has a leading zero'),
+      }),
+    );
   });
   test('1.0 and 1.99 are the bounds', () => {
     expect(parseVersion('1.0')).toEqual({ major: 1, minor: 0 });
