@@ -118,15 +118,29 @@ describe('run --sandbox checks every argument before anything runs', () => {
     [['--events-out', 'demo'], '--events-out demo is a directory'],
     [['--events-out', '/no/such/dir/events.jsonl'], 'the directory /no/such/dir does not exist'],
     [['--report-out', ''], '--report-out is empty'],
-    [
-      ['--report-out', PAYMENTS],
-      '--report-out demo/snapshots/payments-prod-1.30.json is the same file as --snapshot',
-    ],
   ])('%j exits 2 with one line, and the state directory is not even created', async (args, message) => {
     const stateDir = join(tmp(), 'state');
     const r = await cli(['run', '--sandbox', ...args, '--state-dir', stateDir]);
     expectOneLineRefusal(r, message);
     expect(existsSync(stateDir)).toBe(false);
+  });
+
+  test('a --report-out naming the --snapshot file is refused, and the snapshot kept', async () => {
+    const snapshot = join(tmp(), 'snapshot.json');
+    writeFileSync(snapshot, readFileSync(PAYMENTS));
+    const other = join(snapshot, '..', '.', 'snapshot.json');
+    const r = await cli([
+      'run',
+      '--sandbox',
+      '--snapshot',
+      snapshot,
+      '--report-out',
+      other,
+      '--state-dir',
+      join(tmp(), 's'),
+    ]);
+    expectOneLineRefusal(r, 'is the same file as --snapshot');
+    expect(readFileSync(snapshot, 'utf8')).toBe(readFileSync(PAYMENTS, 'utf8'));
   });
 
   test('an output path that cannot be written exits 2 before the simulated cluster moves', async () => {
