@@ -217,10 +217,14 @@ export function markStateDirIfNew(path: string): void {
   if (status !== 'sandbox') prepareStateDir(path, { keepState: true });
 }
 
-/** True for an entry the sandbox wrote: a known name, or an atomic-write temp file of one. */
+/**
+ * True for an entry the sandbox wrote: a known name, an atomic-write temp file of
+ * one, or its cross-process lock (`<file>.lock`, lib/sandbox/file-lock.ts).
+ */
 export function isSandboxEntry(name: string): boolean {
   return SANDBOX_STATE_ENTRIES.some(
-    (known) => name === known || (name.startsWith(`${known}.`) && name.endsWith('.tmp')),
+    (known) =>
+      name === known || name === `${known}.lock` || (name.startsWith(`${known}.`) && name.endsWith('.tmp')),
   );
 }
 

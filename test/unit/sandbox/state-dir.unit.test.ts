@@ -96,10 +96,11 @@ describe('the sandbox state directory: the sandbox deletes only what it created'
     prepareStateDir(dir, { keepState: false });
     writeFileSync(join(dir, 'eks-world.json'), '{}');
     writeFileSync(join(dir, 'locks.json.123.abcd.tmp'), '{}');
+    writeFileSync(join(dir, 'locks.json.lock'), '{"pid":1}');
     mkdirSync(join(dir, 'artifacts', 'upgrades'), { recursive: true });
     writeFileSync(join(dir, 'my-notes.txt'), 'mine');
     prepareStateDir(dir, { keepState: true });
-    expect(readdirSync(dir)).toHaveLength(5);
+    expect(readdirSync(dir)).toHaveLength(6);
     prepareStateDir(dir, { keepState: false });
     expect(readdirSync(dir).sort()).toEqual([STATE_DIR_MARKER, 'my-notes.txt'].sort());
   });
