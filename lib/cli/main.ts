@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { AgentError } from '../domain/errors';
+import { errnoCode, FileAccessError } from '../sandbox/fs-error';
 import { registerEvents } from './commands/events';
 import { registerPlan } from './commands/plan';
 import { registerRequest } from './commands/request';
@@ -7,6 +8,21 @@ import { registerRun } from './commands/run';
 import { registerSnapshot } from './commands/snapshot';
 import { EXIT } from './errors';
 import { type CliIo, processIo } from './io';
+import { safeText } from './render/safe-text';
+
+/** The path of a Node fs error (they carry `code`, `syscall` and `path`). */
+function fsErrorPath(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { path, syscall } = error as { path?: unknown; syscall?: unknown };
+  return errnoCode(error) !== undefined && typeof syscall === 'string' && typeof path === 'string'
+    ? path
+    : undefined;
+}
+
+/** Errors are one line on stderr: a newline in a message (from data) must not forge another. */
+function oneLine(text: string): string {
+  return text.replace(/\r?\n/g, ' ');
+}
 
 /** Builds the command tree; each command module registers itself. */
 export function buildProgram(io: CliIo): Command {
@@ -39,10 +55,17 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
     if (error instanceof AgentError) {
-      io.stderr(`error: ${error.message}\n`);
+      io.stderr(safeText(`error: ${oneLine(error.message)}\n`));
       return error.retryable ? EXIT.failed : EXIT.badInput;
     }
-    io.stderr(`internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    const path = fsErrorPath(error);
+    if (path !== undefined) {
+      // A file the agent itself writes (state, artifacts) failed under it: name it.
+      const named = new FileAccessError('use', path, error);
+      io.stderr(safeText(`error: ${named.name}: ${named.message}\n`));
+      return named.retryable ? EXIT.failed : EXIT.badInput;
+    }
+    io.stderr(safeText(`internal error: ${error instanceof Error ? error.message : String(error)}\n`));
     if (process.env.EKS_UPGRADE_AGENT_DEBUG && error instanceof Error) io.stderr(`${error.stack ?? ''}\n`);
     return EXIT.failed;
   }

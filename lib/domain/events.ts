@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { clusterNameSchema, requestIdSchema } from './request-fields';
+import { kubernetesVersionSchema } from './version';
 
 /**
  * The domain events: one zod schema per detail type, the single source of truth
@@ -28,18 +30,15 @@ const envelope = z.object({
 /** Inbound: asks for an upgrade; the trigger rule starts the state machine with it. */
 export const upgradeRequestedDetail = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION),
-  clusterName: z.string().min(1),
-  targetVersion: z.string().regex(/^\d+\.\d+$/, 'expected a Kubernetes minor version such as "1.30"'),
+  clusterName: clusterNameSchema,
+  targetVersion: kubernetesVersionSchema,
   strategy: z.enum(['in_place', 'blue_green']).default('in_place'),
   force: z.boolean().default(false),
   dryRun: z.boolean().default(false),
   /** The caller's id for this request; duplicates of one request start one upgrade. */
-  requestId: z
-    .string()
-    .min(1)
-    .max(40)
-    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
-  requestedBy: z.string().optional(),
+  requestId: requestIdSchema,
+  /** Recorded in events (each at most 256 KB with everything else): a name, not a document. */
+  requestedBy: z.string().max(256).optional(),
 });
 
 /** Which bake gate a validation was: its stage and hop. */

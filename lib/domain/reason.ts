@@ -13,7 +13,8 @@ import { checkFargate, checkNodegroups, checkSupportAndCost } from './preflight-
 import { checkInsights } from './preflight-insights';
 import { checkSubnets } from './preflight-network';
 import type { EnvironmentSnapshot } from './snapshot';
-import { hops, type KubernetesVersion, parseVersion } from './version';
+import { refuseTargetOutOfReach } from './target-reach';
+import { hops, type KubernetesVersion } from './version';
 
 const SEVERITY_ORDER = { block: 0, warn: 1, info: 2 } as const;
 
@@ -27,7 +28,8 @@ export function reason(
   request: UpgradeRequest,
   policy: PlanningPolicy = DEFAULT_POLICY,
 ): UpgradePlan {
-  parseVersion(request.targetVersion);
+  const refused = refuseTargetOutOfReach(snapshot, request);
+  if (refused) return refused;
   const target = request.targetVersion as KubernetesVersion;
   const current = snapshot.cluster.version;
   const targetFindings = checkTarget(snapshot, target);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InvalidSnapshotError } from './errors';
 import { refuseForeignShapes } from './snapshot-guards';
 import { normalizeTimestamp, timestampProblem } from './timestamp';
+import { kubernetesVersionSchema } from './version';
 
 /**
  * The environment snapshot: the core's only view of a cluster. Each part is the
@@ -35,7 +36,7 @@ const isoTimestamp = z.unknown().transform((value, ctx): string => {
   return iso;
 });
 const timestamp = opt(isoTimestamp);
-const version = z.string().regex(/^\d+\.\d+$/, 'expected a Kubernetes minor version such as "1.29"');
+const version = kubernetesVersionSchema;
 
 const str = opt(z.string());
 const strings = opt(z.array(z.string()));

@@ -1,33 +1,75 @@
+import { z } from 'zod';
 import { InvalidRequestError } from './errors';
 
 /** A Kubernetes minor version as EKS spells it: "1.29". */
 export type KubernetesVersion = `${number}.${number}`;
 
-const VERSION_PATTERN = /^(\d+)\.(\d+)$/;
+/** Kubernetes has had one major version; EKS offers 1.x only. */
+export const KUBERNETES_MAJOR = 1;
+/**
+ * The greatest minor accepted. Kubernetes ships about three minors a year, so 99
+ * is decades away; the bound keeps every loop over minors short (an unbounded
+ * `1.99999999999` once built hops until the process ran out of memory).
+ */
+export const MAX_MINOR = 99;
+
+const SHAPE = /^(\d+)\.(\d+)$/;
+/** Echoed values are cut: a version argument may be any string a user pastes. */
+const ECHO_LIMIT = 40;
 
 export interface ParsedVersion {
   readonly major: number;
   readonly minor: number;
 }
 
-/** True when `value` is a Kubernetes minor version such as "1.29". */
+function echo(value: string): string {
+  return JSON.stringify(value.length > ECHO_LIMIT ? `${value.slice(0, ECHO_LIMIT)}…` : value);
+}
+
+/**
+ * What is wrong with `value` as a Kubernetes minor version, in words a person can
+ * act on; undefined when it is one. "01.32" is refused rather than read as 1.32:
+ * a version is compared as text in events, names and keys, so it has one spelling.
+ */
+export function versionProblem(value: string): string | undefined {
+  const match = SHAPE.exec(value);
+  if (!match) {
+    return `${echo(value)} is not a Kubernetes minor version; write it as MAJOR.MINOR, for example 1.30`;
+  }
+  const [, majorText = '', minorText = ''] = match;
+  if (/^0\d/.test(majorText) || /^0\d/.test(minorText)) {
+    return `${echo(value)} has a leading zero; write it as ${Number(majorText)}.${Number(minorText)}`;
+  }
+  if (Number(majorText) !== KUBERNETES_MAJOR) {
+    return `${echo(value)} is not a version EKS offers: Kubernetes has only major version ${KUBERNETES_MAJOR} (write it as 1.MINOR, for example 1.30)`;
+  }
+  if (minorText.length > 2 || Number(minorText) > MAX_MINOR) {
+    return `${echo(value)} is out of range: the minor version must be 0-${MAX_MINOR} (EKS versions look like 1.32)`;
+  }
+  return undefined;
+}
+
+/** True when `value` is a Kubernetes minor version such as "1.29" (see versionProblem). */
 export function isKubernetesVersion(value: string): value is KubernetesVersion {
-  return VERSION_PATTERN.test(value);
+  return versionProblem(value) === undefined;
 }
 
 /**
  * Parses "1.29" into its parts.
- * @throws InvalidRequestError when the value is not MAJOR.MINOR.
+ * @throws InvalidRequestError when the value is not 1.MINOR with MINOR 0-99 and no leading zero.
  */
 export function parseVersion(value: string): ParsedVersion {
-  const match = VERSION_PATTERN.exec(value);
-  if (!match) {
-    throw new InvalidRequestError(
-      `"${value}" is not a Kubernetes minor version; write it as MAJOR.MINOR, for example 1.30`,
-    );
-  }
-  return { major: Number(match[1]), minor: Number(match[2]) };
+  const problem = versionProblem(value);
+  if (problem !== undefined) throw new InvalidRequestError(problem);
+  const [major = '', minor = ''] = value.split('.');
+  return { major: Number(major), minor: Number(minor) };
 }
+
+/** The zod form of the same rule, for the schemas at the edges (events, requests). */
+export const kubernetesVersionSchema = z.string().superRefine((value, ctx) => {
+  const problem = versionProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export function formatVersion(version: ParsedVersion): KubernetesVersion {
   return `${version.major}.${version.minor}`;
@@ -40,14 +82,9 @@ export function compareVersions(a: string, b: string): number {
   return pa.major === pb.major ? pa.minor - pb.minor : pa.major - pb.major;
 }
 
-/** How many minor versions `behind` trails `ahead` (negative when it is newer). Same major assumed. */
+/** How many minor versions `behind` trails `ahead` (negative when it is newer). */
 export function minorsBehind(behind: string, ahead: string): number {
-  const b = parseVersion(behind);
-  const a = parseVersion(ahead);
-  if (a.major !== b.major) {
-    throw new InvalidRequestError(`cannot compare ${behind} and ${ahead}: different major versions`);
-  }
-  return a.minor - b.minor;
+  return parseVersion(ahead).minor - parseVersion(behind).minor;
 }
 
 /** The next minor version: 1.29 -> 1.30. */
@@ -64,16 +101,16 @@ export function previousMinor(version: string): KubernetesVersion {
 
 /**
  * The control-plane hops from `current` to `target`, one minor each:
- * hops("1.28", "1.30") = ["1.29", "1.30"]. Empty when target <= current.
+ * hops("1.28", "1.30") = ["1.29", "1.30"]. Empty when target <= current. Both
+ * are parsed with their bounds, so there are never more than MAX_MINOR hops.
+ * @throws InvalidRequestError when either is not a valid version.
  */
 export function hops(current: string, target: string): KubernetesVersion[] {
+  const from = parseVersion(current).minor;
+  const to = parseVersion(target).minor;
   const result: KubernetesVersion[] = [];
-  let version = parseVersion(current);
-  const goal = parseVersion(target);
-  if (goal.major !== version.major) return result;
-  while (version.minor < goal.minor) {
-    version = { major: version.major, minor: version.minor + 1 };
-    result.push(formatVersion(version));
+  for (let minor = from + 1; minor <= to; minor += 1) {
+    result.push(formatVersion({ major: KUBERNETES_MAJOR, minor }));
   }
   return result;
 }

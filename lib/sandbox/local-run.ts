@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { InvalidRequestError } from '../domain/errors';
 import { type DomainEvent, EVENT_SOURCE, type EventDetail } from '../domain/events';
 import type { Finding, Strategy, UpgradePlan, UpgradeStep } from '../domain/plan-types';
@@ -9,6 +8,7 @@ import type { BusEvent, DeliveryReport } from './event-bus';
 import { type FinalState, finalState } from './final-state';
 import { createLocalStack, type LocalExecution, type LocalStack } from './local-stack';
 import { crashAfterPolls, duplicateReport, resumedSummary, triggerResult } from './run-outcomes';
+import { prepareStateDir } from './state-dir';
 import { defaultStateDir } from './state-store';
 
 export type { FinalState } from './final-state';
@@ -25,11 +25,16 @@ export { CRASH_AFTER_POLLS_ENV } from './run-outcomes';
 export interface SandboxRunOptions {
   /** Default `.eks-upgrade-agent/sandbox` under the current directory. */
   readonly stateDir?: string;
-  /** Keep the world already in the state directory instead of starting afresh. */
+  /**
+   * Keep the world already in the state directory instead of starting afresh.
+   * Starting afresh removes only the sandbox's own files (lib/sandbox/state-dir.ts).
+   */
   readonly keepState?: boolean;
   readonly scenario?: string;
   /** The snapshot a new world starts from. */
   readonly snapshotFile: string;
+  /** The same snapshot already read (and validated) by the caller; preferred to reading snapshotFile again. */
+  readonly snapshot?: unknown;
   /** Default: the world's first cluster. */
   readonly clusterName?: string;
   /** Default: one minor above the cluster's version. */
@@ -124,7 +129,11 @@ const PRICE_EVENT = 0.000001;
 
 export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<SandboxRunReport> {
   const stateDir = options.stateDir ?? defaultStateDir();
-  if (!options.keepState) rmSync(stateDir, { recursive: true, force: true });
+  // Refuses a directory the sandbox did not make before anything else happens.
+  prepareStateDir(stateDir, {
+    keepState: options.keepState === true,
+    createdBy: 'eks-upgrade-agent run --sandbox',
+  });
   const wallStart = performance.now();
   let start = 0;
   const minutesSinceStart = () => (stack.world.now().getTime() - start) / 60_000;
@@ -136,7 +145,9 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
   const stack = createLocalStack({
     stateDir,
     ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
-    snapshotFile: options.snapshotFile,
+    ...(options.snapshot !== undefined
+      ? { snapshot: options.snapshot }
+      : { snapshotFile: options.snapshotFile }),
     ...crashAfterPolls(),
     onEvent: (event) => {
       progress({ kind: 'event', at: minutesSinceStart(), event });

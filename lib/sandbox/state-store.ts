@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { AgentError } from '../domain/errors';
 import { withFileLock } from './file-lock';
+import { FileAccessError } from './fs-error';
 
 /**
  * JSON state files for the local world. Separate processes (`sls invoke local` of
@@ -44,6 +45,7 @@ export class JsonStateFile<T> {
   /**
    * The stored value; undefined when there is no file yet.
    * @throws SandboxStateError when the file is not valid JSON or `parse` rejects it.
+   * @throws FileAccessError naming the path and the cause when it cannot be read (EACCES, EISDIR...).
    */
   load(): T | undefined {
     let text: string;
@@ -51,8 +53,7 @@ export class JsonStateFile<T> {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new SandboxStateError(`cannot read ${this.path}: ${reason}`, this.path, { cause: error });
+      throw new FileAccessError('read the sandbox state file', this.path, error);
     }
     let raw: unknown;
     try {
@@ -83,16 +84,23 @@ export class JsonStateFile<T> {
     return withFileLock(this.path, fn);
   }
 
-  /** Writes `value` atomically, creating the directory when needed. */
+  /**
+   * Writes `value` atomically, creating the directory when needed.
+   * @throws FileAccessError naming the path and the cause (ENOSPC, EACCES, ENOTDIR...).
+   */
   save(value: T): void {
-    mkdirSync(dirname(this.path), { recursive: true });
     const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
+      mkdirSync(dirname(this.path), { recursive: true });
       writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`, 'utf8');
       renameSync(temp, this.path);
     } catch (error) {
-      rmSync(temp, { force: true });
-      throw error;
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // The write's own error says more than a failed clean-up of its temp file.
+      }
+      throw new FileAccessError('write the sandbox state file', this.path, error);
     }
   }
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { createLocalStack } from '../sandbox/local-stack';
+import { markStateDirIfNew } from '../sandbox/state-dir';
 import type { AgentDeps, Wiring } from './wiring';
 
 /** The demo cluster `npm start` and the sample events under events/samples use. */
@@ -14,8 +15,11 @@ export const DEFAULT_SANDBOX_SNAPSHOT = 'demo/snapshots/payments-prod-1.30.json'
  */
 export function sandboxWiringFromEnv(env: NodeJS.ProcessEnv): Wiring<AgentDeps> {
   const base = projectDir(env);
+  const stateDir = resolve(base, env.EKS_UPGRADE_AGENT_STATE_DIR || '.eks-upgrade-agent/sandbox');
+  // Marked, so that a later `run --sandbox` may start it afresh.
+  markStateDirIfNew(stateDir);
   const stack = createLocalStack({
-    stateDir: resolve(base, env.EKS_UPGRADE_AGENT_STATE_DIR || '.eks-upgrade-agent/sandbox'),
+    stateDir,
     ...(env.EKS_UPGRADE_AGENT_SCENARIO ? { scenario: env.EKS_UPGRADE_AGENT_SCENARIO } : {}),
     snapshotFile: resolve(base, env.EKS_UPGRADE_AGENT_SNAPSHOT || DEFAULT_SANDBOX_SNAPSHOT),
   });

@@ -170,7 +170,11 @@ describe('EksSnapshotReader: progress and access, as a person reading a live clu
     await reader().readSnapshot('prod', { minorsAhead: 2 });
     expect([...asked].sort()).toEqual(['1.29', '1.30', '1.31']);
     asked.clear();
-    await reader().readSnapshot('prod', { targetVersion: '1.300' });
+    await reader().readSnapshot('prod', { targetVersion: '1.99' });
     expect(asked.size).toBe(10);
+    // 1.300 is not a version at all (minor 0-99): only the cluster's own is read.
+    asked.clear();
+    await reader().readSnapshot('prod', { targetVersion: '1.300' });
+    expect([...asked]).toEqual(['1.29']);
   });
 });

@@ -93,8 +93,25 @@ describe('eks-upgrade-agent request (the AWS path, SDK mocked)', () => {
   });
 
   test.each([
-    [['--stage', 'prod', '--cluster', 'c', '--target', 'latest'], 'targetVersion'],
+    [
+      ['--stage', 'prod', '--cluster', 'c', '--target', 'latest'],
+      '--target must be a Kubernetes minor version',
+    ],
+    [['--stage', 'prod', '--cluster', 'c', '--target', '01.32'], 'leading zero; write it as 1.32'],
+    [
+      ['--stage', 'prod', '--cluster', 'c', '--target', '1.32', '--request-id', 'a..b'],
+      '--request-id: the request id contains ".."',
+    ],
     [['--cluster', 'c', '--target', '1.31'], 'exactly one of --stage or --bus'],
+    [
+      ['--stage', '', '--cluster', 'c', '--target', '1.31'],
+      '--stage "": a stage is 1-64 letters, digits and -',
+    ],
+    [['--bus', 'my bus', '--cluster', 'c', '--target', '1.31'], 'is not an EventBridge bus name'],
+    [
+      ['--stage', 'prod', '--cluster', '../c', '--target', '1.31'],
+      '--cluster: "../c" is not an EKS cluster name',
+    ],
     [['--stage', 'p', '--bus', 'b', '--cluster', 'c', '--target', '1.31'], 'exactly one of --stage or --bus'],
   ])('bad input %j exits 2 and sends nothing', async (args, message) => {
     const out = io();

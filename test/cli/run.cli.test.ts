@@ -88,7 +88,7 @@ describe('eks-upgrade-agent run --sandbox (as a user runs it)', () => {
     [['run', '--target', '1.32'], 'run needs --sandbox'],
     [['run', '--sandbox', '--scenario', 'nope'], 'unknown sandbox scenario "nope"'],
     [['run', '--sandbox', '--target', 'latest'], '--target must be a Kubernetes minor version'],
-    [['run', '--sandbox', '--snapshot', '/no/such.json'], 'cannot read snapshot file /no/such.json'],
+    [['run', '--sandbox', '--snapshot', '/no/such.json'], 'cannot read snapshot /no/such.json: no such file'],
     [['run', '--sandbox', '--strategy', 'yolo'], '--strategy must be one of'],
   ])('bad input %j exits 2 with one clear line and no stack trace', (args, message) => {
     const r = runCli([...args, '--state-dir', tmp()]);

@@ -3,6 +3,8 @@ import { createEventBridgeSdkClient } from '../../aws/eventbridge/clients';
 import { requestUpgrade } from '../../aws/eventbridge/request-upgrade';
 import { AgentError } from '../../domain/errors';
 import { executionName } from '../../domain/execution-name';
+import { clusterNameProblem, requestIdProblem } from '../../domain/request-fields';
+import { versionProblem } from '../../domain/version';
 import { CliUsageError, EXIT } from '../errors';
 import type { CliIo } from '../io';
 
@@ -55,6 +57,22 @@ export function registerRequest(program: Command, io: CliIo): void {
       if ((options.stage === undefined) === (options.bus === undefined)) {
         throw new CliUsageError('give exactly one of --stage or --bus');
       }
+      if (options.stage !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(options.stage)) {
+        throw new CliUsageError(
+          `--stage ${JSON.stringify(options.stage)}: a stage is 1-64 letters, digits and -`,
+        );
+      }
+      if (options.bus !== undefined && !/^[A-Za-z0-9._:\-/]{1,1600}$/.test(options.bus)) {
+        throw new CliUsageError(`--bus ${JSON.stringify(options.bus)} is not an EventBridge bus name or ARN`);
+      }
+      // The shared schema checks these again; here the message can name the option.
+      const targetProblem = versionProblem(options.target);
+      if (targetProblem)
+        throw new CliUsageError(`--target must be a Kubernetes minor version: ${targetProblem}`);
+      const nameProblem = clusterNameProblem(options.cluster);
+      if (nameProblem) throw new CliUsageError(`--cluster: ${nameProblem}`);
+      const idProblem = options.requestId === undefined ? undefined : requestIdProblem(options.requestId);
+      if (idProblem) throw new CliUsageError(`--request-id: ${idProblem}`);
       const busName = options.bus ?? `eks-upgrade-agent-${options.stage}`;
       const now = io.now();
       const requestId =

@@ -1,29 +1,14 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { STRATEGIES, type Strategy } from '../../domain/plan-types';
+import { STRATEGIES } from '../../domain/plan-types';
 import { runSandboxUpgrade, type SandboxRunReport } from '../../sandbox/local-run';
+import { SCENARIO_NAMES } from '../../sandbox/scenarios';
 import { DEFAULT_SANDBOX_SNAPSHOT } from '../../wiring/sandbox';
-import { CliUsageError, EXIT } from '../errors';
+import { EXIT } from '../errors';
 import type { CliIo } from '../io';
+import { OutputWriteError, writeOutputFile } from '../output-path';
 import { renderProgress, renderRunReport } from '../render/run-report';
-
-interface RunOptions {
-  sandbox?: boolean;
-  scenario: string;
-  snapshot: string;
-  cluster?: string;
-  target?: string;
-  strategy: string;
-  force?: boolean;
-  dryRun?: boolean;
-  requestId?: string;
-  stateDir?: string;
-  keepState?: boolean;
-  eventsOut?: string;
-  reportOut?: string;
-  output: string;
-  quiet?: boolean;
-}
+import { safeText } from '../render/safe-text';
+import { type RunOptions, validateRunOptions } from './run-options';
 
 const EXIT_FOR: Record<SandboxRunReport['outcome'], number> = {
   completed: EXIT.ok,
@@ -35,14 +20,6 @@ const EXIT_FOR: Record<SandboxRunReport['outcome'], number> = {
   duplicate: EXIT.duplicate,
 };
 
-function writeOut(path: string, text: string, what: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (error) {
-    throw new CliUsageError(`cannot write ${what} to ${path}: ${(error as Error).message}`);
-  }
-}
-
 /** `run --sandbox`: a whole upgrade through the real state machine, on the simulated EKS. */
 export function registerRun(program: Command, io: CliIo): void {
   program
@@ -51,11 +28,7 @@ export function registerRun(program: Command, io: CliIo): void {
       'Run a whole upgrade: the state machine, the handlers and the rules, against the sandbox EKS',
     )
     .option('--sandbox', 'run against the local simulated EKS (the only backend of `run`)')
-    .option(
-      '--scenario <name>',
-      'happy | validation-failure | eviction-failure | busy | throttled | addon-conflict | insight-error | insight-later-hop | no-data',
-      'happy',
-    )
+    .option('--scenario <name>', SCENARIO_NAMES.join(' | '), 'happy')
     .option(
       '--snapshot <file>',
       'environment snapshot the simulated cluster starts from',
@@ -67,7 +40,10 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--force', 'pass EKS force past failing readiness insights', false)
     .option('--dry-run', 'stop after the plan; touch nothing', false)
     .option('--request-id <id>', 'the request id (duplicates of one request start one upgrade)')
-    .option('--state-dir <dir>', 'where the sandbox keeps its world (default .eks-upgrade-agent/sandbox)')
+    .option(
+      '--state-dir <dir>',
+      'where the sandbox keeps its world: a new, empty or sandbox-made directory (default .eks-upgrade-agent/sandbox)',
+    )
     .option('--keep-state', 'continue with the world already in the state directory', false)
     .option('--events-out <file>', 'write every published event, one JSON per line')
     .option('--report-out <file>', 'write the report as JSON')
@@ -79,35 +55,19 @@ export function registerRun(program: Command, io: CliIo): void {
         'Example: eks-upgrade-agent run --sandbox --target 1.32 --scenario validation-failure',
     )
     .action(async (options: RunOptions) => {
-      if (!options.sandbox) {
-        throw new CliUsageError(
-          'run needs --sandbox: in AWS, an upgrade starts from an upgrade.requested event on the stack\'s bus (see README "Trigger an upgrade")',
-        );
-      }
-      if (!(STRATEGIES as readonly string[]).includes(options.strategy)) {
-        throw new CliUsageError(
-          `--strategy must be one of ${STRATEGIES.join(', ')} (got "${options.strategy}")`,
-        );
-      }
-      if (options.target !== undefined && !/^\d+\.\d+$/.test(options.target)) {
-        throw new CliUsageError(
-          `--target must be a Kubernetes minor version such as 1.32 (got "${options.target}")`,
-        );
-      }
-      if (options.output !== 'text' && options.output !== 'json') {
-        throw new CliUsageError(`--output must be text or json (got "${options.output}")`);
-      }
+      const valid = validateRunOptions(options);
       const report = await runSandboxUpgrade({
-        snapshotFile: options.snapshot,
-        scenario: options.scenario,
-        strategy: options.strategy as Strategy,
+        snapshotFile: valid.snapshotFile,
+        snapshot: valid.snapshot,
+        scenario: valid.scenario,
+        strategy: valid.strategy,
         force: options.force === true,
         dryRun: options.dryRun === true,
         keepState: options.keepState === true,
-        ...(options.cluster ? { clusterName: options.cluster } : {}),
-        ...(options.target ? { targetVersion: options.target } : {}),
-        ...(options.requestId ? { requestId: options.requestId } : {}),
-        ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+        stateDir: valid.stateDir,
+        ...(valid.clusterName !== undefined ? { clusterName: valid.clusterName } : {}),
+        ...(valid.targetVersion !== undefined ? { targetVersion: valid.targetVersion } : {}),
+        ...(valid.requestId !== undefined ? { requestId: valid.requestId } : {}),
         onProgress: (p) => {
           if (options.quiet) return;
           const line = renderProgress(p);
@@ -115,11 +75,30 @@ export function registerRun(program: Command, io: CliIo): void {
         },
       });
       const { events, deliveries, ...summary } = report;
-      if (options.eventsOut)
-        writeOut(options.eventsOut, events.map((e) => `${JSON.stringify(e)}\n`).join(''), 'events');
       const json = `${JSON.stringify({ ...summary, deliveries }, null, 2)}\n`;
-      if (options.reportOut) writeOut(options.reportOut, json, 'the report');
-      io.stdout(options.output === 'json' ? json : renderRunReport(report));
+      // The report reaches stdout first: a file that cannot be written must not lose it.
+      io.stdout(valid.output === 'json' ? safeText(json) : renderRunReport(report));
       io.exitCode = EXIT_FOR[report.outcome];
+      const files = [
+        ...(valid.eventsOut
+          ? [
+              {
+                path: valid.eventsOut,
+                what: 'events',
+                text: events.map((e) => `${JSON.stringify(e)}\n`).join(''),
+              },
+            ]
+          : []),
+        ...(valid.reportOut ? [{ path: valid.reportOut, what: 'the report', text: json }] : []),
+      ];
+      for (const file of files) {
+        try {
+          writeOutputFile(file.path, file.text, file.what);
+        } catch (error) {
+          if (!(error instanceof OutputWriteError)) throw error;
+          io.stderr(safeText(`error: ${error.name}: ${error.message} (the report is on stdout)\n`));
+          if (io.exitCode === EXIT.ok) io.exitCode = EXIT.failed;
+        }
+      }
     });
 }

@@ -1,4 +1,5 @@
 import type { Finding, UpgradePlan } from '../../domain/plan-types';
+import { safeText } from './safe-text';
 import { describeStep, formatMinutes } from './step-text';
 
 export type OutputFormat = 'text' | 'json' | 'markdown';
@@ -33,12 +34,12 @@ export function renderText(plan: UpgradePlan): string {
     });
     lines.push('', `Estimated total: ${formatMinutes(plan.estimatedMinutes)}`);
   }
-  return `${lines.join('\n')}\n`;
+  return safeText(`${lines.join('\n')}\n`);
 }
 
 /** The machine-readable plan. */
 export function renderJson(plan: UpgradePlan): string {
-  return `${JSON.stringify(plan, null, 2)}\n`;
+  return safeText(`${JSON.stringify(plan, null, 2)}\n`);
 }
 
 function escapeCell(text: string): string {
@@ -77,7 +78,7 @@ export function renderMarkdown(plan: UpgradePlan): string {
     '- Stop after the failing step; do not start the next hop until validation passes.',
     '',
   );
-  return lines.join('\n');
+  return safeText(lines.join('\n'));
 }
 
 export function renderPlan(plan: UpgradePlan, format: OutputFormat): string {

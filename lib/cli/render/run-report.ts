@@ -1,4 +1,5 @@
 import type { RunProgress, SandboxRunReport } from '../../sandbox/local-run';
+import { safeText } from './safe-text';
 import { describeStep, formatMinutes } from './step-text';
 
 const HEADLINE: Record<SandboxRunReport['outcome'], string> = {
@@ -18,6 +19,11 @@ function clock(minutes: number): string {
 
 /** One progress line for stderr, or undefined for what is not worth a line (waits, phase.completed noise). */
 export function renderProgress(p: RunProgress): string | undefined {
+  const line = progressLine(p);
+  return line === undefined ? undefined : safeText(line);
+}
+
+function progressLine(p: RunProgress): string | undefined {
   const at = `[${clock(p.at)}]`;
   switch (p.kind) {
     case 'step-started':
@@ -121,5 +127,5 @@ export function renderRunReport(r: SandboxRunReport): string {
   out.push(
     `  orchestration cost  ~$${f.estimatedOrchestrationCostUsd.toFixed(4)} (transitions, requests, events; Lambda compute not included)`,
   );
-  return `${out.join('\n')}\n`;
+  return safeText(`${out.join('\n')}\n`);
 }

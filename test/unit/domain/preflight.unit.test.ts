@@ -36,12 +36,12 @@ describe('preflight findings', () => {
     expect(plan.steps).toEqual([]);
   });
 
-  test('given a target of another major version, then it blocks', () => {
-    expect(codes(reason(snapshot(), inPlace('2.0')))).toContain('block:TARGET_MAJOR_CHANGE');
+  test('given a target of another major version, then it is refused as a bad request', () => {
+    expect(() => reason(snapshot(), inPlace('2.0'))).toThrow(/only major version 1/);
   });
 
   test('given a target no compatibility data knows, then it blocks naming the newest known', () => {
-    const plan = reason(snapshot(), inPlace('1.40'));
+    const plan = reason(snapshot(), inPlace('1.35'));
     const finding = plan.findings.find((f) => f.code === 'TARGET_UNKNOWN');
     expect(finding?.severity).toBe('block');
     expect(finding?.message).toContain('1.33');

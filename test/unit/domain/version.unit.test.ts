@@ -1,11 +1,15 @@
+import fc from 'fast-check';
 import { compareAddonVersions, parseAddonVersion } from '../../../lib/domain/addon-version';
 import {
   compareVersions,
   hops,
+  isKubernetesVersion,
+  MAX_MINOR,
   maxKubeletSkew,
   minorsBehind,
   parseVersion,
 } from '../../../lib/domain/version';
+import { snapshot } from '../../support/snapshot-builder';
 
 describe('Kubernetes versions', () => {
   test('hops are one minor each, none when the target is not ahead', () => {
@@ -22,8 +26,60 @@ describe('Kubernetes versions', () => {
     expect(maxKubeletSkew('1.28')).toBe(3);
     expect(maxKubeletSkew('1.33')).toBe(3);
   });
-  test.each(['1', '1.2.3', 'v1.29', '', '1.x'])('"%s" is rejected with an actionable message', (bad) => {
-    expect(() => parseVersion(bad)).toThrow(/write it as MAJOR\.MINOR/);
+  test.each(['1', '1.2.3', 'v1.29', '', '1.x', ' 1.30', '1.30\n', '１.３０', '1.-1', '+1.30'])(
+    '"%s" is rejected with an actionable message',
+    (bad) => {
+      expect(() => parseVersion(bad)).toThrow(/write it as MAJOR\.MINOR/);
+    },
+  );
+  test.each([
+    ['01.32', /"01\.32" has a leading zero; write it as 1\.32/],
+    ['1.032', /has a leading zero; write it as 1\.32/],
+    ['2.0', /only major version 1/],
+    ['0.9', /only major version 1/],
+    ['1.100', /out of range: the minor version must be 0-99/],
+    ['1.300', /out of range/],
+    ['1.99999999999', /out of range/],
+  ])('"%s" is refused by its own rule, not misread', (bad, message) => {
+    expect(() => parseVersion(bad)).toThrow(
+      expect.objectContaining({ name: 'InvalidRequestError', message: expect.stringMatching(message) }),
+    );
+  });
+  test('a huge value is echoed cut short, so the message stays one readable line', () => {
+    expect(() => parseVersion(`1.${'9'.repeat(100_000)}`)).toThrow(/^"1\.9{38}…" is out of range/);
+  });
+  test('a snapshot is held to the same rule, and the bad part is named by its path', () => {
+    expect(() => snapshot({ version: '01.30' })).toThrow(
+      expect.objectContaining({
+        name: 'InvalidSnapshotError',
+        message: expect.stringContaining('cluster.version: "01.30" has a leading zero'),
+      }),
+    );
+  });
+  test('1.0 and 1.99 are the bounds', () => {
+    expect(parseVersion('1.0')).toEqual({ major: 1, minor: 0 });
+    expect(parseVersion(`1.${MAX_MINOR}`)).toEqual({ major: 1, minor: MAX_MINOR });
+  });
+  test('hops refuse an out-of-range target instead of looping (1.99999999999 once ran out of memory)', () => {
+    expect(() => hops('1.30', '1.99999999999')).toThrow(/out of range/);
+    expect(hops('1.0', '1.99')).toHaveLength(99);
+  });
+  test('property: every accepted version is 1.N with N in 0..99 written without leading zero, and round-trips', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 8 }), (text) => {
+        if (!isKubernetesVersion(text)) return;
+        const v = parseVersion(text);
+        expect(v.major).toBe(1);
+        expect(v.minor).toBeGreaterThanOrEqual(0);
+        expect(v.minor).toBeLessThanOrEqual(MAX_MINOR);
+        expect(`${v.major}.${v.minor}`).toBe(text);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: MAX_MINOR }), fc.integer({ min: 0, max: MAX_MINOR }), (a, b) => {
+        expect(hops(`1.${a}`, `1.${b}`)).toHaveLength(Math.max(0, b - a));
+      }),
+    );
   });
 });
 
