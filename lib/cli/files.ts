@@ -23,6 +23,20 @@ function megabytes(bytes: number): string {
  * @throws CliUsageError when it cannot be read, is too large, empty or not JSON.
  */
 export function readJsonFile(path: string, what: string): unknown {
+  const text = readJsonText(path, what);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliUsageError(`${what} ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The text of a JSON file given on the command line, BOM removed, for readers that
+ * need the literal text (an event pattern's number literals).
+ * @throws CliUsageError when it cannot be read, is too large or empty.
+ */
+export function readJsonText(path: string, what: string): string {
   if (path === '') throw new CliUsageError(`the ${what} path is empty`);
   let stats: ReturnType<typeof statSync>;
   try {
@@ -51,11 +65,7 @@ export function readJsonFile(path: string, what: string): unknown {
   }
   if (text.startsWith(BOM)) text = text.slice(BOM.length);
   if (text.trim() === '') throw new CliUsageError(`${what} ${path} is empty`);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CliUsageError(`${what} ${path} is not valid JSON: ${(error as Error).message}`);
-  }
+  return text;
 }
 
 /**

@@ -135,6 +135,22 @@ describe('eks-upgrade-agent events test-pattern', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: Event pattern is not valid/);
   });
+
+  test('a number literal a double cannot hold is refused from the file text, as EventBridge does', () => {
+    const pattern = join(tmp(), 'underflow.json');
+    // JSON.parse reads 1E-325 as 0; only the text shows it is not a comparable number.
+    writeFileSync(pattern, '\uFEFF{"detail":{"n":[{"numeric":["=",1E-325]}]}}');
+    const r = runCli([
+      'events',
+      'test-pattern',
+      '--pattern',
+      pattern,
+      '--event',
+      'events/samples/upgrade.requested.json',
+    ]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toContain('Cannot compare number : 1E-325');
+  });
 });
 
 describe('npm start (the README quick start)', () => {

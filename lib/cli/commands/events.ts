@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { compilePattern } from '../../sandbox/event-pattern';
+import { compilePatternJson } from '../../sandbox/event-pattern';
 import { EXIT } from '../errors';
-import { readJsonFile } from '../files';
+import { readJsonFile, readJsonText } from '../files';
 import type { CliIo } from '../io';
 
 interface TestPatternOptions {
@@ -29,7 +29,8 @@ export function registerEvents(program: Command, io: CliIo): void {
       '\nExit codes: 0 match or no match (see stdout), 2 invalid pattern or unreadable file.',
     )
     .action((options: TestPatternOptions) => {
-      const pattern = compilePattern(readJsonFile(options.pattern, 'pattern'));
+      // From the text: a literal such as 1E-325 is refused by EventBridge but is a plain 0 once parsed.
+      const pattern = compilePatternJson(readJsonText(options.pattern, 'pattern'));
       const event = readJsonFile(options.event, 'event');
       io.stdout(`${pattern.matches(event) ? 'true' : 'false'}\n`);
       io.exitCode = EXIT.ok;
