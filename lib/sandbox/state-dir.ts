@@ -110,9 +110,18 @@ export function inspectStateDir(path: string): StateDirStatus {
     .map((e) => JSON.stringify(e))
     .join(', ');
   throw new StateDirRefusedError(
-    `${path} is not a sandbox state directory: it holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} (${sample}${entries.length > 3 ? ', ...' : ''}) and no ${STATE_DIR_MARKER}; the sandbox only deletes what it created, so name a new or empty directory (nothing was changed)`,
+    `${path} is not a sandbox state directory: it holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} (${sample}${entries.length > 3 ? ', ...' : ''}) and no ${STATE_DIR_MARKER}; the sandbox only deletes what it created, so name a new or empty directory (nothing was changed)${legacyHint(path, entries)}`,
     path,
   );
+}
+
+/**
+ * Sandboxes made before the marker existed hold only the sandbox's own entries: say how to
+ * start over, without deleting them for the user (a directory of that shape is still a guess).
+ */
+function legacyHint(path: string, entries: readonly string[]): string {
+  if (!entries.every(isSandboxEntry)) return '';
+  return `; it looks like a sandbox from before the marker: if so, delete it yourself (rm -r ${JSON.stringify(path)})`;
 }
 
 /** A link whose target is missing: creating the directory would go wherever it points. */

@@ -64,12 +64,10 @@ describe('text from data is printed without terminal control characters', () => 
       evilSnapshot({ clusterName: false }),
       '--target',
       '1.31',
-      '--scenario',
-      'validation-failure',
       '--state-dir',
       join(mkdtempSync(join(tmpdir(), 'eua-ctl-')), 'state'),
     ]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(0);
     expect(r.out).toContain('node group general\\u001b[2J');
     expect(r.err).toContain('general\\u001b[2J');
     expect(r.out).not.toMatch(CONTROL);

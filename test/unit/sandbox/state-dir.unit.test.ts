@@ -61,9 +61,21 @@ describe('the sandbox state directory: the sandbox deletes only what it created'
     const dir = tmp();
     writeFileSync(join(dir, 'locks.json'), '{}');
     expect(() => prepareStateDir(dir, { keepState: false })).toThrow(
-      refused('StateDirRefusedError', /no \.eks-upgrade-agent-sandbox\.json/),
+      refused(
+        'StateDirRefusedError',
+        /no \.eks-upgrade-agent-sandbox\.json.*a sandbox from before the marker: if so, delete it yourself \(rm -r /,
+      ),
     );
     expect(existsSync(join(dir, 'locks.json'))).toBe(true);
+  });
+
+  test('a foreign directory gets no hint to delete it', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'locks.json'), '{}');
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    expect(() => prepareStateDir(dir, { keepState: false })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('rm -r') }),
+    );
   });
 
   test('a regular file is refused and kept', () => {
