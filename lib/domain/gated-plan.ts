@@ -1,6 +1,6 @@
-import { nodegroupMinutes } from './estimates';
+import { nodegroupStepper } from './nodegroup-steps';
 import type { GateStage, PlanningPolicy, UpgradePlan, UpgradeStep } from './plan-types';
-import type { EnvironmentSnapshot, Nodegroup } from './snapshot';
+import type { EnvironmentSnapshot } from './snapshot';
 import { compareVersions, type KubernetesVersion } from './version';
 
 /** kube-proxy follows the node groups of its hop: it moves after the canary gate, with the rest. */
@@ -37,20 +37,8 @@ export function withGates(
         (a.scalingConfig?.desiredSize ?? 0) - (b.scalingConfig?.desiredSize ?? 0) ||
         a.nodegroupName.localeCompare(b.nodegroupName),
     );
-  const versions = new Map(nodegroups.map((ng) => [ng.nodegroupName, ng.version]));
-  const move = (ng: Nodegroup, hop: KubernetesVersion, to: string): UpgradeStep => {
-    const from = versions.get(ng.nodegroupName) ?? ng.version;
-    versions.set(ng.nodegroupName, to);
-    return {
-      kind: 'nodegroup',
-      id: `nodegroup:${ng.nodegroupName}:${to}`,
-      name: ng.nodegroupName,
-      hop,
-      from,
-      to,
-      estimatedMinutes: nodegroupMinutes(ng, policy),
-    };
-  };
+  const nodegroupSteps = nodegroupStepper(nodegroups, policy);
+  const move = nodegroupSteps.move;
   const gate = (hop: KubernetesVersion, stage: GateStage): UpgradeStep => ({
     kind: 'gate',
     id: `gate:${hop}:${stage}`,
@@ -69,7 +57,7 @@ export function withGates(
     const before = own.filter((s) => steps.indexOf(s) < at);
     const after = own.filter((s) => steps.indexOf(s) > at);
     for (const ng of nodegroups) {
-      if (compareVersions(versions.get(ng.nodegroupName) ?? ng.version, cp.from) < 0) {
+      if (compareVersions(nodegroupSteps.versionOf(ng), cp.from) < 0) {
         out.push(move(ng, hop, cp.from));
       }
     }

@@ -1,5 +1,6 @@
 import { type AddonMove, planAddon } from './addon-steps';
 import { nodegroupMinutes } from './estimates';
+import { nodegroupStepper } from './nodegroup-steps';
 import type { Finding, PlanningPolicy, UpgradeStep } from './plan-types';
 import type { EnvironmentSnapshot, Nodegroup } from './snapshot';
 import { compareVersions, hops, type KubernetesVersion, maxKubeletSkew, minorsBehind } from './version';
@@ -35,7 +36,7 @@ export function planInPlace(
   }
 
   const nodegroups = snapshot.nodegroups.filter((ng) => compareVersions(ng.version, current) <= 0);
-  const ngVersions = new Map(nodegroups.map((ng) => [ng.nodegroupName, ng.version]));
+  const nodegroupSteps = nodegroupStepper(nodegroups, policy);
   const steps: UpgradeStep[] = [];
   const addonStep = (m: AddonMove): UpgradeStep => ({
     kind: 'addon',
@@ -46,31 +47,18 @@ export function planInPlace(
     to: m.to,
     estimatedMinutes: policy.durations.addonMinutes,
   });
-  const nodegroupStep = (ng: Nodegroup, hop: KubernetesVersion, to: string): UpgradeStep => {
-    const from = ngVersions.get(ng.nodegroupName) ?? ng.version;
-    ngVersions.set(ng.nodegroupName, to);
-    return {
-      kind: 'nodegroup',
-      id: `nodegroup:${ng.nodegroupName}:${to}`,
-      name: ng.nodegroupName,
-      hop,
-      from,
-      to,
-      estimatedMinutes: nodegroupMinutes(ng, policy),
-    };
-  };
 
   const movedOnlyToMatch = new Set<string>();
   for (let i = 1; i < path.length; i++) {
     const prev = path[i - 1] as KubernetesVersion;
     const hop = path[i] as KubernetesVersion;
     for (const ng of nodegroups) {
-      const version = ngVersions.get(ng.nodegroupName) ?? ng.version;
+      const version = nodegroupSteps.versionOf(ng);
       const outsideSkew = minorsBehind(version, hop) > maxKubeletSkew(hop);
       const behind = compareVersions(version, prev) < 0;
       if (outsideSkew || (behind && policy.nodegroupVersionRule === 'match-control-plane')) {
         if (!outsideSkew) movedOnlyToMatch.add(ng.nodegroupName);
-        steps.push(nodegroupStep(ng, hop, prev));
+        steps.push(nodegroupSteps.move(ng, hop, prev));
       }
     }
     for (const m of addonMoves) if (m.hop === hop && m.when === 'pre-hop') steps.push(addonStep(m));
@@ -88,8 +76,7 @@ export function planInPlace(
     for (const m of addonMoves) steps.push(addonStep(m));
   }
   for (const ng of nodegroups) {
-    if ((ngVersions.get(ng.nodegroupName) ?? ng.version) !== target)
-      steps.push(nodegroupStep(ng, target, target));
+    if (nodegroupSteps.versionOf(ng) !== target) steps.push(nodegroupSteps.move(ng, target, target));
   }
   if (movedOnlyToMatch.size > 0) findings.push(nodegroupRuleFinding([...movedOnlyToMatch], snapshot));
   return { steps, findings };

@@ -6,6 +6,23 @@ import { AgentError } from '../domain/errors';
  * read it. Adding a scenario means adding an entry here, not code elsewhere.
  */
 
+/** EKS's deprecated-API insight as the User Guide shows it: the text two scenarios share. */
+const DEPRECATED_FLOWSCHEMAS = {
+  name: 'Deprecated APIs removed in Kubernetes v{version}',
+  description:
+    'Checks for usage of deprecated APIs that are scheduled for removal in Kubernetes v{version}. Upgrading your cluster before migrating to the updated APIs supported by v{version} could cause application impact.',
+} as const;
+
+const DEPRECATED_FLOWSCHEMAS_FIX = {
+  recommendation:
+    'Update manifests and API clients to use newer Kubernetes APIs if applicable before upgrading to Kubernetes v{version}.',
+  deprecatedUsage: {
+    usage: '/apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas',
+    replacedWith: '/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas',
+    userAgent: 'kube-state-metrics/v2.9.2',
+  },
+} as const;
+
 export const SCENARIO_NAMES = [
   'happy',
   'validation-failure',
@@ -179,18 +196,10 @@ const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
       'A deprecated-API readiness insight is in ERROR for the next version: EKS refuses unless forced.',
     readinessInsight: {
       id: '6f1c1a3e-2b7d-4c55-9a0e-5d3b8f0e1a42',
-      name: 'Deprecated APIs removed in Kubernetes v{version}',
-      description:
-        'Checks for usage of deprecated APIs that are scheduled for removal in Kubernetes v{version}. Upgrading your cluster before migrating to the updated APIs supported by v{version} could cause application impact.',
+      ...DEPRECATED_FLOWSCHEMAS,
       reason:
         'Deprecated API usage detected within last 30 days and your cluster is on Kubernetes v{current}.',
-      recommendation:
-        'Update manifests and API clients to use newer Kubernetes APIs if applicable before upgrading to Kubernetes v{version}.',
-      deprecatedUsage: {
-        usage: '/apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas',
-        replacedWith: '/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas',
-        userAgent: 'kube-state-metrics/v2.9.2',
-      },
+      ...DEPRECATED_FLOWSCHEMAS_FIX,
     },
     updateFailures: [],
     metrics: HEALTHY_METRICS,
@@ -203,17 +212,9 @@ const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
       status: 'WARNING',
       minorsAhead: 2,
       id: '0c3e7d2a-91b4-4f6e-8a5d-7e2f1b9c4d63',
-      name: 'Deprecated APIs removed in Kubernetes v{version}',
-      description:
-        'Checks for usage of deprecated APIs that are scheduled for removal in Kubernetes v{version}. Upgrading your cluster before migrating to the updated APIs supported by v{version} could cause application impact.',
+      ...DEPRECATED_FLOWSCHEMAS,
       reason: 'Deprecated API usage detected within the last 30 days.',
-      recommendation:
-        'Update manifests and API clients to use newer Kubernetes APIs if applicable before upgrading to Kubernetes v{version}.',
-      deprecatedUsage: {
-        usage: '/apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas',
-        replacedWith: '/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas',
-        userAgent: 'kube-state-metrics/v2.9.2',
-      },
+      ...DEPRECATED_FLOWSCHEMAS_FIX,
     },
     updateFailures: [],
     metrics: HEALTHY_METRICS,
