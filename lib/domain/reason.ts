@@ -11,6 +11,7 @@ import { planBlueGreen, planInPlace } from './planner';
 import { checkAddons, checkCluster, checkTarget } from './preflight';
 import { checkFargate, checkNodegroups, checkSupportAndCost } from './preflight-compute';
 import { checkInsights } from './preflight-insights';
+import { checkLaunchTemplates } from './preflight-launch-templates';
 import { checkSubnets } from './preflight-network';
 import type { EnvironmentSnapshot } from './snapshot';
 import { refuseTargetOutOfReach } from './target-reach';
@@ -45,6 +46,7 @@ export function reason(
     ...checkSubnets(snapshot, policy),
     ...checkAddons(snapshot),
     ...checkNodegroups(snapshot, target),
+    ...checkLaunchTemplates(snapshot),
     ...checkFargate(snapshot, request.strategy === 'blue_green' ? [] : passesThrough),
     ...checkSupportAndCost(snapshot, request),
   ];

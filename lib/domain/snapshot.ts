@@ -93,7 +93,7 @@ export const nodegroupSchema = z.looseObject({
       maxUnavailablePercentage: opt(z.number().int().positive().max(100)),
     }),
   ),
-  launchTemplate: opt(z.looseObject({ id: str, version: str })),
+  launchTemplate: opt(z.looseObject({ id: str, name: str, version: str })),
   health,
 });
 
@@ -200,6 +200,15 @@ export const subnetSchema = z.looseObject({
   VpcId: str,
 });
 
+/** EC2 DescribeLaunchTemplates.LaunchTemplates[] (PascalCase, AWS's own EC2 shape): the templates node groups use. */
+const versionNumber = opt(z.number().int().positive());
+export const launchTemplateSchema = z.looseObject({
+  LaunchTemplateId: str,
+  LaunchTemplateName: str,
+  DefaultVersionNumber: versionNumber,
+  LatestVersionNumber: versionNumber,
+});
+
 /** DescribeClusterVersions.clusterVersions[]: optional, gives support dates for the cost finding. */
 export const clusterVersionInfoSchema = z.looseObject({
   clusterVersion: version,
@@ -218,6 +227,7 @@ export const snapshotSchema = z.object({
   insights: list(insightSchema),
   fargateProfiles: list(fargateProfileSchema),
   subnets: list(subnetSchema),
+  launchTemplates: opt(z.array(launchTemplateSchema)),
   clusterVersions: opt(z.array(clusterVersionInfoSchema)),
 });
 
@@ -228,6 +238,7 @@ export type Addon = EnvironmentSnapshot['addons'][number];
 export type AddonInfo = EnvironmentSnapshot['addonVersions'][number];
 export type Insight = EnvironmentSnapshot['insights'][number];
 export type Subnet = EnvironmentSnapshot['subnets'][number];
+export type LaunchTemplate = NonNullable<EnvironmentSnapshot['launchTemplates']>[number];
 
 /** Formats zod issues as "path: message" lines a person can act on. */
 export function describeIssues(error: z.ZodError): string[] {

@@ -1,6 +1,7 @@
 import { DEFAULT_POLICY, type Finding, type UpgradeRequest } from '../../../lib/domain/plan-types';
 import { checkFargate, checkNodegroups, checkSupportAndCost } from '../../../lib/domain/preflight-compute';
 import { checkInsights, formatAge } from '../../../lib/domain/preflight-insights';
+import { checkLaunchTemplates } from '../../../lib/domain/preflight-launch-templates';
 import { checkSubnets } from '../../../lib/domain/preflight-network';
 import { reason } from '../../../lib/domain/reason';
 import { addon, addonInfo, minors, nodegroup, snapshot } from '../../support/snapshot-builder';
@@ -373,6 +374,70 @@ describe('planner: node groups match the control plane, add-ons one minor at a t
         message:
           'aws-ebs-csi-driver must move one minor version at a time from v1.35.0-eksbuild.1 to v1.37.0-eksbuild.1, but DescribeAddonVersions lists no aws-ebs-csi-driver v1.36.x compatible with Kubernetes 1.30. Update aws-ebs-csi-driver by hand or choose a nearer target.',
         resource: 'aws-ebs-csi-driver',
+      },
+    ]);
+  });
+});
+
+describe('pending launch-template update (eksup EKS006)', () => {
+  const template = { LaunchTemplateId: 'lt-0abc', LaunchTemplateName: 'workers', DefaultVersionNumber: 3 };
+  const withTemplate = (version: string | undefined, latest: number) =>
+    snapshot({
+      nodegroups: [
+        nodegroup('apps', '1.29', { launchTemplate: { id: 'lt-0abc', name: 'workers', version } }),
+      ],
+      launchTemplates: [{ ...template, LatestVersionNumber: latest }],
+    });
+
+  test('a node group on $Default behind the latest version warns, naming the versions', () => {
+    expect(checkLaunchTemplates(withTemplate('$Default', 5))).toEqual<Finding[]>([
+      {
+        code: 'LAUNCH_TEMPLATE_UPDATE_PENDING',
+        severity: 'warn',
+        message:
+          'Node group apps runs version 3 ($Default) of launch template workers (lt-0abc), whose latest version is 5, default 3. Its update keeps version 3, so the changes in versions 4 to 5 (AMI, user data, instance settings) are not rolled out now; they reach the nodes at a later node-group update to them, or never. Review them, and move the node group to the version you mean to run before upgrading.',
+        resource: 'apps',
+      },
+    ]);
+  });
+
+  test('a pinned number one behind the latest warns; the plan carries the finding', () => {
+    const s = withTemplate('4', 5);
+    expect(checkLaunchTemplates(s)).toEqual<Finding[]>([
+      {
+        code: 'LAUNCH_TEMPLATE_UPDATE_PENDING',
+        severity: 'warn',
+        message:
+          'Node group apps runs version 4 of launch template workers (lt-0abc), whose latest version is 5, default 3. Its update keeps version 4, so the changes in version 5 (AMI, user data, instance settings) are not rolled out now; they reach the nodes at a later node-group update to them, or never. Review them, and move the node group to the version you mean to run before upgrading.',
+        resource: 'apps',
+      },
+    ]);
+    expect(reason(s, request({ targetVersion: '1.30' })).findings.map((f) => f.code)).toContain(
+      'LAUNCH_TEMPLATE_UPDATE_PENDING',
+    );
+  });
+
+  test('$Latest, the latest number, or no launchTemplates part say nothing', () => {
+    expect(checkLaunchTemplates(withTemplate('$Latest', 5))).toEqual([]);
+    expect(checkLaunchTemplates(withTemplate('5', 5))).toEqual([]);
+    const unread = snapshot({
+      nodegroups: [nodegroup('apps', '1.29', { launchTemplate: { id: 'lt-0abc', version: '1' } })],
+    });
+    expect(checkLaunchTemplates(unread)).toEqual([]);
+  });
+
+  test('no version given means the default version; a template found by name when no id is given', () => {
+    const s = snapshot({
+      nodegroups: [nodegroup('apps', '1.29', { launchTemplate: { name: 'workers' } })],
+      launchTemplates: [{ ...template, LatestVersionNumber: 4 }],
+    });
+    expect(checkLaunchTemplates(s)).toEqual<Finding[]>([
+      {
+        code: 'LAUNCH_TEMPLATE_UPDATE_PENDING',
+        severity: 'warn',
+        message:
+          'Node group apps runs version 3 of launch template workers (lt-0abc), whose latest version is 4, default 3. Its update keeps version 3, so the changes in version 4 (AMI, user data, instance settings) are not rolled out now; they reach the nodes at a later node-group update to them, or never. Review them, and move the node group to the version you mean to run before upgrading.',
+        resource: 'apps',
       },
     ]);
   });
