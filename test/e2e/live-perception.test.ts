@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWireServer, type WireServer, type WireWorld } from '../support/aws-wire-server';
+import { credentialsFor, isolatedAwsEnv, REGION, runCli } from '../support/live-cli';
 import { ROOT } from '../support/run-cli';
 
 /**
@@ -12,66 +12,10 @@ import { ROOT } from '../support/run-cli';
  * built from the published AWS responses in ../shared/realworld.
  */
 const CORPUS = join(ROOT, '..', 'shared', 'realworld', 'aws-responses');
-const BIN = join(ROOT, 'bin', 'eks-upgrade-agent.cjs');
-const REGION = 'us-west-2';
 // Each case starts one to three CLI processes (about 2-4 s each on a shared machine).
 jest.setTimeout(90_000);
 
 const corpus = (file: string) => JSON.parse(readFileSync(join(CORPUS, file), 'utf8')) as WireWorld;
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Empty shared files and a HOME of its own: nothing of the machine's AWS setup leaks in. */
-function isolatedAwsEnv(): Record<string, string> {
-  const home = mkdtempSync(join(tmpdir(), 'eua-live-home-'));
-  writeFileSync(join(home, 'config'), '');
-  writeFileSync(join(home, 'credentials'), '');
-  return {
-    PATH: process.env.PATH ?? '',
-    HOME: home,
-    AWS_CONFIG_FILE: join(home, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-}
-
-function credentialsFor(server: WireServer): Record<string, string> {
-  return {
-    ...isolatedAwsEnv(),
-    AWS_ACCESS_KEY_ID: 'AKIDLIVETEST',
-    AWS_SECRET_ACCESS_KEY: 'live-test-secret',
-    AWS_REGION: REGION,
-    AWS_ENDPOINT_URL_EKS: server.url,
-    AWS_ENDPOINT_URL_EC2: server.url,
-    AWS_MAX_ATTEMPTS: '1',
-  };
-}
-
-/** The CLI as a child process, asynchronously: the server answers from this process's event loop. */
-function runCli(args: readonly string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 interface PlanJson {
   findings: Array<{ code: string; severity: string; resource?: string; message: string }>;

@@ -18,6 +18,7 @@ export interface WireWorld {
   readonly insights?: readonly Record<string, unknown>[];
   readonly fargateProfiles?: readonly Record<string, unknown>[];
   readonly subnets?: readonly Record<string, unknown>[];
+  readonly launchTemplates?: readonly Record<string, unknown>[];
 }
 
 export interface WireFault {
@@ -82,8 +83,8 @@ const xmlEscape = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** EC2's query protocol serialises members with a lower-case first letter; lists as <xxxSet><item>. */
-function subnetXml(subnet: Record<string, unknown>): string {
-  const members = Object.entries(subnet).flatMap(([key, value]) => {
+function itemXml(item: Record<string, unknown>): string {
+  const members = Object.entries(item).flatMap(([key, value]) => {
     const name = key.charAt(0).toLowerCase() + key.slice(1);
     if (key === 'Tags' && Array.isArray(value)) {
       const items = value
@@ -100,14 +101,39 @@ function subnetXml(subnet: Record<string, unknown>): string {
   return `<item>${members.join('')}</item>`;
 }
 
-function ec2Response(subnets: readonly Record<string, unknown>[]): string {
+/** `<{Action}Response>` with one list (`subnetSet`, `launchTemplates`: the member's XML name in client-ec2). */
+function ec2Response(action: string, list: string, items: readonly Record<string, unknown>[]): string {
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    '<DescribeSubnetsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">' +
+    `<${action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">` +
     '<requestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</requestId>' +
-    `<subnetSet>${subnets.map(subnetXml).join('')}</subnetSet>` +
-    '</DescribeSubnetsResponse>'
+    `<${list}>${items.map(itemXml).join('')}</${list}>` +
+    `</${action}Response>`
   );
+}
+
+/** The EC2 actions the snapshot reader calls, answered for the ids asked (`Prefix.N` parameters). */
+function ec2Answer(world: WireWorld, params: URLSearchParams): { status: number; xml: string } {
+  const action = params.get('Action') ?? '';
+  const ids = (prefix: string) =>
+    [...params.entries()].filter(([k]) => k.startsWith(`${prefix}.`)).map(([, v]) => v);
+  if (action === 'DescribeSubnets') {
+    const wanted = ids('SubnetId');
+    // AWS would refuse unknown ids (InvalidSubnetID.NotFound); the corpus holds only some of a cluster's subnets.
+    const found = (world.subnets ?? []).filter((s) => wanted.includes(String(s.SubnetId)));
+    return { status: 200, xml: ec2Response(action, 'subnetSet', found) };
+  }
+  if (action === 'DescribeLaunchTemplates') {
+    const wanted = ids('LaunchTemplateId');
+    const found = (world.launchTemplates ?? []).filter((t) => wanted.includes(String(t.LaunchTemplateId)));
+    return { status: 200, xml: ec2Response(action, 'launchTemplates', found) };
+  }
+  const fault = {
+    status: 400,
+    code: 'InvalidAction',
+    message: `The action ${action} is not valid for this web service.`,
+  };
+  return { status: fault.status, xml: ec2Error(fault) };
 }
 
 function ec2Error(fault: WireFault): string {
@@ -220,11 +246,8 @@ export async function startWireServer(world: WireWorld): Promise<WireServer> {
       const fault = faults.find((f) => f.route.test(route))?.fault;
       if (isEc2) {
         if (fault) return send(res, fault.status, 'text/xml', ec2Error(fault));
-        const params = new URLSearchParams(text);
-        const ids = [...params.entries()].filter(([k]) => k.startsWith('SubnetId.')).map(([, v]) => v);
-        // AWS would refuse unknown ids (InvalidSubnetID.NotFound); the corpus holds only some of a cluster's subnets.
-        const found = (wire.subnets ?? []).filter((s) => ids.includes(String(s.SubnetId)));
-        return send(res, 200, 'text/xml', ec2Response(found));
+        const answer = ec2Answer(wire, new URLSearchParams(text));
+        return send(res, answer.status, 'text/xml', answer.xml);
       }
       if (fault) {
         return send(res, fault.status, 'application/json', JSON.stringify({ message: fault.message }), {

@@ -1,4 +1,4 @@
-import type { EC2Client, Subnet } from '@aws-sdk/client-ec2';
+import type { EC2Client, LaunchTemplate, Subnet } from '@aws-sdk/client-ec2';
 import {
   AccessDeniedException,
   type Cluster,
@@ -9,6 +9,7 @@ import {
   DescribeInsightCommand,
   DescribeNodegroupCommand,
   type EKSClient,
+  type Nodegroup,
   paginateDescribeClusterVersions,
   paginateListAddons,
   paginateListFargateProfiles,
@@ -27,6 +28,7 @@ import { naming } from './access-errors';
 import { readAddonVersions, versionsBetween } from './addon-versions';
 import { createEc2Client, createEksClient } from './clients';
 import { describeEach, required } from './describe-each';
+import { launchTemplateIds, readLaunchTemplates, readSubnets } from './ec2-reads';
 
 /** Kubernetes versions whose add-on compatibility one snapshot reads: the current one and the hops after it. */
 const MAX_VERSIONS_READ = 10;
@@ -50,7 +52,8 @@ export interface EksSnapshotReaderOptions {
  */
 export class EksSnapshotReader implements SnapshotReader {
   private readonly eks: EKSClient;
-  private ec2: EC2Client | undefined;
+  private readonly ec2: EC2Client | undefined;
+  private ec2Ready: Promise<EC2Client> | undefined;
   private readonly concurrency: number;
   private readonly includeClusterVersions: boolean;
   private readonly now: () => Date;
@@ -97,16 +100,26 @@ export class EksSnapshotReader implements SnapshotReader {
       options?.targetVersion ?? ahead(cluster, options?.minorsAhead),
     ).slice(0, MAX_VERSIONS_READ);
     const addonsRead = this.readAddons(clusterName, limit);
-    const [nodegroups, addons, addonVersions, insights, fargateProfiles, subnets, clusterVersions] =
-      await Promise.all([
-        this.readNodegroups(clusterName, limit),
-        addonsRead,
-        addonsRead.then((found) => this.readAddonVersions(found, versions, limit)),
-        this.readInsights(clusterName, limit),
-        this.readFargateProfiles(clusterName, limit),
-        this.readSubnets(cluster.resourcesVpcConfig?.subnetIds ?? []),
-        this.includeClusterVersions ? this.readClusterVersions(versions) : Promise.resolve(undefined),
-      ]);
+    const nodegroupsRead = this.readNodegroups(clusterName, limit);
+    const [
+      nodegroups,
+      launchTemplates,
+      addons,
+      addonVersions,
+      insights,
+      fargateProfiles,
+      subnets,
+      clusterVersions,
+    ] = await Promise.all([
+      nodegroupsRead,
+      nodegroupsRead.then((found) => this.readLaunchTemplates(found)),
+      addonsRead,
+      addonsRead.then((found) => this.readAddonVersions(found, versions, limit)),
+      this.readInsights(clusterName, limit),
+      this.readFargateProfiles(clusterName, limit),
+      this.readSubnets(cluster.resourcesVpcConfig?.subnetIds ?? []),
+      this.includeClusterVersions ? this.readClusterVersions(versions) : Promise.resolve(undefined),
+    ]);
     return parseSnapshot(
       toPlainJson({
         capturedAt,
@@ -117,6 +130,7 @@ export class EksSnapshotReader implements SnapshotReader {
         insights,
         fargateProfiles,
         subnets,
+        launchTemplates,
         clusterVersions,
       }),
     );
@@ -232,18 +246,24 @@ export class EksSnapshotReader implements SnapshotReader {
       this.progress('subnets: none listed by the cluster');
       return [];
     }
-    const subnets: Subnet[] = [];
-    // No page size: EC2 rejects MaxResults combined with explicit SubnetIds.
-    const { paginateDescribeSubnets } = await import('@aws-sdk/client-ec2');
-    this.ec2 ??= await createEc2Client();
-    const client = this.ec2;
-    await naming('ec2:DescribeSubnets', async () => {
-      for await (const page of paginateDescribeSubnets({ client }, { SubnetIds: [...subnetIds] })) {
-        subnets.push(...(page.Subnets ?? []));
-      }
-    });
+    const subnets = await readSubnets(await this.ec2Client(), subnetIds);
     this.progress(`subnets: ${subnets.length}`);
     return subnets;
+  }
+
+  /** Undefined (the part absent) when no node group has a launch template: nothing was read. */
+  private async readLaunchTemplates(nodegroups: readonly Nodegroup[]): Promise<LaunchTemplate[] | undefined> {
+    const ids = launchTemplateIds(nodegroups);
+    if (ids.length === 0) return undefined;
+    const templates = await readLaunchTemplates(await this.ec2Client(), ids);
+    this.progress(`launch templates: ${templates.length}`);
+    return templates;
+  }
+
+  /** One client for both EC2 reads, even when they start together. */
+  private ec2Client(): Promise<EC2Client> {
+    this.ec2Ready ??= this.ec2 ? Promise.resolve(this.ec2) : createEc2Client();
+    return this.ec2Ready;
   }
 
   private async readClusterVersions(

@@ -1,0 +1,48 @@
+import type { EC2Client, LaunchTemplate, Subnet } from '@aws-sdk/client-ec2';
+import type { Nodegroup } from '@aws-sdk/client-eks';
+import { naming } from './access-errors';
+
+/**
+ * EC2's reads for a snapshot. No page size in either: EC2 rejects MaxResults
+ * combined with explicit ids.
+ */
+
+/**
+ * The subnets by id, for free IP addresses.
+ * @throws AwsAccessDeniedError naming ec2:DescribeSubnets.
+ */
+export async function readSubnets(client: EC2Client, ids: readonly string[]): Promise<Subnet[]> {
+  const { paginateDescribeSubnets } = await import('@aws-sdk/client-ec2');
+  const subnets: Subnet[] = [];
+  await naming('ec2:DescribeSubnets', async () => {
+    for await (const page of paginateDescribeSubnets({ client }, { SubnetIds: [...ids] })) {
+      subnets.push(...(page.Subnets ?? []));
+    }
+  });
+  return subnets;
+}
+
+/** The launch-template ids node groups name, each once, in first-seen order. */
+export function launchTemplateIds(nodegroups: readonly Nodegroup[]): string[] {
+  const ids = nodegroups.map((ng) => ng.launchTemplate?.id).filter((id): id is string => id !== undefined);
+  return [...new Set(ids)];
+}
+
+/**
+ * The launch templates node groups use, with their default and latest version
+ * numbers (the pending-update finding), in one paginated DescribeLaunchTemplates.
+ * @throws AwsAccessDeniedError naming ec2:DescribeLaunchTemplates.
+ */
+export async function readLaunchTemplates(
+  client: EC2Client,
+  ids: readonly string[],
+): Promise<LaunchTemplate[]> {
+  const { paginateDescribeLaunchTemplates } = await import('@aws-sdk/client-ec2');
+  const templates: LaunchTemplate[] = [];
+  await naming('ec2:DescribeLaunchTemplates', async () => {
+    for await (const page of paginateDescribeLaunchTemplates({ client }, { LaunchTemplateIds: [...ids] })) {
+      templates.push(...(page.LaunchTemplates ?? []));
+    }
+  });
+  return templates;
+}
