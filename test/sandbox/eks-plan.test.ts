@@ -1,6 +1,6 @@
 import { reason } from '../../lib/domain/reason';
 import type { SandboxWorld } from '../../lib/sandbox/eks';
-import { CLUSTER, newWorld, runToEnd, started } from '../fixtures/sandbox/world';
+import { CLUSTER, fixtureSnapshot, newWorld, runToEnd, started } from '../fixtures/sandbox/world';
 
 /** Runs every step of the planner's in-place plan against the sandbox, as the state machine would. */
 async function upgrade(world: SandboxWorld, targetVersion: string): Promise<string[]> {
@@ -35,5 +35,45 @@ describe('the planner against the sandbox EKS', () => {
       coredns: 'v1.11.3-eksbuild.1',
       'kube-proxy': 'v1.31.0-eksbuild.2',
     });
+  });
+});
+
+describe('launch templates in the sandbox snapshot read', () => {
+  it('given a seed with a launch template one version ahead of batch, the read carries it and the plan warns', async () => {
+    const seed = fixtureSnapshot();
+    const world = newWorld({
+      snapshot: {
+        ...seed,
+        nodegroups: seed.nodegroups.map((ng) =>
+          ng.nodegroupName === 'batch' ? { ...ng, launchTemplate: { id: 'lt-1', version: '$Default' } } : ng,
+        ),
+        launchTemplates: [
+          {
+            LaunchTemplateId: 'lt-1',
+            LaunchTemplateName: 'batch',
+            DefaultVersionNumber: 1,
+            LatestVersionNumber: 2,
+          },
+        ],
+      },
+    });
+    const snapshot = await world.snapshotReader.readSnapshot(CLUSTER, { targetVersion: '1.30' });
+    expect(snapshot.launchTemplates).toEqual([
+      {
+        LaunchTemplateId: 'lt-1',
+        LaunchTemplateName: 'batch',
+        DefaultVersionNumber: 1,
+        LatestVersionNumber: 2,
+      },
+    ]);
+    const plan = reason(snapshot, { targetVersion: '1.30', strategy: 'in_place', force: false });
+    expect(
+      plan.findings.filter((f) => f.code === 'LAUNCH_TEMPLATE_UPDATE_PENDING').map((f) => f.resource),
+    ).toEqual(['batch']);
+  });
+
+  it('given a seed without launch templates, the read has no launchTemplates part', async () => {
+    const snapshot = await newWorld().snapshotReader.readSnapshot(CLUSTER);
+    expect(snapshot.launchTemplates).toBeUndefined();
   });
 });
