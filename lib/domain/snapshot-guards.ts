@@ -36,7 +36,7 @@ export class NotAwsShapeError extends AgentError {
   }
 }
 
-// EC2's DescribeSubnets is PascalCase in AWS's own JSON; every other part is camelCase.
+// EC2's parts (subnets, launchTemplates) are PascalCase in AWS's own JSON; every other part is camelCase.
 const EKS_PARTS = ['nodegroups', 'addons', 'addonVersions', 'insights', 'fargateProfiles', 'clusterVersions'];
 const SHOWN_KEYS = 3;
 const SHOWN_PATHS = 3;
