@@ -3,12 +3,8 @@ import type { Nodegroup } from '@aws-sdk/client-eks';
 import { naming } from './access-errors';
 
 /**
- * EC2's reads for a snapshot. No page size in either: EC2 rejects MaxResults
- * combined with explicit ids.
- */
-
-/**
- * The subnets by id, for free IP addresses.
+ * The subnets by id, for free IP addresses. No page size: EC2 rejects MaxResults
+ * combined with explicit SubnetIds.
  * @throws AwsAccessDeniedError naming ec2:DescribeSubnets.
  */
 export async function readSubnets(client: EC2Client, ids: readonly string[]): Promise<Subnet[]> {
@@ -30,7 +26,8 @@ export function launchTemplateIds(nodegroups: readonly Nodegroup[]): string[] {
 
 /**
  * The launch templates node groups use, with their default and latest version
- * numbers (the pending-update finding), in one paginated DescribeLaunchTemplates.
+ * numbers (the pending-update finding), in one paginated DescribeLaunchTemplates
+ * (EC2's default page size; the ids asked for bound the answer anyway).
  * @throws AwsAccessDeniedError naming ec2:DescribeLaunchTemplates.
  */
 export async function readLaunchTemplates(
