@@ -12,22 +12,19 @@ import { ROOT, runCli } from '../support/run-cli';
 
 const BIN = join(ROOT, 'bin', 'eks-upgrade-agent.cjs');
 const tmp = () => mkdtempSync(join(tmpdir(), 'eua-cli-keep-'));
+const runArgs = (state: string, requestId: string) => [
+  'run',
+  '--sandbox',
+  '--quiet',
+  '--target',
+  '1.32',
+  '--state-dir',
+  state,
+  '--request-id',
+  requestId,
+];
 const run = (state: string, requestId: string, extra: string[] = [], env: Record<string, string> = {}) =>
-  runCli(
-    [
-      'run',
-      '--sandbox',
-      '--quiet',
-      '--target',
-      '1.32',
-      '--state-dir',
-      state,
-      '--request-id',
-      requestId,
-      ...extra,
-    ],
-    env,
-  );
+  runCli([...runArgs(state, requestId), ...extra], env);
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
 describe('the same request id again', () => {
@@ -99,22 +96,12 @@ describe('a state file that cannot be read', () => {
 
 describe('a process killed with SIGKILL mid-upgrade', () => {
   const crash = (state: string, requestId: string) =>
-    spawnSync(
-      process.execPath,
-      [
-        BIN,
-        'run',
-        '--sandbox',
-        '--quiet',
-        '--target',
-        '1.32',
-        '--state-dir',
-        state,
-        '--request-id',
-        requestId,
-      ],
-      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, [CRASH_AFTER_POLLS_ENV]: '8' }, timeout: 60_000 },
-    );
+    spawnSync(process.execPath, [BIN, ...runArgs(state, requestId)], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, [CRASH_AFTER_POLLS_ENV]: '8' },
+      timeout: 60_000,
+    });
   const updatesOf = (state: string) =>
     readJson(join(state, 'eks-world.json')).clusters['payments-prod'].updates as { status: string }[];
 

@@ -94,6 +94,17 @@ const validationInput = {
 };
 
 /** validation.failure as EventBridge delivers it to the rollback-automation rule's target. */
+/** TriggerRollback's Parameters for this upgrade, as the state machine passes them. */
+const stateMachineCall = () => ({
+  mode: 'rollback',
+  trigger: 'state-machine',
+  upgradeId: UPGRADE,
+  correlationId: validationInput.correlationId,
+  clusterName: 'test-cluster',
+  targetVersion: '1.30',
+  reason: 'validation failed',
+});
+
 function ruleEvent(detail: Partial<Record<string, unknown>> = {}) {
   return {
     'detail-type': 'validation.failure',
@@ -134,19 +145,7 @@ describe('rollback verifies the upgrade before it acts on a validation.failure e
     await expect(rollbackPhase(ruleEvent(), w.deps, w.once)).resolves.toEqual({ performedBy: 'event-rule' });
     expect(w.types()).toContain('rollback.triggered');
     expect(w.types()).not.toContain('rollback.completed');
-    const result = await rollbackPhase(
-      {
-        mode: 'rollback',
-        trigger: 'state-machine',
-        upgradeId: UPGRADE,
-        correlationId: validationInput.correlationId,
-        clusterName: 'test-cluster',
-        targetVersion: '1.30',
-        reason: 'validation failed',
-      },
-      w.deps,
-      w.once,
-    );
+    const result = await rollbackPhase(stateMachineCall(), w.deps, w.once);
     expect(result).toMatchObject({ status: 'done', outcome: 'stopped', performedBy: 'event-rule' });
     expect(w.types()).toContain('rollback.completed');
     expect(w.releases).toEqual([['test-cluster', UPGRADE]]);
@@ -206,19 +205,7 @@ describe('rollback verifies the upgrade before it acts on a validation.failure e
   test('given the state machine calls TriggerRollback, when no event was involved, then it acts without the rule check', async () => {
     const w = world(snapshot({ version: '1.29' }));
     await startedUpgrade(w);
-    const result = await rollbackPhase(
-      {
-        mode: 'rollback',
-        trigger: 'state-machine',
-        upgradeId: UPGRADE,
-        correlationId: validationInput.correlationId,
-        clusterName: 'test-cluster',
-        targetVersion: '1.30',
-        reason: 'validation failed',
-      },
-      w.deps,
-      w.once,
-    );
+    const result = await rollbackPhase(stateMachineCall(), w.deps, w.once);
     expect(result).toMatchObject({ outcome: 'stopped', performedBy: 'state-machine' });
     expect(w.types()).toEqual(
       expect.arrayContaining(['rollback.triggered', 'rollback.completed', 'upgrade.failed']),
