@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { clusterNameSchema, requestIdSchema } from './request-fields';
 import { kubernetesVersionSchema } from './version';
 

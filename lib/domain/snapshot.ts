@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidSnapshotError } from './errors';
 import { refuseForeignShapes } from './snapshot-guards';
 import { normalizeTimestamp, timestampProblem } from './timestamp';

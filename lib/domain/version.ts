@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidRequestError } from './errors';
 
 /** A Kubernetes minor version as EKS spells it: "1.29". */

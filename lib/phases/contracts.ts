@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidRequestError } from '../domain/errors';
 import { upgradeRequestedDetail } from '../domain/events';
 import { describeIssues } from '../domain/snapshot';

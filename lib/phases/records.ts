@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidRequestError } from '../domain/errors';
 import type { PhaseName } from '../domain/events';
 import type { UpgradePlan } from '../domain/plan-types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AgentError, RollbackUnavailableError } from '../domain/errors';
 import { clientRequestToken } from '../domain/request-token';
 import type { RevertAction, RollbackOutcomeV2, RollbackPlan } from '../domain/rollback-plan';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidRequestError } from '../domain/errors';
 import { executionName } from '../domain/execution-name';
 import type { ExecutionStarter, ExecutionStatus, ExistingExecution, StartOutcome } from '../ports';
