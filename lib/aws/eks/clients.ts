@@ -1,4 +1,4 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { type AwsClientOptions, sdkClientConfig } from '../client-config';
 
@@ -8,10 +8,11 @@ export function createEksClient(options?: AwsClientOptions): EKSClient {
 }
 
 /**
- * A new EC2 client with adaptive retry (DescribeSubnets for free IPs). Loaded on
- * demand: @aws-sdk/client-ec2 would otherwise be evaluated at every cold start.
+ * A new EC2 client with adaptive retry (DescribeSubnets, DescribeLaunchTemplates).
+ * Imported by name, not loaded on demand: a bundle keeps only the two commands'
+ * schemas (about 15 KB, see plugins/esbuild/sdk-schema-keys.cjs), so there is no
+ * 1 MB client left to defer.
  */
-export async function createEc2Client(options?: AwsClientOptions): Promise<EC2Client> {
-  const { EC2Client: Client } = await import('@aws-sdk/client-ec2');
-  return new Client(sdkClientConfig(options));
+export function createEc2Client(options?: AwsClientOptions): EC2Client {
+  return new EC2Client(sdkClientConfig(options));
 }

@@ -1,4 +1,10 @@
-import type { EC2Client, LaunchTemplate, Subnet } from '@aws-sdk/client-ec2';
+import {
+  type EC2Client,
+  type LaunchTemplate,
+  paginateDescribeLaunchTemplates,
+  paginateDescribeSubnets,
+  type Subnet,
+} from '@aws-sdk/client-ec2';
 import type { Nodegroup } from '@aws-sdk/client-eks';
 import { naming } from './access-errors';
 
@@ -8,7 +14,6 @@ import { naming } from './access-errors';
  * @throws AwsAccessDeniedError naming ec2:DescribeSubnets.
  */
 export async function readSubnets(client: EC2Client, ids: readonly string[]): Promise<Subnet[]> {
-  const { paginateDescribeSubnets } = await import('@aws-sdk/client-ec2');
   const subnets: Subnet[] = [];
   await naming('ec2:DescribeSubnets', async () => {
     for await (const page of paginateDescribeSubnets({ client }, { SubnetIds: [...ids] })) {
@@ -34,7 +39,6 @@ export async function readLaunchTemplates(
   client: EC2Client,
   ids: readonly string[],
 ): Promise<LaunchTemplate[]> {
-  const { paginateDescribeLaunchTemplates } = await import('@aws-sdk/client-ec2');
   const templates: LaunchTemplate[] = [];
   await naming('ec2:DescribeLaunchTemplates', async () => {
     for await (const page of paginateDescribeLaunchTemplates({ client }, { LaunchTemplateIds: [...ids] })) {

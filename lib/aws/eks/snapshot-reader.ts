@@ -52,8 +52,7 @@ export interface EksSnapshotReaderOptions {
  */
 export class EksSnapshotReader implements SnapshotReader {
   private readonly eks: EKSClient;
-  private readonly ec2: EC2Client | undefined;
-  private ec2Ready: Promise<EC2Client> | undefined;
+  private ec2: EC2Client | undefined;
   private readonly concurrency: number;
   private readonly includeClusterVersions: boolean;
   private readonly now: () => Date;
@@ -61,8 +60,7 @@ export class EksSnapshotReader implements SnapshotReader {
 
   constructor(options: EksSnapshotReaderOptions = {}) {
     this.eks = options.eks ?? createEksClient();
-    // The EC2 client is loaded on first use: it is the largest module of the bundle
-    // (about 40%), and a Lambda pays for evaluating it at cold start otherwise.
+    // Made on first use: a cluster with no subnets listed and no launch templates needs none.
     this.ec2 = options.ec2;
     this.concurrency = options.concurrency ?? 5;
     this.includeClusterVersions = options.includeClusterVersions ?? true;
@@ -246,7 +244,7 @@ export class EksSnapshotReader implements SnapshotReader {
       this.progress('subnets: none listed by the cluster');
       return [];
     }
-    const subnets = await readSubnets(await this.ec2Client(), subnetIds);
+    const subnets = await readSubnets(this.ec2Client(), subnetIds);
     this.progress(`subnets: ${subnets.length}`);
     return subnets;
   }
@@ -255,15 +253,15 @@ export class EksSnapshotReader implements SnapshotReader {
   private async readLaunchTemplates(nodegroups: readonly Nodegroup[]): Promise<LaunchTemplate[] | undefined> {
     const ids = launchTemplateIds(nodegroups);
     if (ids.length === 0) return undefined;
-    const templates = await readLaunchTemplates(await this.ec2Client(), ids);
+    const templates = await readLaunchTemplates(this.ec2Client(), ids);
     this.progress(`launch templates: ${templates.length}`);
     return templates;
   }
 
-  /** One client for both EC2 reads, even when they start together. */
-  private ec2Client(): Promise<EC2Client> {
-    this.ec2Ready ??= this.ec2 ? Promise.resolve(this.ec2) : createEc2Client();
-    return this.ec2Ready;
+  /** One client for both EC2 reads. */
+  private ec2Client(): EC2Client {
+    this.ec2 ??= createEc2Client();
+    return this.ec2;
   }
 
   private async readClusterVersions(

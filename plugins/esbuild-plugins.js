@@ -1,0 +1,46 @@
+'use strict';
+
+const { readFile } = require('node:fs/promises');
+
+/**
+ * esbuild plugins of the function bundles (serverless.yml custom.esbuild.plugins;
+ * bench/bundle.ts and the stack tests use the same list).
+ *
+ * sdkSchemaLiteralKeys: since about 3.930 every AWS SDK v3 client describes its
+ * shapes in one generated dist-es/schemas/schemas_0.js, and writes trait keys as
+ * computed keys over string constants of the same file (`{ [_xN]: _aT }`). esbuild
+ * must assume a computed key can run code (toString), so it keeps every schema that
+ * has one: @aws-sdk/client-ec2 adds about 550 KB to a bundle for two commands
+ * (aws/aws-sdk-js-v3#7607). The rewrite puts the constant's string in place of the
+ * key (`{ "xmlName": _aT }`), the same object, and the unused schemas fall away:
+ * EC2 shrinks to about 15 KB. It is what smithy-typescript's open PR #1889 changes
+ * in the generator; once the SDK ships that, the plugin finds nothing to rewrite.
+ * A key whose constant is not a plain string literal of the file is left as it is.
+ */
+const SCHEMA_FILE = /[\\/]@aws-sdk[\\/].+[\\/]dist-es[\\/](?:.+[\\/])?schemas[\\/]schemas_\d+\.js$/;
+const STRING_CONSTANT = /^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm;
+const COMPUTED_KEY = /\[(_\w+)\]:/g;
+
+/** The schema file's text with every computed key over one of its string constants made literal. */
+function literalKeys(text) {
+  const constants = new Map();
+  for (const [, name, literal] of text.matchAll(STRING_CONSTANT)) constants.set(name, literal);
+  return text.replace(COMPUTED_KEY, (whole, name) => {
+    const literal = constants.get(name);
+    return literal === undefined ? whole : `${literal}:`;
+  });
+}
+
+const sdkSchemaLiteralKeys = {
+  name: 'sdk-schema-literal-keys',
+  setup(build) {
+    build.onLoad({ filter: SCHEMA_FILE }, async (args) => ({
+      contents: literalKeys(await readFile(args.path, 'utf8')),
+      loader: 'js',
+    }));
+  },
+};
+
+module.exports = [sdkSchemaLiteralKeys];
+module.exports.literalKeys = literalKeys;
+module.exports.SCHEMA_FILE = SCHEMA_FILE;
