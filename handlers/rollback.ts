@@ -5,12 +5,12 @@ import {
   awsClock,
   awsConfig,
   awsEvents,
-  awsLocks,
   awsNodegroups,
-  awsOnce,
   awsSnapshots,
   awsUpdates,
 } from '../lib/wiring/aws';
+import { awsLocks } from '../lib/wiring/aws-locks';
+import { awsOnce } from '../lib/wiring/aws-once';
 import { lambdaHandler } from '../lib/wiring/lambda';
 
 /**

@@ -1,5 +1,6 @@
 import { triggerUpgrade } from '../lib/phases/trigger';
-import { awsClock, awsConfig, awsEvents, awsLocks, awsStarter } from '../lib/wiring/aws';
+import { awsClock, awsConfig, awsEvents, awsStarter } from '../lib/wiring/aws';
+import { awsLocks } from '../lib/wiring/aws-locks';
 import { lambdaHandler } from '../lib/wiring/lambda';
 
 /**

@@ -1,13 +1,6 @@
 import { validatePhase } from '../lib/phases/validation';
-import {
-  awsArtifacts,
-  awsClock,
-  awsConfig,
-  awsEvents,
-  awsLocks,
-  awsMetricsFor,
-  awsSnapshots,
-} from '../lib/wiring/aws';
+import { awsArtifacts, awsClock, awsConfig, awsEvents, awsMetricsFor, awsSnapshots } from '../lib/wiring/aws';
+import { awsLocks } from '../lib/wiring/aws-locks';
 import { lambdaHandler } from '../lib/wiring/lambda';
 
 /** ValidationPhase: at the target, healthy, within the SLOs? Logic: lib/phases/validation.ts. */

@@ -1,12 +1,9 @@
 import { metricsReaderFor } from '../aws/cloudwatch/metrics-reader';
-import { createDynamoDbDocumentClient } from '../aws/dynamodb/clients';
-import { DynamoClusterLock } from '../aws/dynamodb/cluster-lock';
 import { EksInsightsReader } from '../aws/eks/insights-reader';
 import { EksNodegroupLifecycle } from '../aws/eks/nodegroup-lifecycle';
 import { EksSnapshotReader } from '../aws/eks/snapshot-reader';
 import { EksUpdateRunner } from '../aws/eks/update-runner';
 import { EventBridgeClient } from '../aws/eventbridge/event-bridge-client';
-import { awsOncePerUpgrade } from '../aws/idempotency';
 import { S3ArtifactStore } from '../aws/s3/artifact-store';
 import { createS3Client } from '../aws/s3/clients';
 import { SsmConfigSource } from '../aws/ssm/config-source';
@@ -14,7 +11,6 @@ import { stepFunctionsStarter } from '../aws/stepfunctions/execution-starter';
 import { StepFunctionsClient } from '../aws/stepfunctions/step-functions-client';
 import type { MetricsSourceConfig } from '../domain/config';
 import type { PhaseDeps } from '../phases/deps';
-import type { OncePerUpgrade } from '../phases/rollback';
 import type { ExecutionStarter } from '../phases/trigger';
 import type { MetricsReader } from '../ports';
 import { type AwsEnv, MissingEnvironmentError } from './env';
@@ -23,8 +19,9 @@ import { type AwsEnv, MissingEnvironmentError } from './env';
  * The production adapters, one exported factory per port. A handler imports the
  * factories it needs (handlers/*.ts), so esbuild leaves every other SDK client out of its
  * bundle: the reasoning function carries no EKS or EC2 client, the trigger no S3.
- * Each factory is called once per container; its client is reused by every
- * invocation.
+ * The agent table's ports are in aws-locks.ts and aws-once.ts: their packages would
+ * stay in a bundle through this file's imports alone. Each factory is called once per
+ * container; its client is reused by every invocation.
  */
 /** The wall clock. */
 export const awsClock = (): PhaseDeps['clock'] => ({ now: () => new Date() });
@@ -45,9 +42,6 @@ export const awsEvents = (env: AwsEnv): PhaseDeps['events'] =>
 export const awsArtifacts = (env: AwsEnv): PhaseDeps['artifacts'] =>
   new S3ArtifactStore({ client: createS3Client(), bucket: env.ARTIFACT_BUCKET });
 
-export const awsLocks = (env: AwsEnv, clock: PhaseDeps['clock']): PhaseDeps['locks'] =>
-  new DynamoClusterLock({ client: createDynamoDbDocumentClient(), tableName: env.AGENT_TABLE, clock });
-
 export const awsConfig = (env: AwsEnv): PhaseDeps['config'] =>
   new SsmConfigSource({ stage: env.EKS_UPGRADE_AGENT_STAGE });
 
@@ -60,9 +54,6 @@ export function awsMetricsFor(): PhaseDeps['metricsFor'] {
     return readers.get(key);
   };
 }
-
-export const awsOnce = (env: AwsEnv): OncePerUpgrade =>
-  awsOncePerUpgrade({ tableName: env.AGENT_TABLE, purpose: 'rollback' });
 
 /** @throws MissingEnvironmentError when STATE_MACHINE_ARN is not set. */
 export function awsStarter(env: AwsEnv): ExecutionStarter {
