@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentError } from './errors';
 import { describeIssues } from './snapshot';
 
@@ -92,4 +92,5 @@ export function parseAgentConfig(input: unknown): AgentConfig {
   return result.data;
 }
 
-export const DEFAULT_CONFIG: AgentConfig = parseAgentConfig({});
+// Pure: a bundle that never reads the defaults does not parse them at cold start.
+export const DEFAULT_CONFIG: AgentConfig = /* @__PURE__ */ parseAgentConfig({});
