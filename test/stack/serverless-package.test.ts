@@ -364,12 +364,18 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
   });
 
   describe('function packages', () => {
-    test.each(FUNCTION_NAMES)('%s.zip holds its handler and source map, nothing else', (fn) => {
-      expect(pkg().bundles[fn]?.entries).toEqual([`handlers/${fn}.js`, `handlers/${fn}.js.map`]);
-      const code = resource(template(), `${logicalId(fn)}LambdaFunction`, 'AWS::Lambda::Function').Properties
-        .Code;
-      expect(String(obj(code, 'Code').S3Key)).toMatch(new RegExp(`/${fn}\\.zip$`));
-    });
+    test.each(FUNCTION_NAMES)(
+      '%s.zip holds its handler, nothing else (its source map is kept beside it)',
+      (fn) => {
+        expect(pkg().bundles[fn]?.entries).toEqual([`handlers/${fn}.js`]);
+        // The bundle names no map: the runtime looks for none.
+        expect(pkg().bundles[fn]?.js).not.toContain('sourceMappingURL');
+        expect(pkg().bundles[fn]?.sources.filter((s) => s.endsWith(`/handlers/${fn}.ts`))).toHaveLength(1);
+        const code = resource(template(), `${logicalId(fn)}LambdaFunction`, 'AWS::Lambda::Function')
+          .Properties.Code;
+        expect(String(obj(code, 'Code').S3Key)).toMatch(new RegExp(`/${fn}\\.zip$`));
+      },
+    );
 
     test.each(FUNCTION_NAMES)('%s: no sandbox code in the AWS bundle', (fn) => {
       const bundle = pkg().bundles[fn];

@@ -32,7 +32,7 @@ export interface Bundle {
   readonly entries: string[];
   /** The handler's bundled JavaScript. */
   readonly js: string;
-  /** The bundle's inputs, from its source map. */
+  /** The bundle's inputs, from its source map (kept beside the zips, in sourcemaps/). */
   readonly sources: string[];
 }
 
@@ -76,8 +76,8 @@ export async function packageStage(stage: StageName, extra: string[] = []): Prom
   for (const fn of FUNCTION_NAMES) {
     const files = readZip(readFileSync(join(dir, `${fn}.zip`)));
     const js = files.get(`handlers/${fn}.js`)?.toString('utf8') ?? '';
-    const map = files.get(`handlers/${fn}.js.map`)?.toString('utf8');
-    const sources = map ? array(obj(JSON.parse(map), 'source map').sources).map(String) : [];
+    const map = readFileSync(join(dir, 'sourcemaps', `${fn}.js.map`), 'utf8');
+    const sources = array(obj(JSON.parse(map), 'source map').sources).map(String);
     bundles[fn] = { entries: [...files.keys()].sort(), js, sources };
   }
   return { stage, template, bundles };
