@@ -62,7 +62,9 @@ describe('literalKeys', () => {
   });
 
   test('a key over anything else is left as it is', () => {
-    const text = ['let _x = "x";', 'const _n = 5;', 'var A$ = { [_x]: 1, [_n]: 2, [_missing]: 3 };'].join('\n');
+    const text = ['let _x = "x";', 'const _n = 5;', 'var A$ = { [_x]: 1, [_n]: 2, [_missing]: 3 };'].join(
+      '\n',
+    );
     expect(plugins.literalKeys(text)).toBe(text);
   });
 });
