@@ -1,16 +1,20 @@
 /**
- * The deployed bundles: per function, the zip, the handler's JavaScript, the cold
- * module-load time (require of the handler in a fresh node, as Lambda does on a
- * cold start) and the packages that make the bundle big. Prints figures; it is a
- * benchmark, not a test (no thresholds).
+ * The deployed bundles against their goals (issue 11): per function, the zip, the
+ * handler's JavaScript, INIT (the cold require of the handler in a fresh node, as
+ * Lambda's INIT does) and its ratio to a bare baseline: an esbuild bundle of nothing
+ * but `new XClient({})` for each SDK client the function uses (ESM resolution,
+ * minified, no source map; bench/bundle-build.ts). Goals: every zip under 600 KB,
+ * every INIT at most 1.2x its baseline. Prints figures; it is a benchmark, not a
+ * test (no thresholds in jest).
  *
- * Run: npx tsx bench/bundle.ts [--package-dir DIR] [--samples N]
+ * Run: npm run bench:bundle -- [--package-dir DIR] [--samples N]
  *   without --package-dir: `sls package --stage dev` into a temporary directory
  *   (offline, no AWS credentials).
  *
- * Only `require` is timed: the wiring is lazy (the AWS clients and the
- * configuration are built on the first invocation), and invoking a handler would
- * call AWS. The first invocation's wiring adds to a real cold start.
+ * Handler and baseline are sampled in turn (one process each per round), so load
+ * from other work on the machine falls on both. Only `require` is timed: the wiring
+ * is lazy (the AWS clients and the configuration are built on the first invocation),
+ * and invoking a handler would call AWS.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -26,14 +30,22 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BuildOptions, build } from 'esbuild';
-import { parse } from 'yaml';
 import { readZip } from '../test/support/zip';
+import {
+  type BundleContents,
+  baselineBundle,
+  CLIENTS_USED,
+  contentsOf,
+  esbuildOptionsFromServerlessYml,
+  ROOT,
+} from './bundle-build';
 
-const ROOT = join(__dirname, '..');
 const STAGE = 'dev';
 const FUNCTIONS = ['trigger', 'perception', 'reasoning', 'execution', 'validation', 'rollback'];
 const TOP_PACKAGES = 5;
+/** The goals of issue 11. */
+const ZIP_GOAL_BYTES = 600 * 1024;
+const INIT_RATIO_GOAL = 1.2;
 
 /** The environment serverless.yml gives the functions, with dummy values for the stack's resources. */
 const HANDLER_ENV: Record<string, string> = {
@@ -64,11 +76,14 @@ interface Row {
   readonly fn: string;
   readonly zipBytes: number;
   readonly jsBytes: number;
-  readonly mapBytes: number;
-  readonly plain: number[];
-  readonly sourceMaps: number[];
-  readonly packages: [string, number][];
-  readonly metafileJsBytes: number;
+  readonly zipEntries: string[];
+  readonly init: number[];
+  readonly baseline: number[];
+  readonly baselineBytes: number;
+  /** The same clients bundled with the project's esbuild plugins. */
+  readonly leanBaseline: number[];
+  readonly leanBaselineBytes: number;
+  readonly contents: BundleContents;
 }
 
 async function main(): Promise<void> {
@@ -77,30 +92,36 @@ async function main(): Promise<void> {
   try {
     const packageDir = args.packageDir ?? packageStage(scratch);
     const esbuildOptions = esbuildOptionsFromServerlessYml(STAGE);
-    const builds = await Promise.all(FUNCTIONS.map((fn) => packagesOf(fn, esbuildOptions)));
+    const contents = await Promise.all(FUNCTIONS.map((fn) => contentsOf(fn, esbuildOptions)));
     const rows: Row[] = [];
     for (const [i, fn] of FUNCTIONS.entries()) {
       const zipPath = join(packageDir, `${fn}.zip`);
       const files = readZip(readFileSync(zipPath));
       const js = files.get(`handlers/${fn}.js`);
-      const map = files.get(`handlers/${fn}.js.map`);
       if (!js) throw new Error(`${zipPath} has no handlers/${fn}.js`);
       const handlerDir = join(scratch, 'extracted', fn, 'handlers');
       mkdirSync(handlerDir, { recursive: true });
       const handlerPath = join(handlerDir, `${fn}.js`);
       writeFileSync(handlerPath, js);
-      if (map) writeFileSync(`${handlerPath}.map`, map);
-      process.stderr.write(`timing ${fn} (${args.samples} fresh processes x 2)...\n`);
-      const build = builds[i] ?? { packages: [], jsBytes: 0 };
+      const clients = CLIENTS_USED[fn] ?? [];
+      const baseline = await baselineBundle(fn, clients, join(scratch, 'baseline'));
+      const lean = await baselineBundle(fn, clients, join(scratch, 'lean'), esbuildOptions.plugins);
+      process.stderr.write(`timing ${fn} and its baselines (${args.samples} fresh processes each)...\n`);
+      const [init, baselineTimes, leanTimes] = sampleInTurn(
+        [handlerPath, baseline.path, lean.path],
+        args.samples,
+      );
       rows.push({
         fn,
         zipBytes: statSync(zipPath).size,
         jsBytes: js.length,
-        mapBytes: map?.length ?? 0,
-        plain: sample(handlerPath, args.samples, ''),
-        sourceMaps: sample(handlerPath, args.samples, '--enable-source-maps'),
-        packages: build.packages,
-        metafileJsBytes: build.jsBytes,
+        zipEntries: [...files.keys()].sort(),
+        init: init ?? [],
+        baseline: baselineTimes ?? [],
+        baselineBytes: baseline.bytes,
+        leanBaseline: leanTimes ?? [],
+        leanBaselineBytes: lean.bytes,
+        contents: contents[i] ?? { packages: [], jsBytes: 0, clients: [] },
       });
     }
     print(rows, args.samples, packageDir, args.packageDir === undefined);
@@ -111,117 +132,40 @@ async function main(): Promise<void> {
 
 // --- timing --------------------------------------------------------------------------
 
-/** `samples` cold loads, each in a new node process (nothing cached between them). */
-function sample(handlerPath: string, samples: number, nodeOptions: string): number[] {
-  const times: number[] = [];
+/**
+ * `samples` cold loads of each file, each in a new node process (nothing cached
+ * between them but the OS's file cache, warmed by one untimed load of each), the
+ * files taking turns. Sorted times per file.
+ */
+function sampleInTurn(paths: readonly string[], samples: number): number[][] {
+  for (const path of paths) coldRequire(path);
+  const times = paths.map(() => [] as number[]);
   for (let i = 0; i < samples; i++) {
-    const r = spawnSync(process.execPath, ['-e', CHILD], {
-      encoding: 'utf8',
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        ...HANDLER_ENV,
-        NODE_OPTIONS: nodeOptions,
-        BENCH_HANDLER: handlerPath,
-      },
-    });
-    const ms = Number(r.stdout);
-    if (r.status !== 0 || !Number.isFinite(ms)) {
-      throw new Error(`require(${handlerPath}) failed (exit ${r.status}):\n${r.stderr}`);
-    }
-    times.push(ms);
+    for (const [j, path] of paths.entries()) times[j]?.push(coldRequire(path));
   }
-  return times.sort((a, b) => a - b);
+  return times.map((t) => t.sort((a, b) => a - b));
 }
 
-/** Nearest-rank percentile of sorted samples (with 7 samples, p90 is the slowest). */
+function coldRequire(path: string): number {
+  const r = spawnSync(process.execPath, ['-e', CHILD], {
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...HANDLER_ENV,
+      BENCH_HANDLER: path,
+    },
+  });
+  const ms = Number(r.stdout);
+  if (r.status !== 0 || !Number.isFinite(ms)) {
+    throw new Error(`require(${path}) failed (exit ${r.status}):\n${r.stderr}`);
+  }
+  return ms;
+}
+
+/** Nearest-rank percentile of sorted samples. */
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-}
-
-// --- what is in a bundle -------------------------------------------------------------
-
-/**
- * custom.esbuild of serverless.yml as esbuild options: serverless-esbuild's own
- * keys dropped, ${param:...} resolved for the stage (the backend define).
- */
-function esbuildOptionsFromServerlessYml(stage: string): BuildOptions {
-  const doc = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
-    params?: Record<string, Record<string, unknown> | undefined>;
-    custom?: { esbuild?: Record<string, unknown> };
-  };
-  const params = { ...doc.params?.default, ...doc.params?.[stage] };
-  const resolve = (text: string) =>
-    text.replace(/\$\{param:(\w+)\}/g, (_whole, name: string) => {
-      if (!(name in params)) throw new Error(`serverless.yml has no param ${name}`);
-      return String(params[name]);
-    });
-  const pluginOnly = new Set([
-    'outputWorkFolder',
-    'outputBuildFolder',
-    'exclude',
-    'packager',
-    'packagerOptions',
-    'installExtraArgs',
-    'keepOutputDirectory',
-    'nativeZip',
-    'concurrency',
-    'zipConcurrency',
-    'watch',
-    'skipBuild',
-    'skipRebuild',
-    'skipBuildExcludeFns',
-    'stripEntryResolveExtensions',
-    'disposeContext',
-    'outputFileExtension',
-    'nodeExternals',
-    'packagePath',
-  ]);
-  const options: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(doc.custom?.esbuild ?? {})) {
-    if (pluginOnly.has(key)) continue;
-    options[key] =
-      key === 'define'
-        ? Object.fromEntries(Object.entries(value as Record<string, string>).map(([k, v]) => [k, resolve(v)]))
-        : value;
-  }
-  const exclude = (doc.custom?.esbuild?.exclude as string[] | undefined) ?? ['aws-sdk'];
-  return { ...options, external: exclude.filter((e) => e !== '*') } as BuildOptions;
-}
-
-/** The bundle's inputs grouped by package (bytes each adds to the minified output), biggest first. */
-async function packagesOf(
-  fn: string,
-  options: BuildOptions,
-): Promise<{ packages: [string, number][]; jsBytes: number }> {
-  const result = await build({
-    ...options,
-    absWorkingDir: ROOT,
-    entryPoints: [`handlers/${fn}.ts`],
-    outdir: join(ROOT, '.esbuild-bench', 'handlers'),
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const [, output] =
-    Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(`${fn}.js`)) ?? [];
-  if (!output) throw new Error(`esbuild produced no ${fn}.js`);
-  const byPackage = new Map<string, number>();
-  for (const [path, input] of Object.entries(output.inputs)) {
-    const name = packageName(path);
-    byPackage.set(name, (byPackage.get(name) ?? 0) + input.bytesInOutput);
-  }
-  return {
-    packages: [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, TOP_PACKAGES),
-    jsBytes: result.outputFiles.find((f) => f.path.endsWith(`${fn}.js`))?.contents.length ?? 0,
-  };
-}
-
-function packageName(input: string): string {
-  const at = input.lastIndexOf('node_modules/');
-  if (at < 0) return input.startsWith('lib/') || input.startsWith('handlers/') ? '(project code)' : input;
-  const [scope, name] = input.slice(at + 'node_modules/'.length).split('/');
-  return scope?.startsWith('@') ? `${scope}/${name}` : (scope ?? input);
 }
 
 // --- packaging -----------------------------------------------------------------------
@@ -266,48 +210,62 @@ function packageStage(scratch: string): string {
 
 function print(rows: Row[], samples: number, packageDir: string, temporary: boolean): void {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
-  const ms = (sorted: number[]) =>
-    `${percentile(sorted, 50).toFixed(1)} / ${percentile(sorted, 90).toFixed(1)}`;
+  const median = (sorted: number[]) => percentile(sorted, 50);
   const header = [
     'function',
     'zip',
     'handler.js',
-    '.js.map',
-    'require ms p50 / p90',
-    'require ms p50 / p90 (--enable-source-maps)',
+    'INIT ms p50',
+    'baseline ms p50',
+    'ratio',
+    'baseline.js',
+    `zip < ${kb(ZIP_GOAL_BYTES)}`,
+    `ratio <= ${INIT_RATIO_GOAL}`,
+    'lean baseline ms (js)',
+    'ratio to it',
   ];
-  const table = rows.map((r) => [
-    r.fn,
-    kb(r.zipBytes),
-    kb(r.jsBytes),
-    kb(r.mapBytes),
-    ms(r.plain),
-    ms(r.sourceMaps),
-  ]);
+  const table = rows.map((r) => {
+    const ratio = median(r.init) / median(r.baseline);
+    return [
+      r.fn,
+      kb(r.zipBytes),
+      kb(r.jsBytes),
+      median(r.init).toFixed(1),
+      median(r.baseline).toFixed(1),
+      `${ratio.toFixed(2)}x`,
+      kb(r.baselineBytes),
+      r.zipBytes < ZIP_GOAL_BYTES ? 'yes' : 'NO',
+      ratio <= INIT_RATIO_GOAL ? 'yes' : 'NO',
+      `${median(r.leanBaseline).toFixed(1)} (${kb(r.leanBaselineBytes)})`,
+      `${(median(r.init) / median(r.leanBaseline)).toFixed(2)}x`,
+    ];
+  });
   console.log(
     `bundles of stage ${STAGE} (${temporary ? 'packaged into a temporary directory' : packageDir})`,
   );
   console.log(
-    `cold module load: require() of the extracted handler in a fresh node ${process.version} per sample, ` +
-      `${samples} samples; p90 is nearest-rank (with 7 samples: the slowest).`,
+    `INIT: require() of the extracted handler in a fresh node ${process.version}, median of ${samples}; ` +
+      'baseline: a bundle of `new XClient({})` for each SDK client the function uses (plain esbuild, the goal); ' +
+      "lean baseline: the same with the project's esbuild plugins (stricter); all three timed in turn.\n",
   );
-  console.log(
-    'The functions run with NODE_OPTIONS=--enable-source-maps (serverless.yml), so the last column is the deployed case.',
-  );
-  console.log(
-    'Only require is timed: the wiring (AWS clients, configuration) is built on the first invocation.\n',
-  );
-  printTable(header, table, [false, true, true, true, true, true]);
+  printTable(header, table, [false, true, true, true, true, true, true, false, false, true, true]);
   const total = rows.reduce((sum, r) => sum + r.zipBytes, 0);
-  console.log(`\ntotal zip size ${kb(total)}\n`);
+  console.log(`\ntotal zip size ${kb(total)}`);
+  for (const r of rows) {
+    const extra = r.zipEntries.filter((name) => name !== `handlers/${r.fn}.js`);
+    if (extra.length > 0) console.log(`  ${r.fn}.zip also holds ${extra.join(', ')}`);
+    const used = new Set((CLIENTS_USED[r.fn] ?? []).map(([pkg]) => pkg));
+    const unused = r.contents.clients.filter((c) => !used.has(c));
+    if (unused.length > 0) console.log(`  ${r.fn} carries SDK clients it does not use: ${unused.join(', ')}`);
+  }
   console.log(
-    `biggest inputs of each bundle (esbuild metafile, custom.esbuild of serverless.yml; bytes in the minified output):`,
+    `\nbiggest inputs of each bundle (esbuild metafile, custom.esbuild of serverless.yml; bytes in the minified output):`,
   );
   for (const r of rows) {
-    const drift = r.metafileJsBytes === r.jsBytes ? '' : ` (metafile build ${kb(r.metafileJsBytes)})`;
-    console.log(`  ${r.fn}: ${kb(r.jsBytes)}${drift}`);
-    for (const [name, bytes] of r.packages) {
-      const share = ((bytes / Math.max(1, r.metafileJsBytes)) * 100).toFixed(1).padStart(5);
+    const drift = r.contents.jsBytes === r.jsBytes ? '' : ` (metafile build ${kb(r.contents.jsBytes)})`;
+    console.log(`  ${r.fn}: ${kb(r.jsBytes)}${drift}; SDK clients: ${r.contents.clients.join(' ')}`);
+    for (const [name, bytes] of r.contents.packages.slice(0, TOP_PACKAGES)) {
+      const share = ((bytes / Math.max(1, r.contents.jsBytes)) * 100).toFixed(1).padStart(5);
       console.log(`    ${kb(bytes).padStart(8)}  ${share}%  ${name}`);
     }
   }
@@ -327,7 +285,7 @@ function printTable(header: string[], rows: string[][], rightAlign: boolean[]): 
 
 function parseArgs(argv: string[]): { packageDir?: string; samples: number } {
   let packageDir: string | undefined;
-  let samples = 7;
+  let samples = 11;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--package-dir') packageDir = argv[++i];
