@@ -64,6 +64,16 @@ const SANDBOX_NAMES = [
 ];
 const SANDBOX_SOURCE = /(^|\/)lib\/(sandbox\/|wiring\/sandbox\.ts$)/;
 
+/** The SDK clients each function's ports call (its IAM role grants the same services). */
+const SDK_CLIENTS: Record<FunctionName, string[]> = {
+  trigger: ['ssm', 'dynamodb', 'eventbridge', 'sfn'],
+  perception: ['eks', 'ec2', 's3', 'eventbridge'],
+  reasoning: ['s3', 'eventbridge'],
+  execution: ['eks', 's3', 'ssm', 'eventbridge'],
+  validation: ['eks', 'ec2', 'cloudwatch', 's3', 'ssm', 'dynamodb', 'eventbridge'],
+  rollback: ['eks', 'ec2', 's3', 'ssm', 'dynamodb', 'eventbridge'],
+};
+
 const packaged: Partial<Record<StageName, Packaged>> = {};
 let prodWithoutScope = '';
 
@@ -376,6 +386,13 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
         expect(String(obj(code, 'Code').S3Key)).toMatch(new RegExp(`/${fn}\\.zip$`));
       },
     );
+
+    test.each(FUNCTION_NAMES)('%s: the SDK clients its ports call, and no other', (fn) => {
+      const clients = new Set(
+        (pkg().bundles[fn]?.sources ?? []).flatMap((s) => s.match(/@aws-sdk\/client-[a-z0-9-]+/g) ?? []),
+      );
+      expect([...clients].sort()).toEqual(SDK_CLIENTS[fn].map((c) => `@aws-sdk/client-${c}`).sort());
+    });
 
     test.each(FUNCTION_NAMES)('%s: no sandbox code in the AWS bundle', (fn) => {
       const bundle = pkg().bundles[fn];
