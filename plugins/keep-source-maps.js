@@ -16,13 +16,16 @@ const MAPS = 'handlers/*.js.map';
 
 class KeepSourceMaps {
   constructor(serverless) {
+    const leaveMapsOut = () => {
+      for (const name of serverless.service.getAllFunctions()) {
+        const fn = serverless.service.getFunction(name);
+        fn.package = { ...fn.package, patterns: [...(fn.package?.patterns ?? []), `!${MAPS}`] };
+      }
+    };
     this.hooks = {
-      'before:package:initialize': () => {
-        for (const name of serverless.service.getAllFunctions()) {
-          const fn = serverless.service.getFunction(name);
-          fn.package = { ...fn.package, patterns: [...(fn.package?.patterns ?? []), `!${MAPS}`] };
-        }
-      },
+      'before:package:initialize': leaveMapsOut,
+      // `sls deploy function` zips one function without the package lifecycle.
+      'before:deploy:function:initialize': leaveMapsOut,
       // After serverless-esbuild's hook of the same name (plugins run in the order
       // serverless.yml lists them): the bundles are built and zipped, not yet removed.
       'before:package:createDeploymentArtifacts': () => {
