@@ -38,7 +38,8 @@ import {
  * no-sandbox check can fail. Prod is packaged with the cluster scope it must be
  * given, and once without it (refused). The security checks are in ./security.ts.
  */
-const PACKAGE_TIMEOUT_MS = 180_000;
+// Three packagings at once: a full `npm test` on a shared 2-core machine took them past 180 s.
+const PACKAGE_TIMEOUT_MS = 300_000;
 
 /** The nine states of the design, and the function each Task calls. */
 const TASK_FUNCTIONS: Record<string, FunctionName> = {
