@@ -149,7 +149,8 @@ describe('the upgrade.requested detail', () => {
     });
   });
 
-  it('accepts blue_green and refuses an unknown strategy', () => {
+  it('accepts in_place and blue_green when given, and refuses an unknown strategy', () => {
+    expect(upgradeRequestedDetail.safeParse({ ...minimal, strategy: 'in_place' }).success).toBe(true);
     expect(upgradeRequestedDetail.safeParse({ ...minimal, strategy: 'blue_green' }).success).toBe(true);
     expect(upgradeRequestedDetail.safeParse({ ...minimal, strategy: 'canary' }).success).toBe(false);
   });
