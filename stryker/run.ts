@@ -5,9 +5,11 @@
  * 2 for a bad argument or a missing report. --report-only reads the last reports.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import {
+  assertCoversScope,
+  FOLDERS,
   formatScore,
   GOALS,
   MutationReportError,
@@ -34,10 +36,20 @@ function runStryker(scope: Scope): number {
   return result.status ?? 1;
 }
 
+/** The scope's TypeScript sources, as paths relative to the repository (the report's keys). */
+function sourceFiles(scope: Scope): string[] {
+  const folder = FOLDERS[scope];
+  return readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => `${folder}/${name.split(sep).join('/')}`);
+}
+
 function readReport(scope: Scope) {
   const file = join(root, 'reports', 'stryker', `${scope}.json`);
   try {
-    return scoreReport(JSON.parse(readFileSync(file, 'utf8')));
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    assertCoversScope(report, sourceFiles(scope));
+    return scoreReport(report);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new MutationReportError(

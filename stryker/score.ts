@@ -9,6 +9,13 @@
 export const SCOPES = ['domain', 'phases', 'event-pattern'] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** The folder each scope mutates: every .ts file under it (its config's mutate glob). */
+export const FOLDERS: Record<Scope, string> = {
+  domain: 'lib/domain',
+  phases: 'lib/phases',
+  'event-pattern': 'lib/sandbox/event-pattern',
+};
+
 /** The goals of issue 15, in % of valid mutants killed. */
 export const GOALS: Record<Scope, number> = { domain: 85, phases: 85, 'event-pattern': 95 };
 
@@ -81,6 +88,21 @@ export function scoreReport(report: MutationReport): { total: Tally; files: File
     .map(([file, { mutants }]) => ({ file, ...tally(mutants) }))
     .sort((a, b) => (a.score ?? 100) - (b.score ?? 100) || a.file.localeCompare(b.file));
   return { total: tally(entries.flatMap(([, { mutants }]) => mutants)), files };
+}
+
+/**
+ * A report written by a run with `--mutate <file>` holds that file only; scoring it as
+ * the scope would pass a folder on one file's strength.
+ * @throws MutationReportError naming the files of the scope the report lacks.
+ */
+export function assertCoversScope(report: MutationReport, sourceFiles: readonly string[]): void {
+  const missing = sourceFiles.filter((file) => !(file in (report.files ?? {})));
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 3).join(', ');
+    throw new MutationReportError(
+      `the report lacks ${missing.length} of the scope's ${sourceFiles.length} files (${shown}${missing.length > 3 ? ', …' : ''}): it comes from a run of some files only`,
+    );
+  }
 }
 
 /** Rounds down so a score printed as "85.0" is never in fact 84.96. */

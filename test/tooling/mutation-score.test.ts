@@ -1,4 +1,5 @@
 import {
+  assertCoversScope,
   formatScore,
   MutationReportError,
   meetsGoal,
@@ -78,6 +79,25 @@ describe('parseScopes', () => {
   it('refuses an unknown scope naming the known ones', () => {
     expect(() => parseScopes(['lib/domain'])).toThrow(
       'unknown scope "lib/domain": choose from domain, phases, event-pattern',
+    );
+  });
+});
+
+describe('assertCoversScope', () => {
+  it('accepts a report of every file of the scope', () => {
+    expect(() =>
+      assertCoversScope({ files: { 'lib/a.ts': { mutants: [] }, 'lib/b.ts': { mutants: [] } } }, [
+        'lib/a.ts',
+        'lib/b.ts',
+      ]),
+    ).not.toThrow();
+  });
+
+  it('refuses the report of a run over some files only, naming what it lacks', () => {
+    expect(() =>
+      assertCoversScope({ files: { 'lib/a.ts': { mutants: [] } } }, ['lib/a.ts', 'lib/b.ts', 'lib/c.ts']),
+    ).toThrow(
+      "the report lacks 2 of the scope's 3 files (lib/b.ts, lib/c.ts): it comes from a run of some files only",
     );
   });
 });
