@@ -1,7 +1,13 @@
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 // Shared StrykerJS settings: jest runner over the in-process tests, perTest
 // coverage (each mutant runs only the tests that reach it), incremental mode so
 // a re-run after a small change tests only what changed.
 export function config({ name, mutate, testPaths }) {
+  const tempDirName = `.stryker-tmp/${name}`;
+  linkSharedBeside(tempDirName);
   return {
     packageManager: 'npm',
     testRunner: 'jest',
@@ -18,9 +24,23 @@ export function config({ name, mutate, testPaths }) {
     incrementalFile: `reports/stryker/${name}.incremental.json`,
     reporters: ['clear-text', 'progress', 'json'],
     jsonReporter: { fileName: `reports/stryker/${name}.json` },
-    tempDirName: `.stryker-tmp/${name}`,
+    tempDirName,
     cleanTempDir: 'always',
     thresholds: { high: 90, low: 85, break: null },
     timeoutMS: 20000,
   };
+}
+
+/**
+ * Tests read ../shared beside the repository (test/support/realworld.ts). Stryker runs
+ * them in a copy at <tempDirName>/sandbox-XXXX, so the same relative path must resolve
+ * there too: a link <tempDirName>/shared to the real one.
+ */
+function linkSharedBeside(tempDirName) {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const shared = resolve(root, '..', 'shared');
+  const link = join(root, tempDirName, 'shared');
+  if (!existsSync(shared) || existsSync(link)) return;
+  mkdirSync(join(root, tempDirName), { recursive: true });
+  symlinkSync(shared, link, 'dir');
 }

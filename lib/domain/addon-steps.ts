@@ -82,6 +82,16 @@ export function planAddon(
     return true;
   };
 
+  // A plan rebuilt after a control-plane update, before kube-proxy followed it: it catches
+  // up with the cluster before the next hop, since it moves one minor at a time.
+  const [now, firstHop] = path;
+  if (FOLLOWS_CONTROL_PLANE.has(name) && now !== undefined && firstHop !== undefined) {
+    if (!catalog.isCompatible(current, now)) {
+      const to = preferredVersion(catalog, catalog.upgradesCompatibleWith(current, [now]), now);
+      if (to !== undefined && !move(firstHop, 'pre-hop', to, now)) return { moves, findings };
+    }
+  }
+
   for (let i = 1; i < path.length; i++) {
     const prev = path[i - 1] as KubernetesVersion;
     const hop = path[i] as KubernetesVersion;
@@ -89,7 +99,7 @@ export function planAddon(
     if (FOLLOWS_CONTROL_PLANE.has(name)) {
       const to = preferredVersion(catalog, catalog.upgradesCompatibleWith(current, [hop]), hop);
       if (to !== undefined) {
-        move(hop, 'post-hop', to, hop);
+        if (!move(hop, 'post-hop', to, hop)) return { moves, findings };
         continue;
       }
     }

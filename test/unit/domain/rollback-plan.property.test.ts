@@ -50,44 +50,58 @@ const arb = fc
     });
   });
 
+type Case = {
+  start: number;
+  groups: readonly string[];
+  revertControlPlane: boolean;
+  minutesSinceHop: number;
+  withNodeRole: boolean;
+};
+
+/** The cluster as the first `cut` steps left it, and the rollback planned for it. */
+function rollbackOf(c: Case, steps: RollbackStepView[], cut: number) {
+  const completed = steps.slice(0, cut);
+  const start = `1.${c.start}`;
+  const versions = new Map<string, string>(c.groups.map((g) => [g, start]));
+  let cp = start;
+  let coredns = `c${start}`;
+  for (const s of completed) {
+    if (s.kind === 'control-plane') cp = s.to;
+    if (s.kind === 'nodegroup' && s.name) versions.set(s.name, s.to);
+    if (s.kind === 'addon') coredns = s.to;
+  }
+  const extra = c.withNodeRole ? { subnets: ['subnet-a'], nodeRole: 'arn:aws:iam::1:role/n' } : {};
+  const plan = planRollback({
+    upgradeId: 'up-1',
+    steps,
+    completed: completed.map((s) => s.id),
+    snapshot: snapshot({
+      version: cp,
+      nodegroups: c.groups.map((g) => nodegroup(g, versions.get(g) ?? start, extra)),
+      addons: [addon('coredns', coredns)],
+    }),
+    addonVersions: [
+      addonInfo(
+        'coredns',
+        minors(c.start, c.start + 3).map((k, i, all) => ({
+          v: `c${k}`,
+          on: all.slice(Math.max(0, i - 1), i + 2),
+        })),
+      ),
+    ],
+    previousNodegroups: {},
+    hopCompletedAt: '2025-01-01T00:00:00.000Z',
+    now: new Date(Date.parse('2025-01-01T00:00:00.000Z') + c.minutesSinceHop * 60_000).toISOString(),
+    revertControlPlane: c.revertControlPlane,
+  });
+  return { completed, versions, plan, cp, coredns };
+}
+
 describe('planRollback (properties)', () => {
   it('reverts only the current hop, replacements before the control plane, and says which outcome to expect', () => {
     fc.assert(
       fc.property(arb, ({ c, steps, cut }) => {
-        const completed = steps.slice(0, cut);
-        const start = `1.${c.start}`;
-        const versions = new Map<string, string>(c.groups.map((g) => [g, start]));
-        let cp = start;
-        let coredns = `c${start}`;
-        for (const s of completed) {
-          if (s.kind === 'control-plane') cp = s.to;
-          if (s.kind === 'nodegroup' && s.name) versions.set(s.name, s.to);
-          if (s.kind === 'addon') coredns = s.to;
-        }
-        const extra = c.withNodeRole ? { subnets: ['subnet-a'], nodeRole: 'arn:aws:iam::1:role/n' } : {};
-        const plan = planRollback({
-          upgradeId: 'up-1',
-          steps,
-          completed: completed.map((s) => s.id),
-          snapshot: snapshot({
-            version: cp,
-            nodegroups: c.groups.map((g) => nodegroup(g, versions.get(g) ?? start, extra)),
-            addons: [addon('coredns', coredns)],
-          }),
-          addonVersions: [
-            addonInfo(
-              'coredns',
-              minors(c.start, c.start + 3).map((k, i, all) => ({
-                v: `c${k}`,
-                on: all.slice(Math.max(0, i - 1), i + 2),
-              })),
-            ),
-          ],
-          previousNodegroups: {},
-          hopCompletedAt: '2025-01-01T00:00:00.000Z',
-          now: new Date(Date.parse('2025-01-01T00:00:00.000Z') + c.minutesSinceHop * 60_000).toISOString(),
-          revertControlPlane: c.revertControlPlane,
-        });
+        const { completed, versions, plan } = rollbackOf(c, steps, cut);
         const hop = completed.at(-1)?.hop;
         expect(plan.hop).toBe(hop);
         const reverts = plan.actions.flatMap((a) => (a.kind === 'keep' ? [] : [a]));
@@ -117,6 +131,40 @@ describe('planRollback (properties)', () => {
         );
         expect(plan.actions.every((a) => a.why.length > 0)).toBe(true);
       }),
+    );
+  });
+
+  it('rolls the control plane back exactly when enabled, in the window, at the hop, and nothing newer stays behind', () => {
+    fc.assert(
+      fc.property(arb, ({ c, steps, cut }) => {
+        const { completed, versions, plan, cp, coredns } = rollbackOf(c, steps, cut);
+        const hop = completed.at(-1)?.hop;
+        const cpStep = completed.find((s) => s.kind === 'control-plane' && s.hop === hop);
+        const previous = cpStep?.from ?? '';
+        const replaced = new Set(
+          plan.actions.flatMap((a) => (a.kind === 'replace-nodegroup' ? [a.nodegroup] : [])),
+        );
+        const newerStays =
+          cpStep !== undefined &&
+          [...versions].some(([g, v]) => !replaced.has(g) && compareVersions(v, previous) > 0);
+        // coredns c1.N runs on 1.(N-1) to 1.(N+1).
+        const corednsRuns = Math.abs(Number(coredns.split('.')[1]) - Number(previous.split('.')[1])) <= 1;
+        const expected =
+          cpStep !== undefined &&
+          c.revertControlPlane &&
+          cp === cpStep.to &&
+          c.minutesSinceHop <= 7 * 24 * 60 &&
+          !newerStays &&
+          corednsRuns;
+        const rollback = plan.actions.filter((a) => a.kind === 'rollback-control-plane');
+        expect(rollback).toHaveLength(expected ? 1 : 0);
+        if (expected) expect(rollback[0]).toMatchObject({ from: cpStep?.to, to: previous });
+        const kept = plan.actions.find(
+          (a) => a.kind === 'keep' && a.resource === 'cluster/test-cluster' && a.blocking,
+        );
+        expect(kept === undefined).toBe(expected || cpStep === undefined);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,0 +1,129 @@
+/**
+ * Mutation scores from Stryker's JSON report (mutation-testing-report-schema).
+ * The project's score counts every valid mutant: a mutant no test reaches
+ * (NoCoverage) is a bug the tests would miss, so it counts as survived. Mutants
+ * that do not compile or crash the runtime are not bugs anyone could ship, and
+ * Ignored ones carry a `Stryker disable` comment with its reason; neither counts.
+ */
+
+export const SCOPES = ['domain', 'phases', 'event-pattern'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** The folder each scope mutates: every .ts file under it (its config's mutate glob). */
+export const FOLDERS: Record<Scope, string> = {
+  domain: 'lib/domain',
+  phases: 'lib/phases',
+  'event-pattern': 'lib/sandbox/event-pattern',
+};
+
+/** The goals of issue 15, in % of valid mutants killed. */
+export const GOALS: Record<Scope, number> = { domain: 85, phases: 85, 'event-pattern': 95 };
+
+export interface ReportMutant {
+  readonly status: string;
+  readonly mutatorName?: string;
+  readonly replacement?: string;
+  readonly location?: { readonly start: { readonly line: number; readonly column: number } };
+}
+
+export interface MutationReport {
+  readonly files: Record<string, { readonly mutants: readonly ReportMutant[] }>;
+}
+
+export interface Tally {
+  readonly killed: number;
+  readonly survived: number;
+  readonly noCoverage: number;
+  readonly ignored: number;
+  readonly invalid: number;
+  /** killed / (killed + survived + noCoverage), in %; null when no valid mutant exists. */
+  readonly score: number | null;
+}
+
+export interface FileTally extends Tally {
+  readonly file: string;
+}
+
+/** A report holding no result of a scope is an error, not a score of zero or a hundred. */
+export class MutationReportError extends Error {
+  override readonly name = 'MutationReportError';
+}
+
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(['Survived']);
+const UNCOVERED = new Set(['NoCoverage']);
+const NOT_COUNTED = new Set(['CompileError', 'RuntimeError']);
+
+export function tally(mutants: readonly ReportMutant[]): Tally {
+  let killed = 0;
+  let survived = 0;
+  let noCoverage = 0;
+  let ignored = 0;
+  let invalid = 0;
+  for (const { status } of mutants) {
+    if (DETECTED.has(status)) killed++;
+    else if (UNDETECTED.has(status)) survived++;
+    else if (UNCOVERED.has(status)) noCoverage++;
+    else if (status === 'Ignored') ignored++;
+    else if (NOT_COUNTED.has(status)) invalid++;
+    // Pending or an unknown status means the run did not finish: count it against the score.
+    else survived++;
+  }
+  const valid = killed + survived + noCoverage;
+  return {
+    killed,
+    survived,
+    noCoverage,
+    ignored,
+    invalid,
+    score: valid === 0 ? null : (100 * killed) / valid,
+  };
+}
+
+/** The whole scope's tally and one per file, weakest file first. */
+export function scoreReport(report: MutationReport): { total: Tally; files: FileTally[] } {
+  const entries = Object.entries(report.files ?? {});
+  if (entries.length === 0) throw new MutationReportError('the report holds no mutated file');
+  const files = entries
+    .map(([file, { mutants }]) => ({ file, ...tally(mutants) }))
+    .sort((a, b) => (a.score ?? 100) - (b.score ?? 100) || a.file.localeCompare(b.file));
+  return { total: tally(entries.flatMap(([, { mutants }]) => mutants)), files };
+}
+
+/**
+ * A report written by a run with `--mutate <file>` holds that file only; scoring it as
+ * the scope would pass a folder on one file's strength.
+ * @throws MutationReportError naming the files of the scope the report lacks.
+ */
+export function assertCoversScope(report: MutationReport, sourceFiles: readonly string[]): void {
+  const missing = sourceFiles.filter((file) => !(file in (report.files ?? {})));
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 3).join(', ');
+    throw new MutationReportError(
+      `the report lacks ${missing.length} of the scope's ${sourceFiles.length} files (${shown}${missing.length > 3 ? ', …' : ''}): it comes from a run of some files only`,
+    );
+  }
+}
+
+/** Rounds down so a score printed as "85.0" is never in fact 84.96. */
+export function formatScore(score: number | null): string {
+  return score === null ? 'n/a' : (Math.floor(score * 10) / 10).toFixed(1);
+}
+
+export function meetsGoal(total: Tally, goal: number): boolean {
+  return total.score !== null && total.score >= goal;
+}
+
+/**
+ * Parses the scopes named on the command line; none means all three.
+ * @throws MutationReportError naming the unknown scope and the known ones.
+ */
+export function parseScopes(args: readonly string[]): Scope[] {
+  if (args.length === 0) return [...SCOPES];
+  for (const arg of args) {
+    if (!(SCOPES as readonly string[]).includes(arg)) {
+      throw new MutationReportError(`unknown scope "${arg}": choose from ${SCOPES.join(', ')}`);
+    }
+  }
+  return [...new Set(args as Scope[])];
+}

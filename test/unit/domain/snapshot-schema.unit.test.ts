@@ -1,0 +1,123 @@
+import { InvalidSnapshotError } from '../../../lib/domain/errors';
+import { parseSnapshot } from '../../../lib/domain/snapshot';
+
+/** Every status AWS documents is accepted and nothing else; required names may not be empty. */
+const cluster = (extra: Record<string, unknown> = {}) => ({
+  name: 'c',
+  version: '1.30',
+  status: 'ACTIVE',
+  resourcesVpcConfig: { subnetIds: [] },
+  ...extra,
+});
+
+function issues(input: Record<string, unknown>): string[] {
+  try {
+    parseSnapshot({ cluster: cluster(), ...input });
+    return [];
+  } catch (error) {
+    if (error instanceof InvalidSnapshotError) return [...error.issues];
+    throw error;
+  }
+}
+
+describe('snapshot statuses', () => {
+  it.each(['CREATING', 'ACTIVE', 'DELETING', 'FAILED', 'UPDATING', 'PENDING'])(
+    'cluster status %s',
+    (status) => {
+      expect(parseSnapshot({ cluster: cluster({ status }) }).cluster.status).toBe(status);
+    },
+  );
+
+  it.each(['CREATING', 'ACTIVE', 'UPDATING', 'DELETING', 'CREATE_FAILED', 'DELETE_FAILED', 'DEGRADED'])(
+    'node group status %s',
+    (status) => {
+      expect(issues({ nodegroups: [{ nodegroupName: 'n', version: '1.30', status }] })).toEqual([]);
+    },
+  );
+
+  it.each([
+    'CREATING',
+    'ACTIVE',
+    'CREATE_FAILED',
+    'UPDATING',
+    'DELETING',
+    'DELETE_FAILED',
+    'DEGRADED',
+    'UPDATE_FAILED',
+  ])('add-on status %s', (status) => {
+    expect(issues({ addons: [{ addonName: 'a', addonVersion: 'v1', status }] })).toEqual([]);
+  });
+
+  it.each(['PASSING', 'WARNING', 'ERROR', 'UNKNOWN'])('insight status %s', (status) => {
+    expect(
+      issues({ insights: [{ id: 'i', category: 'UPGRADE_READINESS', insightStatus: { status } }] }),
+    ).toEqual([]);
+  });
+
+  it.each(['STANDARD', 'EXTENDED'])('upgrade policy %s', (supportType) => {
+    expect(issues({ cluster: cluster({ upgradePolicy: { supportType } }) })).toEqual([]);
+  });
+
+  it('refuses statuses AWS does not send, naming the path', () => {
+    expect(
+      issues({
+        cluster: cluster({ status: 'READY', upgradePolicy: { supportType: 'NONE' } }),
+        nodegroups: [{ nodegroupName: 'n', version: '1.30', status: 'UPDATE_FAILED' }],
+        addons: [{ addonName: 'a', addonVersion: 'v1', status: 'FAILED' }],
+        insights: [{ id: 'i', category: 'X', insightStatus: { status: 'FAILING' } }],
+      }).map((i) => i.split(':')[0]),
+    ).toEqual([
+      'cluster.status',
+      'cluster.upgradePolicy.supportType',
+      'nodegroups.0.status',
+      'addons.0.status',
+      'insights.0.insightStatus.status',
+    ]);
+  });
+});
+
+describe('required names', () => {
+  it('refuses empty names and ids, naming each path', () => {
+    expect(
+      issues({
+        cluster: cluster({ name: '' }),
+        nodegroups: [{ nodegroupName: '', version: '1.30', status: 'ACTIVE' }],
+        addons: [{ addonName: '', addonVersion: '', status: 'ACTIVE' }],
+        addonVersions: [{ addonName: '', addonVersions: [{ addonVersion: '' }] }],
+        insights: [{ id: '', category: 'X', insightStatus: { status: 'PASSING' } }],
+        fargateProfiles: [{ fargateProfileName: '' }],
+        subnets: [{ SubnetId: '', AvailableIpAddressCount: -1 }],
+      }).map((i) => i.split(':')[0]),
+    ).toEqual([
+      'cluster.name',
+      'nodegroups.0.nodegroupName',
+      'addons.0.addonName',
+      'addons.0.addonVersion',
+      'addonVersions.0.addonName',
+      'addonVersions.0.addonVersions.0.addonVersion',
+      'insights.0.id',
+      'fargateProfiles.0.fargateProfileName',
+      'subnets.0.SubnetId',
+      'subnets.0.AvailableIpAddressCount',
+    ]);
+  });
+
+  it('bounds node-group update settings', () => {
+    const ng = (updateConfig: unknown) => ({
+      nodegroups: [{ nodegroupName: 'n', version: '1.30', status: 'ACTIVE', updateConfig }],
+    });
+    expect(issues(ng({ maxUnavailable: 1, maxUnavailablePercentage: 100 }))).toEqual([]);
+    expect(issues(ng({ maxUnavailable: 0 })).map((i) => i.split(':')[0])).toEqual([
+      'nodegroups.0.updateConfig.maxUnavailable',
+    ]);
+    expect(issues(ng({ maxUnavailablePercentage: 101 })).map((i) => i.split(':')[0])).toEqual([
+      'nodegroups.0.updateConfig.maxUnavailablePercentage',
+    ]);
+  });
+
+  it('says the snapshot is invalid and lists each issue on its own line', () => {
+    expect(() => parseSnapshot({ cluster: cluster({ name: '', status: 'READY' }) })).toThrow(
+      /^environment snapshot is invalid:\n {2}cluster\.name: .+\n {2}cluster\.status: /,
+    );
+  });
+});
