@@ -118,7 +118,9 @@ async function claimRollback(
         deps.config.load(),
       ]);
       // The perception snapshot holds the compatibility data of every hop and the
-      // node groups as found; without it (a record made by hand) the live read stands in.
+      // node groups as found; without it (a record made by hand) the live read stands
+      // in for compatibility only: its node groups run the upgraded version, so each
+      // replacement then goes back to its step's `from` version.
       const started = stored === undefined ? live : parseSnapshot(stored);
       const completed = record.completed.map((c) => c.stepId);
       const decision = planRollback({
@@ -127,7 +129,7 @@ async function claimRollback(
         completed,
         snapshot: live,
         addonVersions: started.addonVersions,
-        previousNodegroups: previousNodegroups(started),
+        previousNodegroups: stored === undefined ? {} : previousNodegroups(started),
         ...(record.lastHopCompletedAt !== undefined ? { hopCompletedAt: record.lastHopCompletedAt } : {}),
         now: deps.clock.now().toISOString(),
         revertControlPlane: config.rollback.revertControlPlane,

@@ -233,4 +233,17 @@ describe('rollbackPhase: node groups go back to the version and AMI the upgrade 
       }),
     );
   });
+
+  test('given no perception snapshot (a record made by hand), then the replacement still goes back to the version before the hop', async () => {
+    const w = phaseWorld({
+      snapshot: snapshot({ version: '1.30', nodegroups: [general('1.30', '1.30.2-20261101', '8')] }),
+    });
+    await givenUpgrade(w, [nodegroupStep()], {
+      completed: [{ stepId: 'nodegroup:general:1.30', finishedAt: hoursAgo(1) }],
+    });
+    await rollbackPhase(call(), w.deps, w.once);
+    expect(jest.mocked(w.deps.nodegroups.createNodegroup).mock.calls[0]?.[0]).toMatchObject({
+      version: '1.29',
+    });
+  });
 });
