@@ -56,6 +56,13 @@ describe('phase inputs', () => {
     expect(
       parseInput(validationInput, { ...base, planKey: 'p', soakSeconds: 0 }, 'validation').gate,
     ).toBeNull();
+    const gate = { stepId: 'gate:1.30:canary', stage: 'canary', hop: '1.30' };
+    expect(
+      parseInput(validationInput, { ...base, planKey: 'p', soakSeconds: 0, gate: null }, 'v').gate,
+    ).toBeNull();
+    expect(parseInput(validationInput, { ...base, planKey: 'p', soakSeconds: 0, gate }, 'v').gate).toEqual(
+      gate,
+    );
     expect(parseInput(rollbackInput, rollback, 'rollback')).toEqual(rollback);
     expect(parseInput(rollbackInput, failure, 'rollback')).toMatchObject({ mode: 'failure' });
   });
@@ -142,4 +149,10 @@ describe('phase inputs', () => {
   ])('given %s, then InvalidRequestError names the field', (_, schema, input, path) =>
     invalid(schema, input, path)(),
   );
+
+  test('given several bad fields, then each is named, separated by semicolons', () => {
+    expect(() =>
+      parseInput(perceptionInput, { ...base, upgradeId: '', correlationId: '' }, 'perception'),
+    ).toThrow(/^perception input is invalid: upgradeId: [^;]+; correlationId: /);
+  });
 });

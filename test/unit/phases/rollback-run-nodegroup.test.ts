@@ -56,7 +56,7 @@ describe('advanceRollback: replacing a node group', () => {
     const r = run([replace(3)]);
     expect(await advanceRollback(r, w.deps)).toEqual({ wait: 480 });
     expect(w.deps.nodegroups.createNodegroup).toHaveBeenCalledWith(replace(3).request);
-    expect(r.inFlight).toEqual({ stage: 'creating', startedAt: NOW });
+    expect(r.inFlight).toStrictEqual({ stage: 'creating', startedAt: NOW });
     expect(w.store.get(rollbackRunKey(UPGRADE))).toEqual(r);
   });
 
@@ -148,7 +148,7 @@ describe('advanceRollback: replacing a node group', () => {
     const r = run([replace(4)], { inFlight: { stage: 'creating', startedAt: minutesAgo(9) } });
     expect(await advanceRollback(r, w.deps)).toEqual({ wait: 240 });
     expect(w.deps.nodegroups.deleteNodegroup).toHaveBeenCalledWith(CLUSTER, 'general');
-    expect(r.inFlight).toEqual({ stage: 'deleting', startedAt: NOW });
+    expect(r.inFlight).toStrictEqual({ stage: 'deleting', startedAt: NOW });
   });
 
   test('given EKS is busy with the upgraded group, then it waits the busy retry and stays in creating', async () => {

@@ -165,6 +165,15 @@ describe('triggerUpgrade: an invalid request', () => {
     });
   });
 
+  test('given an event whose detail is null, then InvalidRequestError says so', async () => {
+    const { w, deps } = setup();
+    await expect(triggerUpgrade(event(null), deps)).rejects.toMatchObject({
+      name: 'InvalidRequestError',
+      message: expect.stringMatching(/^invalid upgrade\.requested: \(detail\): /),
+    });
+    expect(w.published).toEqual([]);
+  });
+
   test.each([
     ['no cluster name', { targetVersion: '1.32', requestId: 'r' }],
     ['an empty cluster name', { clusterName: '', targetVersion: '1.32', requestId: 'r' }],
