@@ -130,6 +130,7 @@ async function claimRollback(
         snapshot: live,
         addonVersions: started.addonVersions,
         previousNodegroups: stored === undefined ? {} : previousNodegroups(started),
+        // Stryker disable next-line ConditionalExpression: `true` passes hopCompletedAt: undefined, which planRollback reads as absent (equivalent); `false` is killed by the 7-day window test
         ...(record.lastHopCompletedAt !== undefined ? { hopCompletedAt: record.lastHopCompletedAt } : {}),
         now: deps.clock.now().toISOString(),
         revertControlPlane: config.rollback.revertControlPlane,
@@ -162,7 +163,9 @@ function previousNodegroups(started: EnvironmentSnapshot) {
       ng.nodegroupName,
       {
         version: ng.version,
+        // Stryker disable next-line ConditionalExpression: `true` adds releaseVersion: undefined, which the replacement reads as not recorded (equivalent); `false` is killed by the perception-snapshot test
         ...(ng.releaseVersion !== undefined ? { releaseVersion: ng.releaseVersion } : {}),
+        // Stryker disable next-line ConditionalExpression: `true` adds launchTemplateVersion: undefined, which falls back to the template's version as absent does (equivalent)
         ...(ng.launchTemplate?.version !== undefined
           ? { launchTemplateVersion: ng.launchTemplate.version }
           : {}),
