@@ -159,6 +159,30 @@ describe('validatePhase: a gate', () => {
     expect(w.details('phase.completed')[0]?.summary).toBe('gate gate:1.30:canary: all checks passed');
   });
 
+  test('given earlier steps recorded, then a passing gate is added after them', async () => {
+    const w = await world();
+    const earlier = { stepId: 'control-plane:1.30', finishedAt: 'earlier' };
+    await givenUpgrade(w, [cpStep()], { completed: [earlier] });
+    await validatePhase(call(120, canaryGate), w.deps);
+    expect(storedRecord(w).completed).toEqual([earlier, { stepId: 'gate:1.30:canary', finishedAt: NOW }]);
+  });
+
+  test('given a malformed gate, then InvalidRequestError names the validation input', async () => {
+    const w = await world();
+    await expect(validatePhase(call(120, { ...canaryGate, stage: 'final' }), w.deps)).rejects.toThrow(
+      /^validation input is invalid: gate\.stage/,
+    );
+  });
+
+  test('given several failed checks, then the summary lists them separated by commas', async () => {
+    const w = await world({
+      snapshot: snapshot({ version: '1.29' }),
+      metrics: { errorRate: { value: 0.5, sampleCount: 9 }, latencyP99: { value: 10, sampleCount: 9 } },
+    });
+    await validatePhase(call(300), w.deps);
+    expect(w.details('phase.completed')[0]?.summary).toBe('failed: control-plane, error_rate');
+  });
+
   test('given a gate passed already (a retry), then it is not recorded twice', async () => {
     const w = await world();
     await givenUpgrade(w, [cpStep()], { completed: [{ stepId: 'gate:1.30:canary', finishedAt: 'earlier' }] });
