@@ -213,7 +213,8 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
         r.status === 'done'
           ? `${r.progress.completed.length} step(s) done, ${r.progress.polls} poll(s)`
           : r.status === 'gate'
-            ? `gate ${r.gate?.stepId} next, after a ${r.soakSeconds} s soak`
+            ? // Stryker disable next-line OptionalChaining: a gate result always carries its gate (equivalent)
+              `gate ${r.gate?.stepId} next, after a ${r.soakSeconds} s soak`
             : undefined,
     },
   );

@@ -118,7 +118,9 @@ async function claimRollback(
         deps.config.load(),
       ]);
       // The perception snapshot holds the compatibility data of every hop and the
-      // node groups as found; without it (a record made by hand) the live read stands in.
+      // node groups as found; without it (a record made by hand) the live read stands
+      // in for compatibility only: its node groups run the upgraded version, so each
+      // replacement then goes back to its step's `from` version.
       const started = stored === undefined ? live : parseSnapshot(stored);
       const completed = record.completed.map((c) => c.stepId);
       const decision = planRollback({
@@ -127,7 +129,8 @@ async function claimRollback(
         completed,
         snapshot: live,
         addonVersions: started.addonVersions,
-        previousNodegroups: previousNodegroups(started),
+        previousNodegroups: stored === undefined ? {} : previousNodegroups(started),
+        // Stryker disable next-line ConditionalExpression: `true` passes hopCompletedAt: undefined, which planRollback reads as absent (equivalent); `false` is killed by the 7-day window test
         ...(record.lastHopCompletedAt !== undefined ? { hopCompletedAt: record.lastHopCompletedAt } : {}),
         now: deps.clock.now().toISOString(),
         revertControlPlane: config.rollback.revertControlPlane,
@@ -160,7 +163,9 @@ function previousNodegroups(started: EnvironmentSnapshot) {
       ng.nodegroupName,
       {
         version: ng.version,
+        // Stryker disable next-line ConditionalExpression: `true` adds releaseVersion: undefined, which the replacement reads as not recorded (equivalent); `false` is killed by the perception-snapshot test
         ...(ng.releaseVersion !== undefined ? { releaseVersion: ng.releaseVersion } : {}),
+        // Stryker disable next-line ConditionalExpression: `true` adds launchTemplateVersion: undefined, which falls back to the template's version as absent does (equivalent)
         ...(ng.launchTemplate?.version !== undefined
           ? { launchTemplateVersion: ng.launchTemplate.version }
           : {}),
