@@ -307,6 +307,7 @@ describe('upgrade state machine flow (stub functions)', () => {
       'PerceptionPhase',
       'ReasoningPhase',
       'HandleFailure',
+      'CheckFailureOutcome',
       'UpgradeFailure',
     ]);
     expect(result.taskInvocations).toEqual({ perception: 1, reasoning: 1, rollback: 1 });
@@ -474,7 +475,12 @@ describe('upgrade state machine flow (stub functions)', () => {
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('UpgradeFailed');
-    expect(result.statesVisited.slice(-3)).toEqual(['ExecutionPhase', 'HandleFailure', 'UpgradeFailure']);
+    expect(result.statesVisited.slice(-4)).toEqual([
+      'ExecutionPhase',
+      'HandleFailure',
+      'CheckFailureOutcome',
+      'UpgradeFailure',
+    ]);
     expect(result.statesVisited).not.toContain('ValidationPhase');
     expect(result.statesVisited).not.toContain('TriggerRollback');
     // Not a retryable error: one call per poll, no retry.
@@ -575,6 +581,25 @@ describe('upgrade state machine flow (stub functions)', () => {
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('UpgradeFailed');
     expect(result.statesVisited).toEqual(['PerceptionPhase', 'HandleFailure', 'UpgradeFailure']);
+  });
+
+  it('given the final validation passed but its response was lost, when HandleFailure answers completed, then the execution succeeds', async () => {
+    const { handlers } = stubs({
+      validation: async () => {
+        throw named('Runtime.ExitError', 'the function exited after publishing upgrade.completed');
+      },
+      rollback: async () => ({ outcome: 'completed' }),
+    });
+
+    const result = await run(handlers);
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.statesVisited.slice(-4)).toEqual([
+      'ValidationPhase',
+      'HandleFailure',
+      'CheckFailureOutcome',
+      'UpgradeSuccess',
+    ]);
   });
 
   it('given a 100-node-group upgrade, when run, then no state input or output comes near 256 KB', async () => {
