@@ -7,22 +7,60 @@ function good(): SimHistory {
   const at = (minutes: number) => new Date(Date.UTC(2026, 10, 30, 9, minutes)).toISOString();
   return {
     cluster: 'demo',
-    initial: { version: '1.30', nodegroups: { ng: '1.30' }, addons: { 'kube-proxy': 'v1.30', 'vpc-cni': 'v1.18' } },
+    initial: {
+      version: '1.30',
+      nodegroups: { ng: '1.30' },
+      addons: { 'kube-proxy': 'v1.30', 'vpc-cni': 'v1.18' },
+    },
     compatibility: {
       'kube-proxy': { 'v1.30': ['1.30'], 'v1.31': ['1.31'] },
       'vpc-cni': { 'v1.18': ['1.30', '1.31'], 'v1.17': ['1.30'] },
     },
     requests: [{ requestId: 'r1', upgradeId }],
     log: [
-      { kind: 'lock', op: 'acquire', cluster: 'demo', holder: upgradeId, outcome: 'acquired', seq: 1, at: at(0) },
-      { kind: 'execution', name: upgradeId, status: 'SUCCEEDED', resumed: false, killed: false, seq: 2, at: at(59) },
-      { kind: 'lock', op: 'release', cluster: 'demo', holder: upgradeId, outcome: 'released', seq: 3, at: at(59) },
+      {
+        kind: 'lock',
+        op: 'acquire',
+        cluster: 'demo',
+        holder: upgradeId,
+        outcome: 'acquired',
+        seq: 1,
+        at: at(0),
+      },
+      {
+        kind: 'execution',
+        name: upgradeId,
+        status: 'SUCCEEDED',
+        resumed: false,
+        killed: false,
+        seq: 2,
+        at: at(59),
+      },
+      {
+        kind: 'lock',
+        op: 'release',
+        cluster: 'demo',
+        holder: upgradeId,
+        outcome: 'released',
+        seq: 3,
+        at: at(59),
+      },
     ],
     events: [
       { index: 0, detailType: 'upgrade.requested', time: at(0), fact: '{}', detail: {} },
-      { index: 1, detailType: 'upgrade.completed', upgradeId, time: at(59), fact: '{"targetVersion":"1.31"}', detail: {} },
+      {
+        index: 1,
+        detailType: 'upgrade.completed',
+        upgradeId,
+        time: at(59),
+        fact: '{"targetVersion":"1.31"}',
+        detail: {},
+      },
     ],
-    matched: [['upgrade-trigger', 'audit'], ['audit', 'notifications']],
+    matched: [
+      ['upgrade-trigger', 'audit'],
+      ['audit', 'notifications'],
+    ],
     deliveries: [
       { rule: 'upgrade-trigger', event: 0, attempts: 1, outcome: 'delivered' },
       { rule: 'audit', event: 0, attempts: 1, outcome: 'delivered' },
@@ -31,7 +69,9 @@ function good(): SimHistory {
     ],
     updates: [
       update('u1', 'cluster', 'UpdateClusterVersion:1.31', at(1), at(26), { version: '1.31' }),
-      update('u2', 'addon:kube-proxy', 'UpdateAddon:kube-proxy:v1.31', at(27), at(30), { addonVersion: 'v1.31' }),
+      update('u2', 'addon:kube-proxy', 'UpdateAddon:kube-proxy:v1.31', at(27), at(30), {
+        addonVersion: 'v1.31',
+      }),
       update('u3', 'nodegroup:ng', 'UpdateNodegroupVersion:ng:1.31', at(31), at(41), { version: '1.31' }),
     ],
     nodegroupOps: [],
@@ -50,7 +90,17 @@ function update(
   effect: UpdateRecord['effect'],
   type = 'VersionUpdate',
 ): UpdateRecord {
-  return { id, type, target, fingerprint, token: `token-${fingerprint}`, createdAt, endsAt, result: 'Successful', effect };
+  return {
+    id,
+    type,
+    target,
+    fingerprint,
+    token: `token-${fingerprint}`,
+    createdAt,
+    endsAt,
+    result: 'Successful',
+    effect,
+  };
 }
 
 const invariantsOf = (h: SimHistory) => checkInvariants(h).map((v) => v.invariant);
@@ -63,20 +113,37 @@ describe('checkInvariants on hand-made histories', () => {
   it('1: two updates in flight on one cluster', () => {
     const h = good();
     const [cp, addon, ng] = h.updates as [UpdateRecord, UpdateRecord, UpdateRecord];
-    const v = checkInvariants({ ...h, updates: [cp, { ...addon, createdAt: '2026-11-30T09:20:00.000Z' }, ng] });
+    const v = checkInvariants({
+      ...h,
+      updates: [cp, { ...addon, createdAt: '2026-11-30T09:20:00.000Z' }, ng],
+    });
     expect(v.map((x) => x.invariant)).toContain('1 one update at a time');
     expect(v.find((x) => x.invariant === '1 one update at a time')?.trail).toHaveLength(2);
   });
 
   it('1: a kubelet newer than the API server (a control-plane rollback under a moved node group)', () => {
     const h = good();
-    const rollback = update('u4', 'cluster', 'UpdateClusterVersion:1.30', '2026-11-30T09:45:00.000Z', '2026-11-30T09:55:00.000Z', { version: '1.30' }, 'VersionRollback');
-    expect(invariantsOf({ ...h, updates: [...h.updates, rollback] })).toContain('1 kubelet not newer than the API server');
+    const rollback = update(
+      'u4',
+      'cluster',
+      'UpdateClusterVersion:1.30',
+      '2026-11-30T09:45:00.000Z',
+      '2026-11-30T09:55:00.000Z',
+      { version: '1.30' },
+      'VersionRollback',
+    );
+    expect(invariantsOf({ ...h, updates: [...h.updates, rollback] })).toContain(
+      '1 kubelet not newer than the API server',
+    );
   });
 
   it('1: a node group left more minors behind than the skew rule allows', () => {
     const h = good();
-    const far = { ...h, initial: { ...h.initial, version: '1.30', nodegroups: { ng: '1.27' } }, updates: [h.updates[0] as UpdateRecord] };
+    const far = {
+      ...h,
+      initial: { ...h.initial, version: '1.30', nodegroups: { ng: '1.27' } },
+      updates: [h.updates[0] as UpdateRecord],
+    };
     expect(invariantsOf(far)).toContain('1 version skew');
   });
 
@@ -95,35 +162,81 @@ describe('checkInvariants on hand-made histories', () => {
   it('2: two control-plane rollbacks', () => {
     const h = good();
     const rb = (id: string, m: number) =>
-      update(id, 'cluster', `UpdateClusterVersion:1.30#${id}`, `2026-11-30T10:${m}:00.000Z`, `2026-11-30T10:${m + 5}:00.000Z`, {}, 'VersionRollback');
-    expect(invariantsOf({ ...h, updates: [...h.updates, rb('r1', 10), rb('r2', 20)] })).toContain('2 one rollback per upgrade');
+      update(
+        id,
+        'cluster',
+        `UpdateClusterVersion:1.30#${id}`,
+        `2026-11-30T10:${m}:00.000Z`,
+        `2026-11-30T10:${m + 5}:00.000Z`,
+        {},
+        'VersionRollback',
+      );
+    expect(invariantsOf({ ...h, updates: [...h.updates, rb('r1', 10), rb('r2', 20)] })).toContain(
+      '2 one rollback per upgrade',
+    );
   });
 
   it('2: two different rollback reports for one upgrade', () => {
     const h = good();
     const id = h.requests[0]?.upgradeId;
-    const report = (index: number, outcome: string) => ({ index, detailType: 'rollback.completed', upgradeId: id, time: h.now, fact: `{"outcome":"${outcome}"}`, detail: {} });
-    const v = checkInvariants({ ...h, events: [...h.events, report(2, 'reverted'), report(3, 'stopped')], matched: [...h.matched, [], []] });
+    const report = (index: number, outcome: string) => ({
+      index,
+      detailType: 'rollback.completed',
+      upgradeId: id,
+      time: h.now,
+      fact: `{"outcome":"${outcome}"}`,
+      detail: {},
+    });
+    const v = checkInvariants({
+      ...h,
+      events: [...h.events, report(2, 'reverted'), report(3, 'stopped')],
+      matched: [...h.matched, [], []],
+    });
     expect(v.map((x) => x.invariant)).toEqual(['2 one rollback per upgrade']);
   });
 
   it('2: a rollback action while an update is in flight', () => {
     const h = good();
-    const op = { kind: 'create' as const, name: 'ng-rb', startedAt: '2026-11-30T09:35:00.000Z', endsAt: '2026-11-30T09:50:00.000Z', version: '1.30' };
-    expect(invariantsOf({ ...h, nodegroupOps: [op] })).toContain('2 no rollback while its update is in flight');
+    const op = {
+      kind: 'create' as const,
+      name: 'ng-rb',
+      startedAt: '2026-11-30T09:35:00.000Z',
+      endsAt: '2026-11-30T09:50:00.000Z',
+      version: '1.30',
+    };
+    expect(invariantsOf({ ...h, nodegroupOps: [op] })).toContain(
+      '2 no rollback while its update is in flight',
+    );
   });
 
   it('3: an execution that never ends, and one that ends without a terminal event', () => {
     const h = good();
-    expect(invariantsOf({ ...h, executions: { [h.requests[0]?.upgradeId as string]: 'RUNNING' } })).toContain('3 one terminal state');
-    expect(invariantsOf({ ...h, events: [h.events[0] as SimHistory['events'][number]], matched: [h.matched[0] as string[]] })).toEqual(['3 one terminal event']);
+    expect(invariantsOf({ ...h, executions: { [h.requests[0]?.upgradeId as string]: 'RUNNING' } })).toContain(
+      '3 one terminal state',
+    );
+    expect(
+      invariantsOf({
+        ...h,
+        events: [h.events[0] as SimHistory['events'][number]],
+        matched: [h.matched[0] as string[]],
+      }),
+    ).toEqual(['3 one terminal event']);
   });
 
   it('3: both upgrade.completed and upgrade.failed, or a failure event for a succeeded execution', () => {
     const h = good();
     const id = h.requests[0]?.upgradeId;
-    const failed = { index: 2, detailType: 'upgrade.failed', upgradeId: id, time: h.now, fact: '{"reason":"x"}', detail: {} };
-    expect(invariantsOf({ ...h, events: [...h.events, failed], matched: [...h.matched, []] })).toEqual(['3 one terminal event']);
+    const failed = {
+      index: 2,
+      detailType: 'upgrade.failed',
+      upgradeId: id,
+      time: h.now,
+      fact: '{"reason":"x"}',
+      detail: {},
+    };
+    expect(invariantsOf({ ...h, events: [...h.events, failed], matched: [...h.matched, []] })).toEqual([
+      '3 one terminal event',
+    ]);
     const only = { ...h, events: [h.events[0] as SimHistory['events'][number], { ...failed, index: 1 }] };
     expect(invariantsOf(only)).toEqual(['3 terminal event matches the state']);
   });
@@ -144,12 +257,28 @@ describe('checkInvariants on hand-made histories', () => {
   it('4: an execution started twice, and one step started under two tokens', () => {
     const h = good();
     const id = h.requests[0]?.upgradeId as string;
-    const again = { kind: 'execution' as const, name: id, status: 'SUCCEEDED', resumed: false, killed: false, seq: 9, at: h.now };
+    const again = {
+      kind: 'execution' as const,
+      name: id,
+      status: 'SUCCEEDED',
+      resumed: false,
+      killed: false,
+      seq: 9,
+      at: h.now,
+    };
     expect(invariantsOf({ ...h, log: [...h.log, again] })).toEqual(['4 duplicates start nothing']);
     const resumed = { ...again, resumed: true };
     expect(checkInvariants({ ...h, log: [...h.log, resumed] })).toEqual([]);
-    const twice = { ...(h.updates[2] as UpdateRecord), id: 'u9', token: 'other', createdAt: '2026-11-30T09:42:00.000Z', endsAt: '2026-11-30T09:43:00.000Z' };
-    expect(invariantsOf({ ...h, updates: [...h.updates, twice] })).toEqual(['4 one update per request token']);
+    const twice = {
+      ...(h.updates[2] as UpdateRecord),
+      id: 'u9',
+      token: 'other',
+      createdAt: '2026-11-30T09:42:00.000Z',
+      endsAt: '2026-11-30T09:43:00.000Z',
+    };
+    expect(invariantsOf({ ...h, updates: [...h.updates, twice] })).toEqual([
+      '4 one update per request token',
+    ]);
   });
 
   it('5: a state over 256 KB, an oversized PutEvents call, an event refused by PutEvents in a function that succeeded', () => {
@@ -158,15 +287,30 @@ describe('checkInvariants on hand-made histories', () => {
       ...h.log,
       { kind: 'state' as const, execution: 'x', state: 'ExecutionPhase', bytes: 262_145, seq: 10, at: h.now },
       { kind: 'put' as const, entries: 11, bytes: [MAX_EVENT_BYTES], accepted: 11, seq: 11, at: h.now },
-      { kind: 'put' as const, entries: 2, bytes: [10, 10], accepted: 1, fn: 'execution', nth: 3, seq: 12, at: h.now },
+      {
+        kind: 'put' as const,
+        entries: 2,
+        bytes: [10, 10],
+        accepted: 1,
+        fn: 'execution',
+        nth: 3,
+        seq: 12,
+        at: h.now,
+      },
       { kind: 'invoke' as const, fn: 'execution', nth: 3, outcome: 'ok' as const, seq: 13, at: h.now },
     ];
-    expect(invariantsOf({ ...h, log })).toEqual(['5 state payload limit', '5 PutEvents limits', '5 no event silently lost']);
+    expect(invariantsOf({ ...h, log })).toEqual([
+      '5 state payload limit',
+      '5 PutEvents limits',
+      '5 no event silently lost',
+    ]);
   });
 
   it('5: a matched delivery with no record (lost), and a held delivery never released', () => {
     const h = good();
-    expect(invariantsOf({ ...h, deliveries: h.deliveries.slice(1) })).toEqual(['5 every delivery delivered or dead-lettered']);
+    expect(invariantsOf({ ...h, deliveries: h.deliveries.slice(1) })).toEqual([
+      '5 every delivery delivered or dead-lettered',
+    ]);
     const held = { kind: 'held' as const, rule: 'audit', event: 1, seq: 20, at: h.now };
     expect(invariantsOf({ ...h, log: [...h.log, held] })).toEqual(['5 no delivery silently lost']);
     const released = { kind: 'released' as const, rule: 'audit', event: 1, seq: 21, at: h.now };

@@ -20,7 +20,8 @@ export interface SimulateOptions {
   readonly quiet: boolean;
 }
 
-const USAGE = 'usage: npm run simulate -- --seeds N [--from S] [--snapshot FILE]... [--strategy in_place] [--quiet]';
+const USAGE =
+  'usage: npm run simulate -- --seeds N [--from S] [--snapshot FILE]... [--strategy in_place] [--quiet]';
 
 /** @throws SimulateUsageError naming what to fix. */
 export function parseSimulateArgs(argv: readonly string[]): SimulateOptions {
@@ -39,19 +40,24 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateOptions {
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new SimulateUsageError(`${error instanceof Error ? error.message : String(error)}; ${USAGE}`);
+    // Node's message spans lines ("Did you forget ..."); its first line says what is wrong.
+    const first = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new SimulateUsageError(`${first}; ${USAGE}`);
   }
   const whole = (name: string, raw: unknown, min: number): number => {
     const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
     if (!Number.isSafeInteger(value) || value < min || value > 0xffffffff) {
-      throw new SimulateUsageError(`--${name} must be a whole number from ${min} to 4294967295, got ${JSON.stringify(raw ?? null)}; ${USAGE}`);
+      throw new SimulateUsageError(
+        `--${name} must be a whole number from ${min} to 4294967295, got ${JSON.stringify(raw ?? null)}; ${USAGE}`,
+      );
     }
     return value;
   };
   if (values.seeds === undefined) throw new SimulateUsageError(`--seeds is required; ${USAGE}`);
   const seeds = whole('seeds', values.seeds, 1);
   const from = values.from === undefined ? 1 : whole('from', values.from, 0);
-  if (from + seeds - 1 > 0xffffffff) throw new SimulateUsageError(`--from ${from} with --seeds ${seeds} runs past seed 4294967295`);
+  if (from + seeds - 1 > 0xffffffff)
+    throw new SimulateUsageError(`--from ${from} with --seeds ${seeds} runs past seed 4294967295`);
   const strategy = values.strategy ?? 'in_place';
   if (strategy !== 'in_place') {
     throw new SimulateUsageError(
@@ -94,12 +100,17 @@ export async function simulate(
   }
   for (const line of summary(totals, options.from)) io.out(line);
   const seconds = (performance.now() - started) / 1000;
-  io.err(`${totals.seeds} seed(s) in ${seconds.toFixed(1)} s: ${(totals.seeds / seconds).toFixed(2)} seeds/s`);
+  io.err(
+    `${totals.seeds} seed(s) in ${seconds.toFixed(1)} s: ${(totals.seeds / seconds).toFixed(2)} seeds/s`,
+  );
   return totals.failed.length === 0 ? 0 : 1;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const io = { out: (l: string) => process.stdout.write(`${l}\n`), err: (l: string) => process.stderr.write(`${l}\n`) };
+  const io = {
+    out: (l: string) => process.stdout.write(`${l}\n`),
+    err: (l: string) => process.stderr.write(`${l}\n`),
+  };
   try {
     return await simulate(parseSimulateArgs(argv), io);
   } catch (error) {

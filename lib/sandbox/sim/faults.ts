@@ -30,7 +30,11 @@ export const UPDATE_ERROR_CODES = [
 ] as const;
 
 /** Errors a Lambda invocation can end with besides the function's own: retried by the ASL, or not. */
-const LAMBDA_ERRORS = ['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'Runtime.ExitError'] as const;
+const LAMBDA_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.TooManyRequestsException',
+  'Runtime.ExitError',
+] as const;
 const FUNCTIONS = ['perception', 'reasoning', 'execution', 'validation', 'rollback', 'trigger'] as const;
 const RULES = ['upgrade-trigger', 'rollback-automation', 'notifications', 'audit'] as const;
 const THROTTLED: readonly SandboxOperation[] = [
@@ -47,7 +51,13 @@ const THROTTLED: readonly SandboxOperation[] = [
 
 export type BoundaryFault =
   /** The function's n-th invocation (1 first) fails: before its work (no side effect) or after it (the response is lost). */
-  | { readonly kind: 'lambda-crash'; readonly fn: string; readonly nth: number; readonly when: 'before' | 'after'; readonly error: string }
+  | {
+      readonly kind: 'lambda-crash';
+      readonly fn: string;
+      readonly nth: number;
+      readonly when: 'before' | 'after';
+      readonly error: string;
+    }
   /** The invocation does its work, then Step Functions gives up waiting (States.Timeout). */
   | { readonly kind: 'lambda-timeout'; readonly fn: string; readonly nth: number }
   /** The rule's n-th delivery reaches its target twice. */
@@ -57,7 +67,12 @@ export type BoundaryFault =
   /** The rule's n-th delivery arrives after the rule's next one. */
   | { readonly kind: 'bus-out-of-order'; readonly rule: string; readonly nth: number }
   /** The target fails `attempts` attempts of the rule's n-th delivery (3: all of them, into the DLQ). */
-  | { readonly kind: 'bus-delivery-failure'; readonly rule: string; readonly nth: number; readonly attempts: number }
+  | {
+      readonly kind: 'bus-delivery-failure';
+      readonly rule: string;
+      readonly nth: number;
+      readonly attempts: number;
+    }
   /** The n-th PutEvents call accepts its first `accepted` entries and fails the rest. */
   | { readonly kind: 'putevents-partial-failure'; readonly nth: number; readonly accepted: number }
   /** The process dies around the n-th function invocation (any function) and a --keep-state run resumes. */
@@ -71,8 +86,16 @@ export type BoundaryFault =
 export type EksFault =
   | { readonly kind: 'eks-update-failure'; readonly fault: UpdateFailureFault }
   | { readonly kind: 'eks-busy'; readonly minutes: number }
-  | { readonly kind: 'eks-throttling'; readonly operation: SandboxOperation; readonly calls: readonly number[] }
-  | { readonly kind: 'eks-readiness-insight'; readonly status: 'ERROR' | 'WARNING'; readonly minorsAhead: number }
+  | {
+      readonly kind: 'eks-throttling';
+      readonly operation: SandboxOperation;
+      readonly calls: readonly number[];
+    }
+  | {
+      readonly kind: 'eks-readiness-insight';
+      readonly status: 'ERROR' | 'WARNING';
+      readonly minorsAhead: number;
+    }
   | { readonly kind: 'eks-slow-update'; readonly index: number; readonly factor: number }
   | { readonly kind: 'eks-rollback-refusal' }
   | { readonly kind: 'metrics-breach'; readonly read: number }
@@ -100,13 +123,36 @@ export function drawFaults(prng: Prng, shape: ClusterShape): FaultSchedule {
 function drawOne(prng: Prng, shape: ClusterShape): Fault {
   const nodegroups = shape.snapshot.nodegroups.map((ng) => ng.nodegroupName);
   const addons = shape.snapshot.addons.map((a) => a.addonName);
-  const family = prng.pick(['eks', 'eks', 'lambda', 'lambda', 'bus', 'bus', 'process', 'metrics', 'request'] as const);
+  const family = prng.pick([
+    'eks',
+    'eks',
+    'lambda',
+    'lambda',
+    'bus',
+    'bus',
+    'process',
+    'metrics',
+    'request',
+  ] as const);
   switch (family) {
     case 'eks': {
-      const kind = prng.pick(['failure', 'failure', 'busy', 'throttling', 'insight', 'slow', 'refusal'] as const);
+      const kind = prng.pick([
+        'failure',
+        'failure',
+        'busy',
+        'throttling',
+        'insight',
+        'slow',
+        'refusal',
+      ] as const);
       if (kind === 'failure') {
         const resource = prng.pick(['nodegroup', 'addon', 'cluster'] as const);
-        const names = resource === 'nodegroup' ? nodegroups : resource === 'addon' ? addons : [shape.snapshot.cluster.name];
+        const names =
+          resource === 'nodegroup'
+            ? nodegroups
+            : resource === 'addon'
+              ? addons
+              : [shape.snapshot.cluster.name];
         const name = names.length > 0 ? prng.pick(names) : shape.snapshot.cluster.name;
         const code = prng.pick(UPDATE_ERROR_CODES);
         return {
@@ -132,16 +178,29 @@ function drawOne(prng: Prng, shape: ClusterShape): Fault {
           ? { kind: 'eks-readiness-insight', status: 'ERROR', minorsAhead: 1 }
           : { kind: 'eks-readiness-insight', status: 'WARNING', minorsAhead: 2 };
       }
-      if (kind === 'slow') return { kind: 'eks-slow-update', index: prng.int(0, 8), factor: Number(prng.longTail(1.2, 8).toFixed(2)) };
+      if (kind === 'slow')
+        return {
+          kind: 'eks-slow-update',
+          index: prng.int(0, 8),
+          factor: Number(prng.longTail(1.2, 8).toFixed(2)),
+        };
       return { kind: 'eks-rollback-refusal' };
     }
     case 'metrics':
-      return prng.chance(0.6) ? { kind: 'metrics-breach', read: prng.int(0, 6) } : { kind: 'metrics-missing', read: prng.int(0, 6) };
+      return prng.chance(0.6)
+        ? { kind: 'metrics-breach', read: prng.int(0, 6) }
+        : { kind: 'metrics-missing', read: prng.int(0, 6) };
     case 'lambda': {
       const fn = prng.pick(FUNCTIONS);
       const nth = prng.int(1, fn === 'execution' ? 20 : 3);
       if (prng.chance(0.25)) return { kind: 'lambda-timeout', fn, nth };
-      return { kind: 'lambda-crash', fn, nth, when: prng.pick(['before', 'after'] as const), error: prng.pick(LAMBDA_ERRORS) };
+      return {
+        kind: 'lambda-crash',
+        fn,
+        nth,
+        when: prng.pick(['before', 'after'] as const),
+        error: prng.pick(LAMBDA_ERRORS),
+      };
     }
     case 'bus': {
       const rule = prng.pick(RULES);
@@ -188,7 +247,8 @@ function scenarioFor(faults: readonly Fault[]): Scenario {
           minorsAhead: f.minorsAhead,
           id: 'sim-readiness-insight',
           name: 'Deprecated APIs removed in Kubernetes v{version}',
-          description: 'Checks for usage of deprecated APIs that are scheduled for removal in Kubernetes v{version}.',
+          description:
+            'Checks for usage of deprecated APIs that are scheduled for removal in Kubernetes v{version}.',
           reason: 'Deprecated API usage detected within the last 30 days.',
           recommendation: 'Update manifests and API clients before upgrading to Kubernetes v{version}.',
           deprecatedUsage: {
@@ -203,7 +263,10 @@ function scenarioFor(faults: readonly Fault[]): Scenario {
         durationScale[f.index] = f.factor;
         break;
       case 'eks-rollback-refusal':
-        rollbackRefusal = { name: 'Kubernetes API compatibility for rollback', reason: 'Objects stored through API versions the previous version does not serve.' };
+        rollbackRefusal = {
+          name: 'Kubernetes API compatibility for rollback',
+          reason: 'Objects stored through API versions the previous version does not serve.',
+        };
         break;
       case 'metrics-breach':
       case 'metrics-missing':
@@ -230,7 +293,9 @@ function scenarioFor(faults: readonly Fault[]): Scenario {
 /** One line naming a fault, for the trail and the reproduction. */
 export function describeFault(f: Fault): string {
   const { kind, ...rest } = f;
-  const detail = Object.entries(kind === 'eks-update-failure' ? (rest as { fault: UpdateFailureFault }).fault : rest)
+  const detail = Object.entries(
+    kind === 'eks-update-failure' ? (rest as { fault: UpdateFailureFault }).fault : rest,
+  )
     .filter(([k]) => k !== 'message' && k !== 'bypassedByForce')
     .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`)
     .join(' ');

@@ -5,12 +5,44 @@
  */
 
 export type HistoryEntry =
-  | { readonly kind: 'invoke'; readonly fn: string; readonly nth: number; readonly outcome: 'ok' | 'error'; readonly error?: string; readonly fault?: string }
-  | { readonly kind: 'eks-call'; readonly op: string; readonly target: string; readonly token?: string; readonly outcome: string }
-  | { readonly kind: 'put'; readonly entries: number; readonly bytes: readonly number[]; readonly accepted: number; readonly fn?: string; readonly nth?: number }
-  | { readonly kind: 'lock'; readonly op: 'acquire' | 'release'; readonly cluster: string; readonly holder: string; readonly outcome: string }
+  | {
+      readonly kind: 'invoke';
+      readonly fn: string;
+      readonly nth: number;
+      readonly outcome: 'ok' | 'error';
+      readonly error?: string;
+      readonly fault?: string;
+    }
+  | {
+      readonly kind: 'eks-call';
+      readonly op: string;
+      readonly target: string;
+      readonly token?: string;
+      readonly outcome: string;
+    }
+  | {
+      readonly kind: 'put';
+      readonly entries: number;
+      readonly bytes: readonly number[];
+      readonly accepted: number;
+      readonly fn?: string;
+      readonly nth?: number;
+    }
+  | {
+      readonly kind: 'lock';
+      readonly op: 'acquire' | 'release';
+      readonly cluster: string;
+      readonly holder: string;
+      readonly outcome: string;
+    }
   | { readonly kind: 'state'; readonly execution: string; readonly state: string; readonly bytes: number }
-  | { readonly kind: 'execution'; readonly name: string; readonly status: string; readonly resumed: boolean; readonly killed: boolean }
+  | {
+      readonly kind: 'execution';
+      readonly name: string;
+      readonly status: string;
+      readonly resumed: boolean;
+      readonly killed: boolean;
+    }
   | { readonly kind: 'fault'; readonly fault: string }
   | { readonly kind: 'held'; readonly rule: string; readonly event: number }
   | { readonly kind: 'released'; readonly rule: string; readonly event: number };

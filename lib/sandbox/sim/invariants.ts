@@ -1,4 +1,10 @@
-import { compareVersions, maxKubeletSkew, minorsBehind, previousMinor, isKubernetesVersion } from '../../domain/version';
+import {
+  compareVersions,
+  isKubernetesVersion,
+  maxKubeletSkew,
+  minorsBehind,
+  previousMinor,
+} from '../../domain/version';
 import { MAX_PAYLOAD_BYTES } from '../local-sfn/runner';
 import type { SimHistory } from './history';
 
@@ -93,7 +99,9 @@ function versionsOverTime(h: SimHistory): Violation[] {
   changes.sort((a, b) => ms(a.at) - ms(b.at));
   const out: Violation[] = [];
   const seen = new Set<string>();
-  const wasIncompatible = new Set([...world.addons].filter(([n, v]) => !compatible(h, n, v, world.cluster)).map(([n]) => n));
+  const wasIncompatible = new Set(
+    [...world.addons].filter(([n, v]) => !compatible(h, n, v, world.cluster)).map(([n]) => n),
+  );
   const lines: string[] = [];
   for (let i = 0; i < changes.length; i++) {
     const change = changes[i] as Change;
@@ -107,16 +115,32 @@ function versionsOverTime(h: SimHistory): Violation[] {
     };
     for (const [ng, v] of world.nodegroups) {
       if (compareVersions(v, world.cluster) > 0) {
-        report('1 kubelet not newer than the API server', `node group ${ng} runs ${v} above the control plane's ${world.cluster}`);
-      } else if (minorsBehind(v, world.cluster) > maxKubeletSkew(world.cluster) && minorsBehind(h.initial.nodegroups[ng] ?? v, h.initial.version) <= maxKubeletSkew(h.initial.version)) {
-        report('1 version skew', `node group ${ng} runs ${v}, more than ${maxKubeletSkew(world.cluster)} minors behind ${world.cluster}`);
+        report(
+          '1 kubelet not newer than the API server',
+          `node group ${ng} runs ${v} above the control plane's ${world.cluster}`,
+        );
+      } else if (
+        minorsBehind(v, world.cluster) > maxKubeletSkew(world.cluster) &&
+        minorsBehind(h.initial.nodegroups[ng] ?? v, h.initial.version) <= maxKubeletSkew(h.initial.version)
+      ) {
+        report(
+          '1 version skew',
+          `node group ${ng} runs ${v}, more than ${maxKubeletSkew(world.cluster)} minors behind ${world.cluster}`,
+        );
       }
     }
     for (const [addon, v] of world.addons) {
       if (wasIncompatible.has(addon) || compatible(h, addon, v, world.cluster)) continue;
       // EKS offers no version of some add-ons (kube-proxy) that runs on two minors: those follow the hop.
-      if (isKubernetesVersion(world.cluster) && !bridgeExists(h, addon, previousMinor(world.cluster), world.cluster)) continue;
-      report('1 add-on compatible with the control plane', `add-on ${addon} ${v} does not run on ${world.cluster}`);
+      if (
+        isKubernetesVersion(world.cluster) &&
+        !bridgeExists(h, addon, previousMinor(world.cluster), world.cluster)
+      )
+        continue;
+      report(
+        '1 add-on compatible with the control plane',
+        `add-on ${addon} ${v} does not run on ${world.cluster}`,
+      );
     }
   }
   return out;
@@ -127,7 +151,9 @@ function compatible(h: SimHistory, addon: string, version: string, cluster: stri
 }
 
 function bridgeExists(h: SimHistory, addon: string, from: string, to: string): boolean {
-  return Object.values(h.compatibility[addon] ?? {}).some((runsOn) => runsOn.includes(from) && runsOn.includes(to));
+  return Object.values(h.compatibility[addon] ?? {}).some(
+    (runsOn) => runsOn.includes(from) && runsOn.includes(to),
+  );
 }
 
 /** 2: at most one rollback per upgrade, never while an update it reverts is in flight. */
@@ -135,7 +161,11 @@ function rollbackOnce(h: SimHistory): Violation[] {
   const out: Violation[] = [];
   const rollbacks = h.updates.filter((u) => u.type === 'VersionRollback');
   if (rollbacks.length > 1) {
-    out.push({ invariant: '2 one rollback per upgrade', message: `${rollbacks.length} control-plane version rollbacks`, trail: rollbacks.map(updateLine) });
+    out.push({
+      invariant: '2 one rollback per upgrade',
+      message: `${rollbacks.length} control-plane version rollbacks`,
+      trail: rollbacks.map(updateLine),
+    });
   }
   const completions = new Map<string, Set<string>>();
   for (const e of h.events) {
@@ -145,14 +175,29 @@ function rollbackOnce(h: SimHistory): Violation[] {
     completions.set(e.upgradeId, facts);
   }
   for (const [id, facts] of completions) {
-    if (facts.size > 1) out.push({ invariant: '2 one rollback per upgrade', message: `upgrade ${id} reported ${facts.size} different rollbacks`, trail: [...facts] });
+    if (facts.size > 1)
+      out.push({
+        invariant: '2 one rollback per upgrade',
+        message: `upgrade ${id} reported ${facts.size} different rollbacks`,
+        trail: [...facts],
+      });
   }
   const starts = [
     ...rollbacks.map((u) => ({ at: u.createdAt, what: updateLine(u), self: u.id })),
-    ...h.nodegroupOps.map((op) => ({ at: op.startedAt, what: `${op.startedAt} nodegroup ${op.kind} ${op.name}`, self: '' })),
+    ...h.nodegroupOps.map((op) => ({
+      at: op.startedAt,
+      what: `${op.startedAt} nodegroup ${op.kind} ${op.name}`,
+      self: '',
+    })),
   ];
   for (const s of starts) {
-    const inFlight = h.updates.find((u) => u.id !== s.self && u.type !== 'VersionRollback' && ms(u.createdAt) <= ms(s.at) && ms(s.at) < ms(u.endsAt));
+    const inFlight = h.updates.find(
+      (u) =>
+        u.id !== s.self &&
+        u.type !== 'VersionRollback' &&
+        ms(u.createdAt) <= ms(s.at) &&
+        ms(s.at) < ms(u.endsAt),
+    );
     if (inFlight) {
       out.push({
         invariant: '2 no rollback while its update is in flight',
@@ -168,40 +213,71 @@ function rollbackOnce(h: SimHistory): Violation[] {
 function terminalStates(h: SimHistory): Violation[] {
   const out: Violation[] = [];
   for (const [name, status] of Object.entries(h.executions)) {
-    const terminal = h.events.filter((e) => e.upgradeId === name && (e.detailType === 'upgrade.completed' || e.detailType === 'upgrade.failed'));
+    const terminal = h.events.filter(
+      (e) =>
+        e.upgradeId === name && (e.detailType === 'upgrade.completed' || e.detailType === 'upgrade.failed'),
+    );
     const trail = terminal.map((e) => `event #${e.index} ${e.detailType} ${e.fact}`);
     if (status === 'RUNNING') {
-      out.push({ invariant: '3 one terminal state', message: `execution ${name} never ended (still RUNNING)`, trail });
+      out.push({
+        invariant: '3 one terminal state',
+        message: `execution ${name} never ended (still RUNNING)`,
+        trail,
+      });
     }
     const kinds = new Set(terminal.map((e) => e.detailType));
     const facts = new Set(terminal.map((e) => `${e.detailType} ${e.fact}`));
     // The simulator never asks for a dry run: every execution that ends has a terminal event.
     if (terminal.length === 0 && status !== 'RUNNING') {
-      out.push({ invariant: '3 one terminal event', message: `execution ${name} ended ${status} with no upgrade.completed or upgrade.failed`, trail: [] });
+      out.push({
+        invariant: '3 one terminal event',
+        message: `execution ${name} ended ${status} with no upgrade.completed or upgrade.failed`,
+        trail: [],
+      });
     } else if (kinds.size > 1 || facts.size > 1) {
-      out.push({ invariant: '3 one terminal event', message: `execution ${name} has ${terminal.length} different terminal events`, trail });
+      out.push({
+        invariant: '3 one terminal event',
+        message: `execution ${name} has ${terminal.length} different terminal events`,
+        trail,
+      });
     } else if ((status === 'SUCCEEDED') !== kinds.has('upgrade.completed') && terminal.length > 0) {
-      out.push({ invariant: '3 terminal event matches the state', message: `execution ${name} ended ${status} but published ${[...kinds].join(', ')}`, trail });
+      out.push({
+        invariant: '3 terminal event matches the state',
+        message: `execution ${name} ended ${status} but published ${[...kinds].join(', ')}`,
+        trail,
+      });
     }
     const holder = h.locks[h.cluster];
     if (holder === name && status !== 'RUNNING') {
-      out.push({ invariant: '3 lock released', message: `execution ${name} ended ${status} and still holds the lock on ${h.cluster}`, trail: lockTrail(h) });
+      out.push({
+        invariant: '3 lock released',
+        message: `execution ${name} ended ${status} and still holds the lock on ${h.cluster}`,
+        trail: lockTrail(h),
+      });
     }
   }
   return out;
 }
 
 function lockTrail(h: SimHistory): string[] {
-  return h.log.filter((e) => e.kind === 'lock').map((e) => `${e.at} lock ${e.kind === 'lock' ? `${e.op} ${e.holder} -> ${e.outcome}` : ''}`);
+  return h.log
+    .filter((e) => e.kind === 'lock')
+    .map((e) => `${e.at} lock ${e.kind === 'lock' ? `${e.op} ${e.holder} -> ${e.outcome}` : ''}`);
 }
 
 /** 4: duplicate requests start nothing new; no update started twice under different tokens. */
 function duplicatesStartNothing(h: SimHistory): Violation[] {
   const out: Violation[] = [];
   const fresh = new Map<string, number>();
-  for (const e of h.log) if (e.kind === 'execution' && !e.resumed) fresh.set(e.name, (fresh.get(e.name) ?? 0) + 1);
+  for (const e of h.log)
+    if (e.kind === 'execution' && !e.resumed) fresh.set(e.name, (fresh.get(e.name) ?? 0) + 1);
   for (const [name, count] of fresh) {
-    if (count > 1) out.push({ invariant: '4 duplicates start nothing', message: `execution ${name} was started ${count} times`, trail: [] });
+    if (count > 1)
+      out.push({
+        invariant: '4 duplicates start nothing',
+        message: `execution ${name} was started ${count} times`,
+        trail: [],
+      });
   }
   const byFingerprint = new Map<string, Set<string>>();
   for (const u of h.updates) {
@@ -228,12 +304,20 @@ function limitsAndDelivery(h: SimHistory): Violation[] {
   const out: Violation[] = [];
   for (const e of h.log) {
     if (e.kind === 'state' && e.bytes > MAX_PAYLOAD_BYTES) {
-      out.push({ invariant: '5 state payload limit', message: `state ${e.state} of ${e.execution} carried ${e.bytes} bytes (limit ${MAX_PAYLOAD_BYTES})`, trail: [] });
+      out.push({
+        invariant: '5 state payload limit',
+        message: `state ${e.state} of ${e.execution} carried ${e.bytes} bytes (limit ${MAX_PAYLOAD_BYTES})`,
+        trail: [],
+      });
     }
     if (e.kind === 'put') {
       const total = e.bytes.reduce((a, b) => a + b, 0);
       if (e.entries > MAX_PUT_ENTRIES || total > MAX_EVENT_BYTES) {
-        out.push({ invariant: '5 PutEvents limits', message: `a PutEvents call of ${e.entries} entries, ${total} bytes`, trail: [] });
+        out.push({
+          invariant: '5 PutEvents limits',
+          message: `a PutEvents call of ${e.entries} entries, ${total} bytes`,
+          trail: [],
+        });
       }
       if (e.accepted < e.entries && e.fn !== undefined) {
         const inv = h.log.find((x) => x.kind === 'invoke' && x.fn === e.fn && x.nth === e.nth);
@@ -241,20 +325,28 @@ function limitsAndDelivery(h: SimHistory): Violation[] {
           out.push({
             invariant: '5 no event silently lost',
             message: `${e.entries - e.accepted} event(s) refused by PutEvents in ${e.fn} #${e.nth}, which still succeeded`,
-            trail: [`${e.at} put ${e.entries} entries, ${e.accepted} accepted`, `${inv.at} invoke ${inv.fn} #${inv.nth} ok`],
+            trail: [
+              `${e.at} put ${e.entries} entries, ${e.accepted} accepted`,
+              `${inv.at} invoke ${inv.fn} #${inv.nth} ok`,
+            ],
           });
         }
       }
     }
   }
   const reports = new Map<string, number>();
-  for (const d of h.deliveries) reports.set(`${d.rule}#${d.event}`, (reports.get(`${d.rule}#${d.event}`) ?? 0) + 1);
+  for (const d of h.deliveries)
+    reports.set(`${d.rule}#${d.event}`, (reports.get(`${d.rule}#${d.event}`) ?? 0) + 1);
   h.matched.forEach((rules, index) => {
     for (const rule of rules) {
       const n = reports.get(`${rule}#${index}`) ?? 0;
       if (n !== 1) {
         const e = h.events[index];
-        out.push({ invariant: '5 every delivery delivered or dead-lettered', message: `event #${index} ${e?.detailType} has ${n} delivery records for rule ${rule}`, trail: [] });
+        out.push({
+          invariant: '5 every delivery delivered or dead-lettered',
+          message: `event #${index} ${e?.detailType} has ${n} delivery records for rule ${rule}`,
+          trail: [],
+        });
       }
     }
   });
@@ -262,7 +354,11 @@ function limitsAndDelivery(h: SimHistory): Violation[] {
   for (const e of held) {
     if (e.kind !== 'held') continue;
     if (!h.log.some((r) => r.kind === 'released' && r.rule === e.rule && r.event === e.event)) {
-      out.push({ invariant: '5 no delivery silently lost', message: `event #${e.event} held for ${e.rule} was never delivered`, trail: [] });
+      out.push({
+        invariant: '5 no delivery silently lost',
+        message: `event #${e.event} held for ${e.rule} was never delivered`,
+        trail: [],
+      });
     }
   }
   return out;

@@ -2,8 +2,8 @@ import { AgentError } from '../../domain/errors';
 import type { DomainEvent } from '../../domain/events';
 import type { PhaseDeps } from '../../phases/deps';
 import type { BusEvent, LocalEventBus } from '../event-bus';
-import type { StackInterception } from '../local-stack';
 import type { TaskHandler } from '../local-sfn/runner';
+import type { StackInterception } from '../local-stack';
 import { type BoundaryFault, describeFault } from './faults';
 import type { HistoryEntry, Stamped } from './history';
 
@@ -145,8 +145,10 @@ export class Recorder {
 
   /** A duplicate or a second request, put on the bus mid-run (delivered when the function's drain runs). */
   private putRequests(overall: number): void {
-    if (this.fire('duplicate-request', (f) => f.nth === overall)) void this.bus?.publish([this.requests.duplicate()]);
-    if (this.fire('second-request', (f) => f.nth === overall)) void this.bus?.publish([this.requests.second()]);
+    if (this.fire('duplicate-request', (f) => f.nth === overall))
+      void this.bus?.publish([this.requests.duplicate()]);
+    if (this.fire('second-request', (f) => f.nth === overall))
+      void this.bus?.publish([this.requests.second()]);
   }
 
   private wrapTarget(rule: string, deliver: Deliver): Deliver {
@@ -160,10 +162,15 @@ export class Recorder {
         this.deliveries.set(key, nth);
       }
       const n = nth;
-      const failing = this.faults.find((f) => f.kind === 'bus-delivery-failure' && f.rule === rule && f.nth === n);
+      const failing = this.faults.find(
+        (f) => f.kind === 'bus-delivery-failure' && f.rule === rule && f.nth === n,
+      );
       if (failing?.kind === 'bus-delivery-failure' && attempt <= failing.attempts) {
         if (attempt === 1) this.fire('bus-delivery-failure', (f) => f === failing);
-        throw new InjectedFaultError('Lambda.ServiceException', `simulated delivery failure of ${rule} #${n}`);
+        throw new InjectedFaultError(
+          'Lambda.ServiceException',
+          `simulated delivery failure of ${rule} #${n}`,
+        );
       }
       if (attempt === 1 && this.fire('bus-late', (f) => f.rule === rule && f.nth === n)) {
         this.hold({ rule, event, deliver });
@@ -197,9 +204,19 @@ export class Recorder {
   }
 
   private async release(held: Held): Promise<void> {
-    if (!this.held.includes(held) && !this.held.some((h) => h.event.id === held.event.id && h.rule === held.rule)) return;
+    if (
+      !this.held.includes(held) &&
+      !this.held.some((h) => h.event.id === held.event.id && h.rule === held.rule)
+    )
+      return;
     this.held = this.held.filter((h) => !(h.event.id === held.event.id && h.rule === held.rule));
-    this.heldIds.push({ kind: 'released', rule: held.rule, id: held.event.id, seq: ++this.seq, at: this.now() });
+    this.heldIds.push({
+      kind: 'released',
+      rule: held.rule,
+      id: held.event.id,
+      seq: ++this.seq,
+      at: this.now(),
+    });
     this.targetDepth += 1;
     try {
       // EventBridge retries a late delivery like any other; what still fails is the DLQ's.
@@ -223,7 +240,13 @@ export class Recorder {
   }
 
   private wrapDeps(deps: PhaseDeps): PhaseDeps {
-    const call = async <T>(op: string, target: string, token: string | undefined, run: () => Promise<T>, describe: (r: T) => string) => {
+    const call = async <T>(
+      op: string,
+      target: string,
+      token: string | undefined,
+      run: () => Promise<T>,
+      describe: (r: T) => string,
+    ) => {
       try {
         const result = await run();
         this.record({ kind: 'eks-call', op, target, ...(token ? { token } : {}), outcome: describe(result) });
@@ -239,23 +262,57 @@ export class Recorder {
       ...deps,
       updates: {
         startStep: (cluster, step, options) =>
-          call('startStep', step.kind === 'control-plane' ? `cluster ${step.to}` : `${step.kind} ${'name' in step ? step.name : ''} ${step.to ?? ''}`, options.clientRequestToken, () => updates.startStep(cluster, step, options), (r) => (r.kind === 'started' ? `started ${r.update.updateId}` : 'busy')),
+          call(
+            'startStep',
+            step.kind === 'control-plane'
+              ? `cluster ${step.to}`
+              : `${step.kind} ${'name' in step ? step.name : ''} ${step.to ?? ''}`,
+            options.clientRequestToken,
+            () => updates.startStep(cluster, step, options),
+            (r) => (r.kind === 'started' ? `started ${r.update.updateId}` : 'busy'),
+          ),
         describeUpdate: (ref) => updates.describeUpdate(ref),
       },
       controlPlaneRollback: {
         startControlPlaneRollback: (cluster, to, options) =>
-          call('startControlPlaneRollback', `cluster ${to}`, options.clientRequestToken, () => controlPlaneRollback.startControlPlaneRollback(cluster, to, options), (r) => (r.kind === 'started' ? `started ${r.update.updateId}` : 'busy')),
+          call(
+            'startControlPlaneRollback',
+            `cluster ${to}`,
+            options.clientRequestToken,
+            () => controlPlaneRollback.startControlPlaneRollback(cluster, to, options),
+            (r) => (r.kind === 'started' ? `started ${r.update.updateId}` : 'busy'),
+          ),
       },
       nodegroups: {
-        createNodegroup: (input) => call('createNodegroup', `nodegroup ${input.nodegroupName} ${input.version ?? ''}`, input.clientRequestToken, () => nodegroups.createNodegroup(input), (r) => r.kind),
-        deleteNodegroup: (cluster, name) => call('deleteNodegroup', `nodegroup ${name}`, undefined, () => nodegroups.deleteNodegroup(cluster, name), (r) => r.kind),
+        createNodegroup: (input) =>
+          call(
+            'createNodegroup',
+            `nodegroup ${input.nodegroupName} ${input.version ?? ''}`,
+            input.clientRequestToken,
+            () => nodegroups.createNodegroup(input),
+            (r) => r.kind,
+          ),
+        deleteNodegroup: (cluster, name) =>
+          call(
+            'deleteNodegroup',
+            `nodegroup ${name}`,
+            undefined,
+            () => nodegroups.deleteNodegroup(cluster, name),
+            (r) => r.kind,
+          ),
         describeNodegroup: (cluster, name) => nodegroups.describeNodegroup(cluster, name),
       },
       events: { publish: (batch) => this.publish(events.publish.bind(events), batch) },
       locks: {
         acquire: async (cluster, holder, ttl) => {
           const outcome = await locks.acquire(cluster, holder, ttl);
-          this.record({ kind: 'lock', op: 'acquire', cluster, holder, outcome: outcome.acquired ? 'acquired' : `refused (${outcome.heldBy})` });
+          this.record({
+            kind: 'lock',
+            op: 'acquire',
+            cluster,
+            holder,
+            outcome: outcome.acquired ? 'acquired' : `refused (${outcome.heldBy})`,
+          });
           return outcome;
         },
         release: async (cluster, holder) => {
@@ -266,16 +323,33 @@ export class Recorder {
     };
   }
 
-  private async publish(inner: (events: readonly DomainEvent[]) => Promise<void>, batch: readonly DomainEvent[]): Promise<void> {
+  private async publish(
+    inner: (events: readonly DomainEvent[]) => Promise<void>,
+    batch: readonly DomainEvent[],
+  ): Promise<void> {
     const nth = ++this.puts;
     const by = this.running.at(-1);
-    const bytes = batch.map((e) => Buffer.byteLength(JSON.stringify(e.detail), 'utf8') + e.detailType.length + 'eks-upgrade-agent'.length);
+    const bytes = batch.map(
+      (e) =>
+        Buffer.byteLength(JSON.stringify(e.detail), 'utf8') +
+        e.detailType.length +
+        'eks-upgrade-agent'.length,
+    );
     const partial = this.fire('putevents-partial-failure', (f) => f.nth === nth);
     const accepted = partial ? Math.min(partial.accepted, batch.length) : batch.length;
     if (accepted > 0) await inner(batch.slice(0, accepted));
-    this.record({ kind: 'put', entries: batch.length, bytes, accepted, ...(by ? { fn: by.fn, nth: by.nth } : {}) });
+    this.record({
+      kind: 'put',
+      entries: batch.length,
+      bytes,
+      accepted,
+      ...(by ? { fn: by.fn, nth: by.nth } : {}),
+    });
     if (accepted < batch.length) {
-      throw new InjectedFaultError('EventDeliveryError', `simulated PutEvents partial failure: ${batch.length - accepted} of ${batch.length} entries refused (InternalException)`);
+      throw new InjectedFaultError(
+        'EventDeliveryError',
+        `simulated PutEvents partial failure: ${batch.length - accepted} of ${batch.length} entries refused (InternalException)`,
+      );
     }
   }
 }

@@ -31,7 +31,8 @@ export function failureBlock(r: SeedResult): string[] {
     out.push(`    ${at} ${kind} ${Object.values(rest).map(String).join(' ')}`);
   }
   out.push('  events put (virtual time):');
-  for (const e of r.history.events) out.push(`    #${e.index} ${e.time} ${e.detailType}${e.upgradeId ? ` ${e.upgradeId}` : ''}`);
+  for (const e of r.history.events)
+    out.push(`    #${e.index} ${e.time} ${e.detailType}${e.upgradeId ? ` ${e.upgradeId}` : ''}`);
   return out;
 }
 

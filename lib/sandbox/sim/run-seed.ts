@@ -4,9 +4,9 @@ import { AddonCatalog } from '../../domain/addon-catalog';
 import { type DomainEvent, EVENT_SOURCE } from '../../domain/events';
 import { executionName } from '../../domain/execution-name';
 import type { BusEvent, DeliveryReport } from '../event-bus';
-import { createLocalStack, type LocalStack } from '../local-stack';
 import { EXECUTIONS_FILE_NAME } from '../local-sfn/executions';
-import { JsonStateFile, holdStateInMemory } from '../state-store';
+import { createLocalStack, type LocalStack } from '../local-stack';
+import { holdStateInMemory, JsonStateFile } from '../state-store';
 import { type BoundaryFault, drawFaults, type Fault } from './faults';
 import type { PutEvent, SimHistory } from './history';
 import { checkInvariants, type Violation } from './invariants';
@@ -103,15 +103,16 @@ export async function runSeed(seed: number, options: SeedOptions): Promise<SeedR
     await recorder.flush();
     for (const stack of stacks) await stack.bus.drain();
     const history = collect(recorder, stacks, stateDir, shape, requestIds);
-    for (const s of stacks) for (const e of s.executions) {
-      recorder.record({
-        kind: 'execution',
-        name: e.name,
-        status: e.result.status,
-        resumed: e.resumedAfter !== undefined,
-        killed: e.result.status === 'ABORTED',
-      });
-    }
+    for (const s of stacks)
+      for (const e of s.executions) {
+        recorder.record({
+          kind: 'execution',
+          name: e.name,
+          status: e.result.status,
+          resumed: e.resumedAfter !== undefined,
+          killed: e.result.status === 'ABORTED',
+        });
+      }
     const full = { ...history, log: [...recorder.log] };
     return {
       seed,
@@ -125,7 +126,10 @@ export async function runSeed(seed: number, options: SeedOptions): Promise<SeedR
         addons: shape.snapshot.addons.length,
       },
       faults: schedule.faults,
-      fired: [...recorder.firedKinds, ...schedule.faults.filter((f) => !BOUNDARY.has(f.kind)).map((f) => f.kind)],
+      fired: [
+        ...recorder.firedKinds,
+        ...schedule.faults.filter((f) => !BOUNDARY.has(f.kind)).map((f) => f.kind),
+      ],
       outcome: outcomeOf(full, requestIds),
       violations: checkInvariants(full),
       history: full,
@@ -146,7 +150,8 @@ function collect(
   const envelopes: { event: BusEvent; matched: string[] }[] = [];
   const deliveries: DeliveryReport[] = [];
   for (const stack of stacks) {
-    for (const event of stack.bus.published()) envelopes.push({ event, matched: stack.bus.matchingRules(event) });
+    for (const event of stack.bus.published())
+      envelopes.push({ event, matched: stack.bus.matchingRules(event) });
     deliveries.push(...stack.bus.deliveries());
   }
   const index = new Map(envelopes.map((e, i) => [e.event.id, i]));
@@ -177,7 +182,12 @@ function collect(
   for (const info of shape.snapshot.addonVersions) {
     const catalog = new AddonCatalog(info);
     compatibility[info.addonName] = Object.fromEntries(
-      info.addonVersions.map((v) => [v.addonVersion, v.compatibilities.map((c) => c.clusterVersion).filter((cv) => catalog.isCompatible(v.addonVersion, cv))]),
+      info.addonVersions.map((v) => [
+        v.addonVersion,
+        v.compatibilities
+          .map((c) => c.clusterVersion)
+          .filter((cv) => catalog.isCompatible(v.addonVersion, cv)),
+      ]),
     );
   }
   return {
@@ -190,11 +200,20 @@ function collect(
     compatibility,
     requests: requestIds.map((requestId) => ({
       requestId,
-      upgradeId: executionName({ clusterName: shape.snapshot.cluster.name, targetVersion: shape.targetVersion, requestId }),
+      upgradeId: executionName({
+        clusterName: shape.snapshot.cluster.name,
+        targetVersion: shape.targetVersion,
+        requestId,
+      }),
     })),
     events,
     matched: envelopes.map((e) => e.matched),
-    deliveries: deliveries.map((d) => ({ rule: d.rule, event: index.get(d.eventId) ?? -1, attempts: d.attempts, outcome: d.outcome })),
+    deliveries: deliveries.map((d) => ({
+      rule: d.rule,
+      event: index.get(d.eventId) ?? -1,
+      attempts: d.attempts,
+      outcome: d.outcome,
+    })),
     updates: (world?.updates ?? []).map((u) => ({
       id: u.id,
       type: u.type,
@@ -214,20 +233,31 @@ function collect(
       name: op.nodegroupName,
       startedAt: op.startedAt,
       endsAt: op.endsAt,
-      ...(op.kind === 'create' && created.has(op.nodegroupName) ? { version: created.get(op.nodegroupName) as string } : {}),
+      ...(op.kind === 'create' && created.has(op.nodegroupName)
+        ? { version: created.get(op.nodegroupName) as string }
+        : {}),
     })),
     executions: Object.fromEntries(
-      Object.entries(readJson(join(stateDir, EXECUTIONS_FILE_NAME))).map(([name, e]) => [name, (e as { status: string }).status]),
+      Object.entries(readJson(join(stateDir, EXECUTIONS_FILE_NAME))).map(([name, e]) => [
+        name,
+        (e as { status: string }).status,
+      ]),
     ),
     locks: Object.fromEntries(
-      Object.entries(readJson(join(stateDir, 'locks.json'))).map(([c, l]) => [c, (l as { holder: string }).holder]),
+      Object.entries(readJson(join(stateDir, 'locks.json'))).map(([c, l]) => [
+        c,
+        (l as { holder: string }).holder,
+      ]),
     ),
     now: recorder.now(),
   };
 }
 
 function readJson(path: string): Record<string, unknown> {
-  return (new JsonStateFile(path, (raw) => raw as Record<string, unknown>).load() ?? {}) as Record<string, unknown>;
+  return (new JsonStateFile(path, (raw) => raw as Record<string, unknown>).load() ?? {}) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** How the first request's upgrade ended, in a word or two. */
@@ -235,10 +265,16 @@ function outcomeOf(history: SimHistory, requestIds: readonly string[]): string {
   const upgradeId = history.requests.find((r) => r.requestId === requestIds[0])?.upgradeId ?? '';
   const status = history.executions[upgradeId];
   if (status === undefined) return 'not started';
-  const terminal = history.events.filter((e) => e.upgradeId === upgradeId && (e.detailType === 'upgrade.completed' || e.detailType === 'upgrade.failed'));
+  const terminal = history.events.filter(
+    (e) =>
+      e.upgradeId === upgradeId &&
+      (e.detailType === 'upgrade.completed' || e.detailType === 'upgrade.failed'),
+  );
   const last = terminal.at(-1);
   if (last?.detailType === 'upgrade.completed') return 'completed';
-  const rolled = history.events.some((e) => e.upgradeId === upgradeId && e.detailType === 'rollback.completed');
+  const rolled = history.events.some(
+    (e) => e.upgradeId === upgradeId && e.detailType === 'rollback.completed',
+  );
   if (rolled) return 'rolled back';
   const error = last?.detail.error as { name?: string } | undefined;
   return `failed (${error?.name ?? status})`;

@@ -44,7 +44,9 @@ export function loadBases(files?: readonly string[]): SnapshotBase[] {
   const bases: SnapshotBase[] = [];
   for (const dir of [DEMO_DIR, REALWORLD_DIR]) {
     if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       try {
         // The demo clusters are shaped to upgrade; most real-world responses are partial.
         bases.push({ source: name, snapshot: read(join(dir, name)), weight: dir === DEMO_DIR ? 4 : 1 });
@@ -90,10 +92,15 @@ function heal(snapshot: EnvironmentSnapshot): void {
     ng.status = 'ACTIVE';
     ng.health = { issues: [] };
   }
-  for (const subnet of snapshot.subnets) subnet.AvailableIpAddressCount = Math.max(subnet.AvailableIpAddressCount ?? 0, 250);
+  for (const subnet of snapshot.subnets)
+    subnet.AvailableIpAddressCount = Math.max(subnet.AvailableIpAddressCount ?? 0, 250);
 }
 
-function drawAddons(prng: Prng, snapshot: EnvironmentSnapshot, current: string): EnvironmentSnapshot['addons'] {
+function drawAddons(
+  prng: Prng,
+  snapshot: EnvironmentSnapshot,
+  current: string,
+): EnvironmentSnapshot['addons'] {
   const template = snapshot.addons[0];
   const installed = new Map(snapshot.addons.map((a) => [a.addonName, a]));
   const out: EnvironmentSnapshot['addons'] = [];
@@ -116,7 +123,11 @@ function drawAddons(prng: Prng, snapshot: EnvironmentSnapshot, current: string):
   return out;
 }
 
-function drawNodegroups(prng: Prng, snapshot: EnvironmentSnapshot, current: string): EnvironmentSnapshot['nodegroups'] {
+function drawNodegroups(
+  prng: Prng,
+  snapshot: EnvironmentSnapshot,
+  current: string,
+): EnvironmentSnapshot['nodegroups'] {
   const templates = snapshot.nodegroups;
   if (templates.length === 0 || !isKubernetesVersion(current)) return templates;
   const count = prng.pick([1, 1, 2, 2, 3, 3, 4, 5, 6]);
@@ -125,15 +136,27 @@ function drawNodegroups(prng: Prng, snapshot: EnvironmentSnapshot, current: stri
     const template = structuredClone(prng.pick(templates));
     const behind = prng.chance(0.2) ? prng.int(1, 2) : 0;
     let version = current;
-    for (let k = 0; k < behind && compareVersions(previousMinor(version), '1.0') > 0; k++) version = previousMinor(version);
+    for (let k = 0; k < behind && compareVersions(previousMinor(version), '1.0') > 0; k++)
+      version = previousMinor(version);
     const name = `${template.nodegroupName.slice(0, 40)}-${i}`;
     const desired = prng.int(1, 6);
     out.push({
       ...template,
       nodegroupName: name,
-      ...(template.nodegroupArn ? { nodegroupArn: template.nodegroupArn.replace(/nodegroup\/[^/]+\/[^/]+/, `nodegroup/${snapshot.cluster.name}/${name}`) } : {}),
+      ...(template.nodegroupArn
+        ? {
+            nodegroupArn: template.nodegroupArn.replace(
+              /nodegroup\/[^/]+\/[^/]+/,
+              `nodegroup/${snapshot.cluster.name}/${name}`,
+            ),
+          }
+        : {}),
       version,
-      scalingConfig: { minSize: 1, maxSize: Math.max(desired, template.scalingConfig?.maxSize ?? desired), desiredSize: desired },
+      scalingConfig: {
+        minSize: 1,
+        maxSize: Math.max(desired, template.scalingConfig?.maxSize ?? desired),
+        desiredSize: desired,
+      },
     });
   }
   return out;
@@ -144,6 +167,7 @@ function newestKnown(snapshot: EnvironmentSnapshot): string {
   let newest = snapshot.cluster.version;
   for (const info of snapshot.addonVersions)
     for (const v of info.addonVersions)
-      for (const c of v.compatibilities) if (compareVersions(c.clusterVersion, newest) > 0) newest = c.clusterVersion;
+      for (const c of v.compatibilities)
+        if (compareVersions(c.clusterVersion, newest) > 0) newest = c.clusterVersion;
   return newest;
 }
