@@ -13,6 +13,11 @@ const FOUND: readonly { seed: number; what: string }[] = [
     seed: 18,
     what: 'validation published upgrade.completed, its response was lost, and HandleFailure published upgrade.failed too',
   },
+  {
+    seed: 365,
+    what: 'a node group moved before the failed hop was replaced at the version perception found, past the skew rule',
+  },
+  { seed: 5108, what: 'the same, with the kubelet three minors behind a 1.16 control plane' },
 ];
 
 let bases: SnapshotBase[];
