@@ -18,6 +18,10 @@ const FOUND: readonly { seed: number; what: string }[] = [
     what: 'a node group moved before the failed hop was replaced at the version perception found, past the skew rule',
   },
   { seed: 5108, what: 'the same, with the kubelet three minors behind a 1.16 control plane' },
+  {
+    seed: 5261,
+    what: 'HandleFailure crashed once (Runtime.ExitError, no retrier): no upgrade.failed, the lock never released',
+  },
 ];
 
 let bases: SnapshotBase[];

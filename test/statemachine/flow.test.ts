@@ -583,6 +583,31 @@ describe('upgrade state machine flow (stub functions)', () => {
     expect(result.statesVisited).toEqual(['PerceptionPhase', 'HandleFailure', 'UpgradeFailure']);
   });
 
+  it('given HandleFailure crashes once with an error no Lambda retrier names, when run, then it is retried and reports the failure', async () => {
+    let calls = 0;
+    const { handlers } = stubs({
+      perception: async () => {
+        throw named('ClusterNotFoundError', 'EKS cluster payments-prod was not found');
+      },
+      rollback: async () => {
+        calls += 1;
+        if (calls === 1) throw named('Runtime.ExitError', 'the function exited');
+        return { outcome: 'stopped' };
+      },
+    });
+
+    const result = await run(handlers);
+
+    expect(calls).toBe(2);
+    expect(result.retries).toEqual([{ state: 'HandleFailure', error: 'Runtime.ExitError', attempt: 1 }]);
+    expect(result.statesVisited).toEqual([
+      'PerceptionPhase',
+      'HandleFailure',
+      'CheckFailureOutcome',
+      'UpgradeFailure',
+    ]);
+  });
+
   it('given the final validation passed but its response was lost, when HandleFailure answers completed, then the execution succeeds', async () => {
     const { handlers } = stubs({
       validation: async () => {
