@@ -23,8 +23,8 @@ import {
   type TaskHandler,
 } from './local-sfn/runner';
 import { fileOncePerUpgrade } from './once';
-import type { Scenario } from './scenarios';
 import { RULE_PATTERNS } from './rules';
+import type { Scenario } from './scenarios';
 import { defaultStateDir } from './state-store';
 
 /** The sandbox's metrics source: the world publishes synthetic service metrics under it. */

@@ -78,7 +78,10 @@ export class WorldSession {
         const calls = (state.calls[operation] ?? 0) + 1;
         state.calls[operation] = calls;
         const throttle = scenario.throttle;
-        if (calls <= (throttle?.firstCalls[operation] ?? 0) || throttle?.calls?.[operation]?.includes(calls)) {
+        if (
+          calls <= (throttle?.firstCalls[operation] ?? 0) ||
+          throttle?.calls?.[operation]?.includes(calls)
+        ) {
           throw new ThrottlingException('Rate exceeded');
         }
       }

@@ -68,8 +68,7 @@ export interface SandboxWorld {
  * @throws InvalidSnapshotError for an inline snapshot that is not valid.
  */
 export function createSandboxWorld(options: SandboxWorldOptions = {}): SandboxWorld {
-  const scenario =
-    typeof options.scenario === 'string' ? getScenario(options.scenario) : options.scenario;
+  const scenario = typeof options.scenario === 'string' ? getScenario(options.scenario) : options.scenario;
   const inline = [
     ...(options.snapshot !== undefined ? [options.snapshot] : []),
     ...(options.snapshots ?? []),
