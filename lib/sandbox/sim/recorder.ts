@@ -181,14 +181,17 @@ export class Recorder {
         this.swaps.set(rule, { rule, event, deliver });
         return;
       }
-      this.targetDepth += 1;
+      // The trigger's delivery runs the whole execution (the local start returns at its end):
+      // only the other rules' targets are calls the state machine did not make.
+      const outside = rule !== 'upgrade-trigger';
+      if (outside) this.targetDepth += 1;
       try {
         await deliver(event);
         if (attempt === 1 && this.fire('bus-duplicate', (f) => f.rule === rule && f.nth === n)) {
           await deliver(structuredClone(event));
         }
       } finally {
-        this.targetDepth -= 1;
+        if (outside) this.targetDepth -= 1;
       }
       const swapped = this.swaps.get(rule);
       if (swapped && swapped.event.id !== event.id) {
