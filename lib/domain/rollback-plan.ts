@@ -155,7 +155,7 @@ function replaceAction(input: RollbackPlanInput, name: string, from: string, hop
     upgradeId: input.upgradeId,
     clusterName: input.snapshot.cluster.name,
     upgraded: now,
-    previous: input.previousNodegroups[name] ?? { version: from },
+    previous: previousState(input.previousNodegroups[name], from),
   });
   if (plan.kind === 'impossible') {
     return { kind: 'keep', resource, why: `cannot be replaced: ${plan.reason}`, blocking: true };
@@ -170,6 +170,16 @@ function replaceAction(input: RollbackPlanInput, name: string, from: string, hop
     notCarried: plan.notCarried,
     why: `moved ${from} -> ${hop} in the failed hop; EKS does not downgrade node groups, so ${plan.request.nodegroupName} is created at ${from} and ${name} deleted once it is ACTIVE`,
   };
+}
+
+/**
+ * The node group as it was before the failed hop: the recorded state (the upgrade's
+ * perception) only when it ran the hop's `from` then. A group an earlier hop moved ran
+ * another version at perception, and that version's AMI release and template version
+ * would take it back further than this hop (and past the kubelet skew rule).
+ */
+function previousState(recorded: PreviousNodegroupState | undefined, from: string): PreviousNodegroupState {
+  return recorded?.version === from ? recorded : { version: from };
 }
 
 function controlPlaneAction(

@@ -27,6 +27,12 @@ export const upgradeRecordSchema = z.object({
   completed: z.array(z.object({ stepId: z.string(), finishedAt: z.string() })),
   halted: z.boolean(),
   lastHopCompletedAt: z.string().optional(),
+  /**
+   * When the final validation passed: the upgrade is complete. Saved before
+   * upgrade.completed is published, so a retry or a failure handler that comes after
+   * a lost response does not judge, or fail, a finished upgrade again.
+   */
+  completedAt: z.string().optional(),
 });
 export type UpgradeRecord = z.infer<typeof upgradeRecordSchema>;
 

@@ -224,9 +224,18 @@ function causeMessage(cause: string | undefined): string {
   return cause;
 }
 
-async function handleFailure(input: FailureRequest, deps: RollbackDeps): Promise<{ outcome: 'stopped' }> {
+async function handleFailure(
+  input: FailureRequest,
+  deps: RollbackDeps,
+): Promise<{ outcome: 'stopped' | 'completed' }> {
   const events = startOfUpgradeEvents(deps, input);
   const record = await loadRecord(deps.artifacts, input.upgradeId);
+  if (record?.completedAt !== undefined) {
+    // The final validation had passed (and published upgrade.completed) before this
+    // error, a lost response: the upgrade is done, and failing it now would report both.
+    await deps.locks.release(input.clusterName, input.upgradeId);
+    return { outcome: 'completed' };
+  }
   if (record) await saveRecord(deps.artifacts, { ...record, halted: true });
   const message = causeMessage(input.error.Cause);
   await events.emit('upgrade.failed', {
@@ -278,7 +287,9 @@ export async function rollbackPhase(
   raw: unknown,
   deps: RollbackDeps,
   once: OncePerUpgrade,
-): Promise<RollbackResult | RollbackRefused | { performedBy: string } | { outcome: 'stopped' }> {
+): Promise<
+  RollbackResult | RollbackRefused | { performedBy: string } | { outcome: 'stopped' | 'completed' }
+> {
   const input = parseInput(rollbackInput, normalizeRollbackInput(raw), 'rollback');
   if (input.mode === 'failure') return handleFailure(input, deps);
   if (input.trigger === 'event-rule') {

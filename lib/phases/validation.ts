@@ -31,6 +31,15 @@ export async function validatePhase(raw: unknown, deps: ValidationDeps): Promise
     'validation',
     async () => {
       const record = await enterPhase(deps.artifacts, upgradeId, 'validation');
+      if (input.gate === null && record.completedAt !== undefined) {
+        // A retry after the response was lost: the same fact again (at-least-once), no new verdict.
+        await events.emit('upgrade.completed', {
+          targetVersion: request.targetVersion,
+          durationSeconds: secondsBetween(record.startedAt, record.completedAt),
+        });
+        await deps.locks.release(request.clusterName, upgradeId);
+        return { passed: true, failedChecks: [], final: true };
+      }
       const config = await deps.config.load();
       const snapshot = await deps.snapshots.readSnapshot(request.clusterName);
       const end = deps.clock.now();
@@ -76,6 +85,7 @@ export async function validatePhase(raw: unknown, deps: ValidationDeps): Promise
           ...gateInfo,
         });
       } else if (verdict.passed) {
+        await saveRecord(deps.artifacts, { ...record, completedAt: end.toISOString() });
         await events.emit('validation.success', {
           success: true,
           metrics: verdict.metrics,
@@ -83,7 +93,7 @@ export async function validatePhase(raw: unknown, deps: ValidationDeps): Promise
         });
         await events.emit('upgrade.completed', {
           targetVersion: request.targetVersion,
-          durationSeconds: Math.max(0, Math.round((end.getTime() - Date.parse(record.startedAt)) / 1000)),
+          durationSeconds: secondsBetween(record.startedAt, end.toISOString()),
         });
         await deps.locks.release(request.clusterName, upgradeId);
       } else {
@@ -102,4 +112,8 @@ export async function validatePhase(raw: unknown, deps: ValidationDeps): Promise
         `${input.gate ? `gate ${input.gate.stepId}: ` : ''}${r.passed ? 'all checks passed' : `failed: ${r.failedChecks.join(', ')}`}`,
     },
   );
+}
+
+function secondsBetween(from: string, to: string): number {
+  return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
 }

@@ -12,12 +12,19 @@ import { FileArtifactStore } from './artifact-store';
 import { FileClusterLock } from './cluster-lock';
 import { SandboxConfigSource } from './config-source';
 import { createSandboxWorld, type SandboxWorld } from './eks';
-import { type BusEvent, LocalEventBus } from './event-bus';
+import { type BusEvent, LocalEventBus, type LocalRule } from './event-bus';
 import { LocalExecutionRegistry } from './local-sfn/executions';
 import { resumePoint } from './local-sfn/resume';
-import { type LocalExecutionResult, localExecutionArn, runUpgradeStateMachine } from './local-sfn/runner';
+import {
+  type LocalExecutionResult,
+  type LocalStateEvent,
+  localExecutionArn,
+  runUpgradeStateMachine,
+  type TaskHandler,
+} from './local-sfn/runner';
 import { fileOncePerUpgrade } from './once';
 import { RULE_PATTERNS } from './rules';
+import type { Scenario } from './scenarios';
 import { defaultStateDir } from './state-store';
 
 /** The sandbox's metrics source: the world publishes synthetic service metrics under it. */
@@ -29,10 +36,28 @@ export const SANDBOX_METRICS_SOURCE = {
   dimensions: {},
 } as const;
 
+/**
+ * Where the simulator (lib/sandbox/sim) records and injects faults: around the ports
+ * the phases get, the functions the state machine and the rules call, and the rules'
+ * targets. Each wrapper returns what it wraps when it has nothing to add.
+ */
+export interface StackInterception {
+  readonly deps?: (deps: PhaseDeps) => PhaseDeps;
+  readonly fn?: (name: string, fn: TaskHandler) => TaskHandler;
+  readonly target?: (rule: string, target: LocalRule['target']) => LocalRule['target'];
+  readonly onStateEvent?: (execution: string, event: LocalStateEvent) => void;
+  /**
+   * The process's death: once aborted, the execution stops where it is and stays
+   * RUNNING in executions.json, as after `kill -9`, for a later `resumeOrphans`.
+   */
+  readonly kill?: AbortSignal;
+}
+
 export interface LocalStackOptions {
   /** Default `.eks-upgrade-agent/sandbox` under the current directory. */
   readonly stateDir?: string;
-  readonly scenario?: string;
+  /** A scenario name, or a generated scenario (the simulator's). */
+  readonly scenario?: string | Scenario;
   readonly snapshotFile?: string;
   readonly snapshot?: unknown;
   /** Raw configuration overrides (the shape stored under /eks-upgrade-agent/<stage>/config). */
@@ -48,6 +73,7 @@ export interface LocalStackOptions {
    * phase has answered this many times, as `kill -9` would mid-upgrade.
    */
   readonly crashAfterPolls?: number;
+  readonly intercept?: StackInterception;
 }
 
 /** One execution the local starter ran. */
@@ -112,7 +138,8 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
       await bus.publish(events);
     },
   };
-  const deps: PhaseDeps = {
+  const intercept = options.intercept ?? {};
+  const baseDeps: PhaseDeps = {
     snapshots: world.snapshotReader,
     updates: world.updateRunner,
     insights: world.insightsReader,
@@ -128,7 +155,9 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
     }),
     clock,
   };
-  const drained = <R>(name: string, fn: (input: unknown) => Promise<R>) => {
+  const deps = intercept.deps ? intercept.deps(baseDeps) : baseDeps;
+  const drained = <R>(name: string, work: (input: unknown) => Promise<R>) => {
+    const fn = (intercept.fn?.(name, work) ?? work) as (input: unknown) => Promise<R>;
     return async (input: unknown): Promise<R> => {
       try {
         const result = await fn(input);
@@ -169,6 +198,8 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
         executionName: name,
         handlers: phases,
         ...(resumed?.startAt !== undefined ? { startAt: resumed.startAt } : {}),
+        ...(intercept.kill ? { signal: intercept.kill } : {}),
+        ...(intercept.onStateEvent ? { onStateEvent: (e) => intercept.onStateEvent?.(name, e) } : {}),
         onWait: (seconds, state) => {
           world.advance(seconds / 60);
           options.onWait?.(seconds, state);
@@ -178,7 +209,9 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
       registry.finish(name, 'FAILED', clock.now());
       throw error;
     }
-    registry.finish(name, result.status, clock.now());
+    // A process that died records no end: the execution is an orphan (still RUNNING) now.
+    if (intercept.kill?.aborted) registry.abandon(name);
+    else registry.finish(name, result.status, clock.now());
     const execution: LocalExecution = {
       name,
       executionArn: result.executionArn,
@@ -229,6 +262,7 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
   const appendTo = (file: string) => async (event: BusEvent) => {
     appendFileSync(join(stateDir, file), `${JSON.stringify(event)}\n`);
   };
+  const target = (rule: string, deliver: LocalRule['target']) => intercept.target?.(rule, deliver) ?? deliver;
   bus = new LocalEventBus({
     stateDir,
     clock,
@@ -236,19 +270,19 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
       {
         name: 'upgrade-trigger',
         pattern: RULE_PATTERNS['upgrade-trigger'],
-        target: async (e) => void (await functions.trigger?.(e)),
+        target: target('upgrade-trigger', async (e) => void (await functions.trigger?.(e))),
       },
       {
         name: 'rollback-automation',
         pattern: RULE_PATTERNS['rollback-automation'],
-        target: async (e) => void (await functions.rollback?.(e)),
+        target: target('rollback-automation', async (e) => void (await functions.rollback?.(e))),
       },
       {
         name: 'notifications',
         pattern: RULE_PATTERNS.notifications,
-        target: appendTo('notifications.jsonl'),
+        target: target('notifications', appendTo('notifications.jsonl')),
       },
-      { name: 'audit', pattern: RULE_PATTERNS.audit, target: appendTo('audit.jsonl') },
+      { name: 'audit', pattern: RULE_PATTERNS.audit, target: target('audit', appendTo('audit.jsonl')) },
     ],
   });
   const localBus = bus;

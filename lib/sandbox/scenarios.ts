@@ -62,9 +62,12 @@ export interface MetricProfile {
 
 /** Makes the updates of one kind of resource fail the way EKS reports it in DescribeUpdate. */
 export interface UpdateFailureFault {
-  readonly resource: 'nodegroup' | 'addon';
+  /** `cluster`: the control plane's version update (EKS reverts it itself when its health checks fail). */
+  readonly resource: 'nodegroup' | 'addon' | 'cluster';
   /** The node group or add-on to fail; every one of that kind when absent. */
   readonly name?: string;
+  /** How DescribeUpdate ends it; default Failed. */
+  readonly status?: 'Failed' | 'Cancelled';
   /** EKS's DescribeUpdate error code. */
   readonly code: string;
   /** The error message; `{name}` is replaced by the resource's name. */
@@ -98,13 +101,25 @@ export interface ReadinessInsightFault {
 }
 
 export interface Scenario {
-  readonly name: ScenarioName;
+  /** One of SCENARIO_NAMES, or a generated scenario's own name (the simulator's, lib/sandbox/sim). */
+  readonly name: string;
   /** One line for `--help` and reports. */
   readonly summary: string;
   /** A platform update already InProgress when the world is created, for this many virtual minutes. */
   readonly platformUpdate?: { readonly minutes: number };
-  /** The first N calls of each listed operation throw ThrottlingException. */
-  readonly throttle?: { readonly firstCalls: Readonly<Partial<Record<SandboxOperation, number>>> };
+  /**
+   * The first N calls of each listed operation throw ThrottlingException; so do the
+   * calls whose numbers (1 for the first) `calls` lists.
+   */
+  readonly throttle?: {
+    readonly firstCalls: Readonly<Partial<Record<SandboxOperation, number>>>;
+    readonly calls?: Readonly<Partial<Record<SandboxOperation, readonly number[]>>>;
+  };
+  /**
+   * The long tail of durations: the k-th update EKS accepts (0 first) takes this
+   * many times its normal duration; 1 for updates past the list's end.
+   */
+  readonly durationScale?: readonly number[];
   readonly updateFailures: readonly UpdateFailureFault[];
   readonly readinessInsight?: ReadinessInsightFault;
   /**
@@ -121,6 +136,8 @@ export interface Scenario {
     readonly afterUpgrade: MetricProfile;
     /** What has to move for `afterUpgrade` to apply; default the control plane. */
     readonly breachWhen?: 'control-plane' | 'nodegroups';
+    /** The k-th metrics read (0 first) gets this profile instead, when the list has one for it. */
+    readonly byCall?: readonly (MetricProfile | null)[];
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { AgentError } from '../domain/errors';
 import { withFileLock } from './file-lock';
 import { FileAccessError } from './fs-error';
@@ -35,6 +35,29 @@ export class SandboxStateError extends AgentError {
   }
 }
 
+/**
+ * State directories whose files live in this process's memory instead of on disk:
+ * the simulator runs thousands of worlds, and parsing and writing each state file on
+ * every operation would be most of its time. Values are copied in and out, so each
+ * load is as fresh as a file's; every process of a simulated run is this one, so no
+ * lock is needed. Nothing else uses it.
+ */
+const memoryRoots = new Map<string, Map<string, string>>();
+
+/** Keeps every state file under `root` in memory until the returned function is called. */
+export function holdStateInMemory(root: string): () => void {
+  const files = new Map<string, string>();
+  memoryRoots.set(root, files);
+  return () => {
+    if (memoryRoots.get(root) === files) memoryRoots.delete(root);
+  };
+}
+
+function memoryFor(path: string): Map<string, string> | undefined {
+  for (const [root, files] of memoryRoots) if (path.startsWith(`${root}${sep}`)) return files;
+  return undefined;
+}
+
 /** One JSON file holding a value of type T, validated by `parse` on every load. */
 export class JsonStateFile<T> {
   constructor(
@@ -48,6 +71,12 @@ export class JsonStateFile<T> {
    * @throws FileAccessError naming the path and the cause when it cannot be read (EACCES, EISDIR...).
    */
   load(): T | undefined {
+    const memory = memoryFor(this.path);
+    // JSON text of a value parsed when it was first stored: parsing it again cannot change it.
+    if (memory) {
+      const text = memory.get(this.path);
+      return text === undefined ? undefined : (JSON.parse(text) as T);
+    }
     let text: string;
     try {
       text = readFileSync(this.path, 'utf8');
@@ -80,6 +109,7 @@ export class JsonStateFile<T> {
    * @throws StateLockTimeoutError when another live process holds it for too long.
    */
   locked<R>(fn: () => R): R {
+    if (memoryFor(this.path)) return fn();
     mkdirSync(dirname(this.path), { recursive: true });
     return withFileLock(this.path, fn);
   }
@@ -89,6 +119,11 @@ export class JsonStateFile<T> {
    * @throws FileAccessError naming the path and the cause (ENOSPC, EACCES, ENOTDIR...).
    */
   save(value: T): void {
+    const memory = memoryFor(this.path);
+    if (memory) {
+      memory.set(this.path, JSON.stringify(value));
+      return;
+    }
     const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       mkdirSync(dirname(this.path), { recursive: true });
@@ -106,6 +141,7 @@ export class JsonStateFile<T> {
 
   /** Deletes the file; nothing happens when there is none. */
   remove(): void {
+    memoryFor(this.path)?.delete(this.path);
     rmSync(this.path, { force: true });
   }
 }

@@ -307,6 +307,7 @@ describe('upgrade state machine flow (stub functions)', () => {
       'PerceptionPhase',
       'ReasoningPhase',
       'HandleFailure',
+      'CheckFailureOutcome',
       'UpgradeFailure',
     ]);
     expect(result.taskInvocations).toEqual({ perception: 1, reasoning: 1, rollback: 1 });
@@ -474,7 +475,12 @@ describe('upgrade state machine flow (stub functions)', () => {
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('UpgradeFailed');
-    expect(result.statesVisited.slice(-3)).toEqual(['ExecutionPhase', 'HandleFailure', 'UpgradeFailure']);
+    expect(result.statesVisited.slice(-4)).toEqual([
+      'ExecutionPhase',
+      'HandleFailure',
+      'CheckFailureOutcome',
+      'UpgradeFailure',
+    ]);
     expect(result.statesVisited).not.toContain('ValidationPhase');
     expect(result.statesVisited).not.toContain('TriggerRollback');
     // Not a retryable error: one call per poll, no retry.
@@ -575,6 +581,50 @@ describe('upgrade state machine flow (stub functions)', () => {
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('UpgradeFailed');
     expect(result.statesVisited).toEqual(['PerceptionPhase', 'HandleFailure', 'UpgradeFailure']);
+  });
+
+  it('given HandleFailure crashes once with an error no Lambda retrier names, when run, then it is retried and reports the failure', async () => {
+    let calls = 0;
+    const { handlers } = stubs({
+      perception: async () => {
+        throw named('ClusterNotFoundError', 'EKS cluster payments-prod was not found');
+      },
+      rollback: async () => {
+        calls += 1;
+        if (calls === 1) throw named('Runtime.ExitError', 'the function exited');
+        return { outcome: 'stopped' };
+      },
+    });
+
+    const result = await run(handlers);
+
+    expect(calls).toBe(2);
+    expect(result.retries).toEqual([{ state: 'HandleFailure', error: 'Runtime.ExitError', attempt: 1 }]);
+    expect(result.statesVisited).toEqual([
+      'PerceptionPhase',
+      'HandleFailure',
+      'CheckFailureOutcome',
+      'UpgradeFailure',
+    ]);
+  });
+
+  it('given the final validation passed but its response was lost, when HandleFailure answers completed, then the execution succeeds', async () => {
+    const { handlers } = stubs({
+      validation: async () => {
+        throw named('Runtime.ExitError', 'the function exited after publishing upgrade.completed');
+      },
+      rollback: async () => ({ outcome: 'completed' }),
+    });
+
+    const result = await run(handlers);
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.statesVisited.slice(-4)).toEqual([
+      'ValidationPhase',
+      'HandleFailure',
+      'CheckFailureOutcome',
+      'UpgradeSuccess',
+    ]);
   });
 
   it('given a 100-node-group upgrade, when run, then no state input or output comes near 256 KB', async () => {

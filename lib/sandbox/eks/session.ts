@@ -70,14 +70,18 @@ export class WorldSession {
 
   private runLocked<T>(operation: SandboxOperation | undefined, fn: (context: OperationContext) => T): T {
     const state = this.load();
-    const scenario = getScenario(state.scenario);
+    const scenario = this.scenarioOf(state);
     const now = virtualNow(state.clock, this.options.clock);
     const eks = SimulatedEks.at(state, now, scenario);
     try {
       if (operation !== undefined) {
         const calls = (state.calls[operation] ?? 0) + 1;
         state.calls[operation] = calls;
-        if (calls <= (scenario.throttle?.firstCalls[operation] ?? 0)) {
+        const throttle = scenario.throttle;
+        if (
+          calls <= (throttle?.firstCalls[operation] ?? 0) ||
+          throttle?.calls?.[operation]?.includes(calls)
+        ) {
           throw new ThrottlingException('Rate exceeded');
         }
       }
@@ -96,9 +100,15 @@ export class WorldSession {
       state.clock = { ...state.clock, offsetMinutes: state.clock.offsetMinutes + minutes };
       const now = virtualNow(state.clock, this.options.clock);
       // Settle at the new time now, so the saved state already shows what finished.
-      SimulatedEks.at(state, now, getScenario(state.scenario));
+      SimulatedEks.at(state, now, this.scenarioOf(state));
       return now;
     });
+  }
+
+  /** The scenario given (a generated one is not among the named ones), else the stored world's by name. */
+  private scenarioOf(state: SandboxState): Scenario {
+    const given = this.options.scenario;
+    return given !== undefined && given.name === state.scenario ? given : getScenario(state.scenario);
   }
 
   private load(): SandboxState {

@@ -113,7 +113,11 @@ export class SimulatedEks {
         blockingInsights(world.snapshot.insights, 'UPGRADE_READINESS', input.version),
         force,
       );
-      plan = this.controlPlanePlan('VersionUpdate', cluster, input.version, FIRST_PLATFORM_VERSION);
+      const failure = this.faultFor('cluster', cluster.name, false);
+      plan = {
+        ...this.controlPlanePlan('VersionUpdate', cluster, input.version, FIRST_PLATFORM_VERSION),
+        ...(failure ? { failure } : {}),
+      };
     }
     return toEksUpdate(this.accept(world, input.clientRequestToken, fingerprint, plan));
   }
@@ -273,14 +277,15 @@ export class SimulatedEks {
   ): SimUpdate {
     const { failure, minutes, ...fields } = plan;
     const name = plan.target.kind === 'cluster' ? world.snapshot.cluster.name : plan.target.name;
+    const scale = this.scenario.durationScale?.[this.state.sequence] ?? 1;
     const update: SimUpdate = {
       ...fields,
       id: nextUpdateId(this.state, world.snapshot.cluster.name),
       ...(token !== undefined ? { clientRequestToken: token } : {}),
       fingerprint,
       createdAt: this.now.toISOString(),
-      endsAt: addMinutes(this.now, failure ? failure.afterMinutes : minutes),
-      result: failure ? 'Failed' : 'Successful',
+      endsAt: addMinutes(this.now, failure ? failure.afterMinutes : minutes * scale),
+      result: failure ? (failure.status ?? 'Failed') : 'Successful',
       errors: failure
         ? [{ code: failure.code, message: failure.message.replaceAll('{name}', name), resourceIds: [name] }]
         : [],

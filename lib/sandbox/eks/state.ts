@@ -45,7 +45,7 @@ export const simUpdateSchema = z.object({
   createdAt: z.string(),
   /** When the update stops being InProgress (virtual time). */
   endsAt: z.string(),
-  result: z.enum(['Successful', 'Failed']),
+  result: z.enum(['Successful', 'Failed', 'Cancelled']),
   errors: z.array(updateErrorSchema),
   effect: effectSchema,
   /** The resource's values when the update started (a rollback restores the platform version). */

@@ -27,7 +27,7 @@ export function toEksUpdate(update: SimUpdate): EksUpdate {
     params: update.params.map((p) => ({ ...p })),
     createdAt: new Date(update.createdAt),
     errors:
-      status === 'Failed'
+      status === 'Failed' || status === 'Cancelled'
         ? update.errors.map((e) => ({
             errorCode: e.code,
             errorMessage: e.message,

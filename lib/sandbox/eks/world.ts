@@ -22,8 +22,11 @@ export interface SandboxWorldOptions {
   readonly snapshots?: readonly unknown[];
   /** A snapshot JSON file, read only when the world does not exist yet. */
   readonly snapshotFile?: string;
-  /** A scenario name (see scenarios.ts); default: the stored world's, or `happy` for a new one. */
-  readonly scenario?: string;
+  /**
+   * A scenario name (see scenarios.ts), or a scenario itself (the simulator's generated
+   * ones); default: the stored world's, or `happy` for a new one.
+   */
+  readonly scenario?: string | Scenario;
   /** Default `.eks-upgrade-agent/sandbox` under the current directory. */
   readonly stateDir?: string;
   /** The base of virtual time; by default time stands still until `advance`. */
@@ -65,7 +68,7 @@ export interface SandboxWorld {
  * @throws InvalidSnapshotError for an inline snapshot that is not valid.
  */
 export function createSandboxWorld(options: SandboxWorldOptions = {}): SandboxWorld {
-  const scenario = options.scenario !== undefined ? getScenario(options.scenario) : undefined;
+  const scenario = typeof options.scenario === 'string' ? getScenario(options.scenario) : options.scenario;
   const inline = [
     ...(options.snapshot !== undefined ? [options.snapshot] : []),
     ...(options.snapshots ?? []),

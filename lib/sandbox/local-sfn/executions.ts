@@ -99,6 +99,15 @@ export class LocalExecutionRegistry {
   }
 
   /**
+   * Forgets that this process runs `name`, leaving it RUNNING as a killed process
+   * would: the simulator's in-process kill (lib/sandbox/sim), so that a later
+   * `adoptOrphans` resumes it.
+   */
+  abandon(name: string): void {
+    runningHere.delete(`${this.path}#${name}`);
+  }
+
+  /**
    * Takes over every RUNNING execution whose owning process (of this host) has died,
    * so that exactly one later process resumes each.
    */

@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runSeed } from '../../lib/sandbox/sim/run-seed';
+import { loadBases, type SnapshotBase } from '../../lib/sandbox/sim/shape';
+
+/**
+ * Seeds the simulator once found breaking an invariant, each kept after its fix in
+ * the product: the same seed must now keep every invariant.
+ */
+const FOUND: readonly { seed: number; what: string }[] = [
+  {
+    seed: 18,
+    what: 'validation published upgrade.completed, its response was lost, and HandleFailure published upgrade.failed too',
+  },
+  {
+    seed: 365,
+    what: 'a node group moved before the failed hop was replaced at the version perception found, past the skew rule',
+  },
+  { seed: 5108, what: 'the same, with the kubelet three minors behind a 1.16 control plane' },
+  {
+    seed: 5261,
+    what: 'HandleFailure crashed once (Runtime.ExitError, no retrier): no upgrade.failed, the lock never released',
+  },
+];
+
+let bases: SnapshotBase[];
+let workDir: string;
+beforeAll(() => {
+  bases = loadBases();
+  workDir = mkdtempSync(join(tmpdir(), 'sim-regressions-'));
+});
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+describe('seeds that once broke an invariant', () => {
+  it.each(FOUND)('seed $seed: $what', async ({ seed }) => {
+    const result = await runSeed(seed, { bases, workDir });
+    expect(result.violations).toEqual([]);
+  });
+});
