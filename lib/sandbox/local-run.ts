@@ -140,7 +140,6 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
   const progress = options.onProgress ?? (() => undefined);
   let plan: UpgradePlan | undefined;
   let lastCompleted = 0;
-  let lastInFlight: string | undefined;
 
   const stack = createLocalStack({
     stateDir,
@@ -161,38 +160,18 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
     onWait: (seconds, state) => progress({ kind: 'wait', at: minutesSinceStart(), seconds, state }),
     onTask: (name, _input, outcome) => {
       if (name !== 'execution' || plan === undefined || outcome.result === undefined) return;
-      const result = outcome.result as {
-        progress: { completed: string[]; inFlight?: { stepId: string } };
-      };
+      const result = outcome.result as { started?: string[]; finished?: string[] };
       const steps = plan.steps;
-      const done = result.progress.completed.length;
-      for (let i = lastCompleted; i < done; i += 1) {
-        const step = steps.find((s) => s.id === result.progress.completed[i]);
-        if (step) {
-          progress({
-            kind: 'step-finished',
-            at: minutesSinceStart(),
-            index: i + 1,
-            total: steps.length,
-            step,
-          });
+      const report = (kind: 'step-started' | 'step-finished', ids: readonly string[] | undefined) => {
+        for (const id of ids ?? []) {
+          const index = steps.findIndex((s) => s.id === id);
+          const step = steps[index];
+          if (kind === 'step-finished') lastCompleted += 1;
+          if (step) progress({ kind, at: minutesSinceStart(), index: index + 1, total: steps.length, step });
         }
-      }
-      lastCompleted = done;
-      const inFlight = result.progress.inFlight?.stepId;
-      if (inFlight !== undefined && inFlight !== lastInFlight) {
-        const index = steps.findIndex((s) => s.id === inFlight);
-        const step = steps[index];
-        if (step)
-          progress({
-            kind: 'step-started',
-            at: minutesSinceStart(),
-            index: index + 1,
-            total: steps.length,
-            step,
-          });
-      }
-      lastInFlight = inFlight;
+      };
+      report('step-finished', result.finished);
+      report('step-started', result.started);
     },
   });
   start = stack.world.now().getTime();
