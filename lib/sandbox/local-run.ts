@@ -45,6 +45,8 @@ export interface SandboxRunOptions {
   /** Default `local-<virtual time>`. */
   readonly requestId?: string;
   readonly onProgress?: (progress: RunProgress) => void;
+  /** Configuration over the stored one (the shape stored under /eks-upgrade-agent/<stage>/config). */
+  readonly config?: Record<string, unknown>;
 }
 
 /** What the person watching sees move. `at` is virtual minutes since the request. */
@@ -148,6 +150,7 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
       ? { snapshot: options.snapshot }
       : { snapshotFile: options.snapshotFile }),
     ...crashAfterPolls(),
+    ...(options.config !== undefined ? { config: options.config } : {}),
     onEvent: (event) => {
       progress({ kind: 'event', at: minutesSinceStart(), event });
       // The plan is known once reasoning has stored it (before upgrade.started is published).

@@ -1,6 +1,6 @@
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
-import { PlanBlockedError } from '../../lib/domain/errors';
 import { MAX_PARALLEL_NODEGROUPS } from '../../lib/domain/config';
+import { PlanBlockedError } from '../../lib/domain/errors';
 import type { ExecutionProgress } from '../../lib/domain/execution';
 import { StepFailedError } from '../../lib/domain/execution';
 import {
@@ -71,7 +71,11 @@ function named(name: string, message: string): Error {
 /** An execution stub: one answer per poll - a wait of that many seconds - then done. */
 function pollingExecution(
   waits: readonly number[],
-  options: { inFlight?: ExecutionProgress['inFlight']; extra?: Record<string, unknown>; soakSeconds?: number } = {},
+  options: {
+    inFlight?: ExecutionProgress['inFlight'];
+    extra?: Record<string, unknown>;
+    soakSeconds?: number;
+  } = {},
 ) {
   let calls = 0;
   return async (raw: unknown): Promise<ExecutionResult> => {
