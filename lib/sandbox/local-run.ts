@@ -117,6 +117,10 @@ export interface SandboxRunReport {
     readonly ruleDeliveries: Record<string, number>;
     readonly deadLettered: number;
     readonly largestStateBytes: number;
+    /** Events of the execution's history, counted as Step Functions writes them (quota 25,000). */
+    readonly historyEvents: number;
+    /** Virtual minutes from the request to the end of the run (the execution's own timeout is 48 h). */
+    readonly simulatedMinutes: number;
     /** Step Functions transitions, Lambda requests and PutEvents at list price (compute time not included). */
     readonly estimatedOrchestrationCostUsd: number;
   };
@@ -300,6 +304,8 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
       ruleDeliveries,
       deadLettered: deliveries.filter((d) => d.outcome === 'dead-lettered').length,
       largestStateBytes: execution?.result.largestState.bytes ?? 0,
+      historyEvents: execution?.result.historyEvents ?? 0,
+      simulatedMinutes,
       estimatedOrchestrationCostUsd: Number(cost.toFixed(6)),
     },
     events,
