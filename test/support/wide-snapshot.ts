@@ -14,12 +14,19 @@ interface RawNodegroup {
  * The demo snapshot with `count` node groups: copies of its own, in turn (same
  * versions, sizes and update configs), named `<name>-<n>`, and subnets wide enough
  * for every node to surge, so preflight judges the upgrade and not the address space.
+ * With `withoutAddons`, those add-ons are left out (the demo's aws-ebs-csi-driver has
+ * no compatible build on 1.32's path, which blocks a plan to 1.33 by design).
  */
-export function wideDemoSnapshot(count: number): Record<string, unknown> {
+export function wideDemoSnapshot(
+  count: number,
+  withoutAddons: readonly string[] = [],
+): Record<string, unknown> {
   const demo = JSON.parse(readFileSync(DEMO_SNAPSHOT, 'utf8')) as {
     nodegroups: RawNodegroup[];
     subnets: { AvailableIpAddressCount?: number; CidrBlock?: string }[];
+    addons: { addonName: string }[];
   };
+  demo.addons = demo.addons.filter((a) => !withoutAddons.includes(a.addonName));
   const base = demo.nodegroups;
   const nodegroups = Array.from({ length: count }, (_, i) => {
     const template = base[i % base.length] as RawNodegroup;
