@@ -201,7 +201,7 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
   let stopped = false;
   const interrupted = new TerminalStatesError('States.Runtime', 'the local run was stopped');
   let terminalError: TerminalStatesError | undefined;
-  let historyEvents = HISTORY_EVENTS.executionStarted;
+  let historyEvents: number = HISTORY_EVENTS.executionStarted;
   let waitedSeconds = 0;
   const timeoutSeconds =
     typeof definition.TimeoutSeconds === 'number'
