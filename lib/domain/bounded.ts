@@ -60,6 +60,7 @@ export function boundText(text: string, whereWhole: string, max = MAX_TEXT_CHARS
  */
 export function listNames(names: readonly string[], whereWhole: string, none = 'nothing'): string {
   if (names.length === 0) return none;
-  const { first, omitted } = summarise(names, () => '');
-  return omitted === 0 ? first.join(', ') : `${first.join(', ')}, … and ${omitted} more (see ${whereWhole})`;
+  const first = names.slice(0, LISTED_ITEMS).join(', ');
+  const omitted = names.length - LISTED_ITEMS;
+  return omitted > 0 ? `${first}, … and ${omitted} more (see ${whereWhole})` : first;
 }

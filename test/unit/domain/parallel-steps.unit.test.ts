@@ -66,6 +66,8 @@ describe('mayStart', () => {
   it('given a node group in flight, then a second update of the same node group waits', () => {
     const same = [ng('a', '1.30'), ng('a', '1.31')];
     expect(mayStart(same, 1, at(same, 0), 5)).toBe(false);
+    const second = [ng('a', '1.30'), ng('b'), ng('a', '1.31')];
+    expect(mayStart(second, 2, at(second, 0, 1), 5)).toBe(false);
   });
 
   it('given another kind of step between them in the plan, then node groups of two runs never overlap', () => {
