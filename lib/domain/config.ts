@@ -9,6 +9,9 @@ import { describeIssues } from './snapshot';
  * optional key never changes behaviour silently.
  */
 const num = z.coerce.number();
+
+/** The highest `execution/maxParallelNodegroups` accepted: it bounds the execution's state. */
+export const MAX_PARALLEL_NODEGROUPS = 50;
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
 const metricsSource = z.discriminatedUnion('type', [
@@ -55,6 +58,11 @@ export const agentConfigSchema = z.object({
       minPollSeconds: num.pipe(z.number().int().min(5)).default(30),
       maxPollSeconds: num.pipe(z.number().int().min(5)).default(900),
       busyRetrySeconds: num.pipe(z.number().int().min(5)).default(60),
+      /**
+       * Node-group updates of one hop in flight at once (EKS takes one update per node
+       * group, several node groups at a time). 1 moves them one by one.
+       */
+      maxParallelNodegroups: num.pipe(z.number().int().min(1).max(MAX_PARALLEL_NODEGROUPS)).default(5),
       /** Pass EKS's force on node-group updates (ignores PodDisruptionBudgets). Off by default. */
       forceNodegroupUpdates: bool.default(false),
     })

@@ -94,7 +94,13 @@ export const eventDetailSchemas = {
     outcome: z.enum(['reverted', 'partially-reverted', 'stopped']),
     /** The hop that was reverted; earlier hops passed their gates and are kept. */
     hop: z.string().optional(),
+    /** The first LISTED_ACTIONS actions, in order. */
     actions: z.array(z.object({ action: z.string(), resource: z.string(), result: z.string() })),
+    /** How many actions there were in all. */
+    actionCount: z.number().int().nonnegative().optional(),
+    /** When not all are listed: actions per kind, and the artifact key of the record that holds them all. */
+    actionCounts: z.record(z.string(), z.number().int().nonnegative()).optional(),
+    actionsKey: z.string().optional(),
   }),
   'traffic.shifted': envelope.extend({
     fromCluster: z.string(),

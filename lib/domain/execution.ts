@@ -2,53 +2,39 @@ import { AgentError } from './errors';
 import type { UpgradeStep } from './plan-types';
 import type { Insight } from './snapshot';
 
+/** An EKS update the execution phase started and has not yet seen end. */
+export interface InFlightUpdate {
+  readonly stepId: string;
+  readonly updateId: string;
+  readonly startedAt: string;
+  readonly polls: number;
+}
+
 /**
  * The execution phase's small state, carried by the state machine between polls.
- * It names steps by index and id only: the plan itself stays in the artifact store.
+ * It names steps by index and id only: the plan itself stays in the artifact store,
+ * and the ids of the steps done are in the upgrade record, so nothing here grows
+ * with the plan (at most `execution/maxParallelNodegroups` updates in flight).
+ * Every step before `next` is done or in flight.
  */
 export interface ExecutionProgress {
-  /** Index of the next step to start (or of the one in flight). */
+  /** Index of the next step to start. */
   readonly next: number;
-  readonly inFlight?: {
-    readonly stepId: string;
-    readonly updateId: string;
-    readonly startedAt: string;
-    readonly polls: number;
-  };
-  /** Ids of the steps done, in order. */
-  readonly completed: readonly string[];
-  /** Totals for the report: DescribeUpdate polls and busy answers. */
+  readonly inFlight: readonly InFlightUpdate[];
+  /** How many steps are done. */
+  readonly done: number;
+  /** Totals for the report: poll rounds (each reads every update in flight) and busy answers. */
   readonly polls: number;
   readonly busyAnswers: number;
 }
 
-export const INITIAL_PROGRESS: ExecutionProgress = { next: 0, completed: [], polls: 0, busyAnswers: 0 };
-
-export interface PollTuning {
-  readonly minPollSeconds: number;
-  readonly maxPollSeconds: number;
-  readonly busyRetrySeconds: number;
-}
-
-function clamp(value: number, low: number, high: number): number {
-  return Math.min(high, Math.max(low, Math.round(value)));
-}
-
-/**
- * Seconds to wait before the first check of a step just started: near its
- * expected duration (80%), since EKS sends no progress events and every poll
- * costs state transitions.
- */
-export function firstPollSeconds(step: UpgradeStep, tuning: PollTuning): number {
-  return clamp(step.estimatedMinutes * 60 * 0.8, tuning.minPollSeconds, tuning.maxPollSeconds);
-}
-
-/** Seconds to the next check of a step still in progress: a tenth of its estimate, tighter once overdue. */
-export function nextPollSeconds(step: UpgradeStep, elapsedSeconds: number, tuning: PollTuning): number {
-  const expected = step.estimatedMinutes * 60;
-  const fraction = elapsedSeconds < expected ? 0.2 : 0.1;
-  return clamp(expected * fraction, tuning.minPollSeconds, tuning.maxPollSeconds);
-}
+export const INITIAL_PROGRESS: ExecutionProgress = {
+  next: 0,
+  inFlight: [],
+  done: 0,
+  polls: 0,
+  busyAnswers: 0,
+};
 
 /** An EKS update ended Failed or Cancelled. The name carries the contract; `code` is EKS's error code. */
 export class StepFailedError extends AgentError {
@@ -77,14 +63,9 @@ export function currentStep(
   return steps[progress.next];
 }
 
-/** Progress after the step in flight finished successfully. */
-export function completeStep(progress: ExecutionProgress, step: UpgradeStep): ExecutionProgress {
-  return {
-    next: progress.next + 1,
-    completed: [...progress.completed, step.id],
-    polls: progress.polls,
-    busyAnswers: progress.busyAnswers,
-  };
+/** Progress after the step at `next` (a gate that passed) is done without an update. */
+export function passStep(progress: ExecutionProgress): ExecutionProgress {
+  return { ...progress, next: progress.next + 1, done: progress.done + 1 };
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_PARALLEL_NODEGROUPS } from '../domain/config';
 import { InvalidRequestError } from '../domain/errors';
 import { upgradeRequestedDetail } from '../domain/events';
 import { describeIssues } from '../domain/snapshot';
@@ -22,14 +23,17 @@ export const reasoningInput = base.extend({ snapshotKey: z.string().min(1) });
 export const progressSchema = z.object({
   next: z.number().int().nonnegative(),
   inFlight: z
-    .object({
-      stepId: z.string(),
-      updateId: z.string(),
-      startedAt: z.string(),
-      polls: z.number().int().nonnegative(),
-    })
-    .optional(),
-  completed: z.array(z.string()),
+    .array(
+      z.object({
+        stepId: z.string(),
+        updateId: z.string(),
+        startedAt: z.string(),
+        polls: z.number().int().nonnegative(),
+      }),
+    )
+    .max(MAX_PARALLEL_NODEGROUPS)
+    .default([]),
+  done: z.number().int().nonnegative(),
   polls: z.number().int().nonnegative(),
   busyAnswers: z.number().int().nonnegative(),
 });

@@ -1,3 +1,4 @@
+import { boundText } from '../domain/bounded';
 import { AgentError } from '../domain/errors';
 import {
   type AgentEventType,
@@ -93,9 +94,10 @@ export class UpgradeEvents<P extends Publisher = Publisher> {
       return result;
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
-      await this.send('phase.failed', { phase, error: { name: e.name, message: e.message } }).catch(
-        () => undefined,
-      );
+      await this.send('phase.failed', {
+        phase,
+        error: { name: e.name, message: boundText(e.message, `the ${phase} function's log`) },
+      }).catch(() => undefined);
       throw error;
     }
   }

@@ -1,15 +1,17 @@
 import type { AgentConfig } from '../domain/config';
+import { nextCheckSeconds } from '../domain/detection';
+import { InvalidRequestError } from '../domain/errors';
 import {
-  completeStep,
   currentStep,
   type ExecutionProgress,
-  firstPollSeconds,
+  type InFlightUpdate,
   InsightBlocksHopError,
   insightsBlockingHop,
-  nextPollSeconds,
+  passStep,
   StepFailedError,
   UpgradeHaltedError,
 } from '../domain/execution';
+import { mayStart, type StepInFlight } from '../domain/parallel-steps';
 import type { GateStage, UpgradeStep } from '../domain/plan-types';
 import { clientRequestToken } from '../domain/request-token';
 import type { UpdateRef } from '../ports';
@@ -33,6 +35,9 @@ export interface ExecutionResult {
   readonly progress: ExecutionProgress;
   /** Always present (null unless status is gate): a state machine path must exist to be read. */
   readonly gate: GateRef | null;
+  /** Ids of the steps started and ended in this call, for whoever watches (the state machine drops them). */
+  readonly started?: readonly string[];
+  readonly finished?: readonly string[];
 }
 
 const GATE_SOAK: Record<GateStage, keyof AgentConfig['validation']['gates']> = {
@@ -53,16 +58,21 @@ function updateRef(clusterName: string, step: UpgradeStep, updateId: string): Up
 }
 
 /**
- * Execution, one invocation per poll: checks the step in flight, and when it has
- * finished starts the next one. Returns how long the state machine should wait
- * before asking again. It never sleeps: long EKS operations are the state
- * machine's Wait -> ExecutionPhase loop.
+ * Execution, one invocation per poll: reads every update in flight (one
+ * DescribeUpdate each, together), records those that ended, then starts what may
+ * start: the next step, or node-group updates of one run up to
+ * `execution/maxParallelNodegroups` (lib/domain/parallel-steps.ts). Returns how long
+ * the state machine should wait before asking again (lib/domain/detection.ts). It
+ * never sleeps: long EKS operations are the state machine's Wait -> ExecutionPhase loop.
+ * A gate is answered only once nothing is in flight, so the upgrade record then
+ * holds every node group the hop moved, which rollback reads.
  * Before each control-plane hop it reads the upgrade insights again, and after each
  * hop asks EKS to refresh them: a WARNING for a later version turns to ERROR once
  * the cluster is one minor below it, which the plan could only announce.
  * @throws StepFailedError when EKS reports an update Failed or Cancelled (with EKS's error codes).
  * @throws InsightBlocksHopError when an insight is in ERROR for the next hop and the request does not force.
  * @throws UpgradeHaltedError when a rollback halted the upgrade.
+ * @throws InvalidRequestError when an update in flight names a step the plan does not have.
  */
 export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<ExecutionResult> {
   const input = parseInput(executionInput, raw, 'execution');
@@ -71,7 +81,7 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
   const events = UpgradeEvents.forInput('execution', deps, input);
   const first =
     input.progress.next === 0 &&
-    input.progress.inFlight === undefined &&
+    input.progress.inFlight.length === 0 &&
     input.progress.polls === 0 &&
     input.progress.busyAnswers === 0;
   return events.phase(
@@ -88,21 +98,116 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
         await saveRecord(deps.artifacts, record);
       }
       const tuning = config.execution;
+      const steps = plan.steps;
+      const indexOf = new Map(steps.map((s, i) => [s.id, i]));
+      const flying = (progress: ExecutionProgress): (StepInFlight & { update: InFlightUpdate })[] =>
+        progress.inFlight.map((update) => {
+          const index = indexOf.get(update.stepId);
+          const step = index === undefined ? undefined : steps[index];
+          if (index === undefined || step === undefined)
+            throw new InvalidRequestError(
+              `update ${update.updateId} in flight is for step ${update.stepId}, which plan ${input.planKey} does not have`,
+            );
+          return { index, step, update };
+        });
+      const finished: string[] = [];
+      const started: string[] = [];
       let progress: ExecutionProgress = input.progress;
+      let busy = false;
+
+      if (progress.inFlight.length > 0) {
+        const now = deps.clock.now();
+        const running = flying(progress);
+        const statuses = await Promise.all(
+          running.map((f) => deps.updates.describeUpdate(updateRef(cluster, f.step, f.update.updateId))),
+        );
+        const ended = running.filter((_, i) => statuses[i]?.state === 'Successful');
+        const failed = running
+          .map((f, i) => ({ f, status: statuses[i] }))
+          .filter(
+            ({ status }) =>
+              status !== undefined && status.state !== 'Successful' && status.state !== 'InProgress',
+          );
+        // Record what ended well before reporting a failure: rollback reads the record.
+        const fresh = ended.filter((f) => !record.completed.some((c) => c.stepId === f.step.id));
+        if (fresh.length > 0) {
+          const finishedAt = now.toISOString();
+          record = {
+            ...record,
+            completed: [...record.completed, ...fresh.map((f) => ({ stepId: f.step.id, finishedAt }))],
+            ...(fresh.some((f) => f.step.kind === 'control-plane') ? { lastHopCompletedAt: finishedAt } : {}),
+          };
+          await saveRecord(deps.artifacts, record);
+        }
+        const [firstFailure] = failed;
+        if (firstFailure?.status) {
+          const detail = failed
+            .map(({ f, status }) => {
+              const errors =
+                status?.errors.map((e) => `${e.code}: ${e.message}`).join('; ') || 'no error detail';
+              return `step ${f.step.id} ended ${status?.state} (update ${f.update.updateId}): ${errors}`;
+            })
+            .join(' | ');
+          throw new StepFailedError(
+            detail,
+            firstFailure.f.step.id,
+            failed.flatMap(({ status }) => status?.errors.map((e) => e.code) ?? []),
+          );
+        }
+        // Asynchronous on EKS's side: by the next hop's re-read its results are in.
+        if (ended.some((f) => f.step.kind === 'control-plane')) await deps.insights.refreshInsights(cluster);
+        finished.push(...ended.map((f) => f.step.id));
+        progress = {
+          ...progress,
+          polls: progress.polls + 1,
+          done: progress.done + ended.length,
+          inFlight: running
+            .filter((f) => !ended.includes(f))
+            .map((f) => ({ ...f.update, polls: f.update.polls + 1 })),
+        };
+      }
+
+      const waiting = (): ExecutionResult => {
+        const now = deps.clock.now().getTime();
+        const checks = flying(progress).map((f) =>
+          nextCheckSeconds(
+            f.step.estimatedMinutes * 60,
+            (now - Date.parse(f.update.startedAt)) / 1000,
+            tuning,
+          ),
+        );
+        if (busy || checks.length === 0) checks.push(tuning.busyRetrySeconds);
+        return {
+          status: 'waiting',
+          waitSeconds: Math.min(...checks),
+          soakSeconds: 0,
+          progress,
+          gate: null,
+          started,
+          finished,
+        };
+      };
+
       for (;;) {
-        const step = currentStep(plan.steps, progress);
-        if (!step)
+        const step = currentStep(steps, progress);
+        if (!step) {
+          if (progress.inFlight.length > 0) return waiting();
           return {
             status: 'done',
             waitSeconds: 0,
             soakSeconds: config.validation.soakSeconds,
             progress,
             gate: null,
+            started,
+            finished,
           };
+        }
         if (step.kind === 'gate') {
+          if (progress.inFlight.length > 0) return waiting();
           // Validation records a gate that passed; until then the state machine runs it.
           if (record.completed.some((c) => c.stepId === step.id)) {
-            progress = completeStep(progress, step);
+            progress = passStep(progress);
+            finished.push(step.id);
             continue;
           }
           return {
@@ -111,51 +216,12 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
             soakSeconds: config.validation.gates[GATE_SOAK[step.stage]],
             progress,
             gate: { stepId: step.id, stage: step.stage, hop: step.hop },
+            started,
+            finished,
           };
         }
-        const now = deps.clock.now();
-        const inFlight = progress.inFlight;
-        if (inFlight) {
-          const status = await deps.updates.describeUpdate(updateRef(cluster, step, inFlight.updateId));
-          progress = {
-            ...progress,
-            polls: progress.polls + 1,
-            inFlight: { ...inFlight, polls: inFlight.polls + 1 },
-          };
-          if (status.state === 'InProgress') {
-            const elapsed = (now.getTime() - Date.parse(inFlight.startedAt)) / 1000;
-            return {
-              status: 'waiting',
-              waitSeconds: nextPollSeconds(step, elapsed, tuning),
-              soakSeconds: 0,
-              progress,
-              gate: null,
-            };
-          }
-          if (status.state !== 'Successful') {
-            const codes = status.errors.map((e) => e.code);
-            const detail =
-              status.errors.map((e) => `${e.code}: ${e.message}`).join('; ') || 'no error detail';
-            throw new StepFailedError(
-              `step ${step.id} ended ${status.state} (update ${status.updateId}): ${detail}`,
-              step.id,
-              codes,
-            );
-          }
-          // A retried invocation may see a step it already recorded: record it once.
-          if (!record.completed.some((c) => c.stepId === step.id)) {
-            const finishedAt = now.toISOString();
-            record = {
-              ...record,
-              completed: [...record.completed, { stepId: step.id, finishedAt }],
-              ...(step.kind === 'control-plane' ? { lastHopCompletedAt: finishedAt } : {}),
-            };
-            await saveRecord(deps.artifacts, record);
-          }
-          // Asynchronous on EKS's side: by the next hop's re-read its results are in.
-          if (step.kind === 'control-plane') await deps.insights.refreshInsights(cluster);
-          progress = completeStep(progress, step);
-          continue;
+        if (busy || !mayStart(steps, progress.next, flying(progress), tuning.maxParallelNodegroups)) {
+          return waiting();
         }
         if (step.kind === 'control-plane' && !request.force) {
           const failing = insightsBlockingHop(await deps.insights.readInsights(cluster), step.to);
@@ -181,29 +247,22 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
         });
         if (outcome.kind === 'busy') {
           progress = { ...progress, busyAnswers: progress.busyAnswers + 1 };
-          return {
-            status: 'waiting',
-            waitSeconds: tuning.busyRetrySeconds,
-            soakSeconds: 0,
-            progress,
-            gate: null,
-          };
+          busy = true;
+          continue;
         }
+        started.push(step.id);
         progress = {
           ...progress,
-          inFlight: {
-            stepId: step.id,
-            updateId: outcome.update.updateId,
-            startedAt: now.toISOString(),
-            polls: 0,
-          },
-        };
-        return {
-          status: 'waiting',
-          waitSeconds: firstPollSeconds(step, tuning),
-          soakSeconds: 0,
-          progress,
-          gate: null,
+          next: progress.next + 1,
+          inFlight: [
+            ...progress.inFlight,
+            {
+              stepId: step.id,
+              updateId: outcome.update.updateId,
+              startedAt: deps.clock.now().toISOString(),
+              polls: 0,
+            },
+          ],
         };
       }
     },
@@ -211,7 +270,7 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
       announceStart: first,
       summarize: (r) =>
         r.status === 'done'
-          ? `${r.progress.completed.length} step(s) done, ${r.progress.polls} poll(s)`
+          ? `${r.progress.done} step(s) done, ${r.progress.polls} poll(s)`
           : r.status === 'gate'
             ? // Stryker disable next-line OptionalChaining: a gate result always carries its gate (equivalent)
               `gate ${r.gate?.stepId} next, after a ${r.soakSeconds} s soak`

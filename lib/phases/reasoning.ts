@@ -1,5 +1,7 @@
+import { boundText, formatCounts, summarise } from '../domain/bounded';
 import { PlanBlockedError } from '../domain/errors';
 import { gatePlan } from '../domain/gated-plan';
+import type { Finding } from '../domain/plan-types';
 import { DEFAULT_POLICY, type Verdict } from '../domain/plan-types';
 import { reason } from '../domain/reason';
 import { parseInput, reasoningInput } from './contracts';
@@ -42,11 +44,7 @@ export async function reasonPhase(raw: unknown, deps: ReasoningDeps): Promise<Re
       const planKey = artifactKeys.plan(upgradeId);
       await deps.artifacts.putJson(planKey, plan);
       if (plan.verdict === 'blocked') {
-        const blocking = plan.findings.filter((f) => f.severity === 'block');
-        throw new PlanBlockedError(
-          `plan blocked by ${blocking.length} finding(s): ${blocking.map((f) => `${f.code}: ${f.message}`).join(' | ')}`,
-          blocking.map((f) => f.code),
-        );
+        throw blockedPlanError(plan.findings, planKey);
       }
       if (!request.dryRun) {
         await events.emit('upgrade.started', {
@@ -68,5 +66,26 @@ export async function reasonPhase(raw: unknown, deps: ReasoningDeps): Promise<Re
       summarize: (r) =>
         `${request.dryRun ? 'dry run: ' : ''}plan ${r.verdict}: ${r.stepCount} step(s), about ${r.estimatedMinutes} min`,
     },
+  );
+}
+
+/**
+ * The error of a blocked plan, whatever the number of findings: it travels in the
+ * state machine's state and in upgrade.failed, so it lists the first few blocking
+ * findings, counts them by code, and names the stored plan that holds them all.
+ */
+export function blockedPlanError(findings: readonly Finding[], planKey: string): PlanBlockedError {
+  const blocking = summarise(
+    findings.filter((f) => f.severity === 'block'),
+    (f) => f.code,
+  );
+  const listed = blocking.first.map((f) => `${f.code}: ${f.message}`).join(' | ');
+  const rest =
+    blocking.omitted > 0
+      ? ` | … and ${blocking.omitted} more (by code: ${formatCounts(blocking.counts)}); every finding is in ${planKey}`
+      : '';
+  return new PlanBlockedError(
+    boundText(`plan blocked by ${blocking.total} finding(s): ${listed}${rest}`, planKey),
+    Object.keys(blocking.counts),
   );
 }

@@ -1,3 +1,4 @@
+import { boundText } from '../domain/bounded';
 import { InvalidRequestError } from '../domain/errors';
 import { planRollback, type RollbackOutcomeV2 } from '../domain/rollback-plan';
 import { type EnvironmentSnapshot, parseSnapshot } from '../domain/snapshot';
@@ -12,6 +13,7 @@ import {
   requireRecord,
   saveRecord,
 } from './records';
+import { completionDetails } from './rollback-report';
 import {
   advanceRollback,
   loadRollbackRun,
@@ -198,16 +200,9 @@ async function report(
   deps: RollbackDeps,
 ): Promise<void> {
   const events = startOfUpgradeEvents(deps, input);
-  const actions = run.results.map(({ action, resource, result }) => ({ action, resource, result }));
-  await events.emit('rollback.completed', { outcome, ...(run.hop ? { hop: run.hop } : {}), actions });
-  const reverted = run.results.filter((r) => r.ok === true).map((r) => r.resource);
-  const notReverted = run.results.filter((r) => r.ok !== true && r.action !== 'keep').map((r) => r.resource);
-  await events.emit('upgrade.failed', {
-    targetVersion: run.targetVersion,
-    phase: 'validation',
-    error: { name: 'ValidationFailed', message: run.reason },
-    reason: `${run.reason}; rollback ${outcome}${run.hop ? ` of hop ${run.hop}` : ''}: reverted ${reverted.join(', ') || 'nothing'}${notReverted.length > 0 ? `; not reverted ${notReverted.join(', ')}` : ''}`,
-  });
+  const details = completionDetails(run, outcome, rollbackRunKey(input.upgradeId));
+  await events.emit('rollback.completed', details.completed);
+  await events.emit('upgrade.failed', details.failed);
   await deps.locks.release(input.clusterName, input.upgradeId);
 }
 
@@ -237,7 +232,10 @@ async function handleFailure(
     return { outcome: 'completed' };
   }
   if (record) await saveRecord(deps.artifacts, { ...record, halted: true });
-  const message = causeMessage(input.error.Cause);
+  const message = boundText(
+    causeMessage(input.error.Cause),
+    `the execution history of ${input.correlationId}`,
+  );
   await events.emit('upgrade.failed', {
     targetVersion: input.targetVersion,
     phase: record?.phase ?? 'perception',

@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { EventDeliveryError } from '../aws/errors';
+import { entrySize } from '../aws/eventbridge/entries';
 import { AgentError } from '../domain/errors';
 import { EVENT_SOURCE } from '../domain/events';
 import { describeIssues } from '../domain/snapshot';
 import type { Clock, EventPublisher } from '../ports';
 import { type CompiledPattern, compilePattern, InvalidEventPatternError } from './event-pattern';
+import { MAX_EVENT_ENTRY_BYTES } from './local-sfn/limits';
 
 /** The published events' log inside the state directory: one envelope per line. */
 export const EVENTS_FILE_NAME = 'events.jsonl';
@@ -142,6 +145,28 @@ export class LocalEventBus implements EventPublisher {
   async publish(events: readonly BusInput[]): Promise<void> {
     const envelopes = events.map((event, index) => this.envelope(event, index));
     if (envelopes.length === 0) return;
+    // PutEvents refuses an entry over 256 KB for good; the AWS publisher reports it so (EntryTooLarge).
+    const oversized = envelopes
+      .map((e) => ({
+        e,
+        size: entrySize({
+          Time: new Date(e.time),
+          Source: e.source,
+          DetailType: e['detail-type'],
+          Detail: JSON.stringify(e.detail),
+        }),
+      }))
+      .filter(({ size }) => size > MAX_EVENT_ENTRY_BYTES);
+    if (oversized.length > 0) {
+      throw new EventDeliveryError(
+        oversized.map(({ e, size }) => ({
+          detailType: e['detail-type'],
+          retryable: false,
+          errorCode: 'EntryTooLarge',
+          errorMessage: `entry is ${size} bytes; PutEvents takes at most ${MAX_EVENT_ENTRY_BYTES}`,
+        })),
+      );
+    }
     if (this.stateDir !== undefined) {
       mkdirSync(this.stateDir, { recursive: true });
       appendFileSync(

@@ -45,6 +45,8 @@ export interface SandboxRunOptions {
   /** Default `local-<virtual time>`. */
   readonly requestId?: string;
   readonly onProgress?: (progress: RunProgress) => void;
+  /** Configuration over the stored one (the shape stored under /eks-upgrade-agent/<stage>/config). */
+  readonly config?: Record<string, unknown>;
 }
 
 /** What the person watching sees move. `at` is virtual minutes since the request. */
@@ -115,6 +117,10 @@ export interface SandboxRunReport {
     readonly ruleDeliveries: Record<string, number>;
     readonly deadLettered: number;
     readonly largestStateBytes: number;
+    /** Events of the execution's history, counted as Step Functions writes them (quota 25,000). */
+    readonly historyEvents: number;
+    /** Virtual minutes from the request to the end of the run (the execution's own timeout is 48 h). */
+    readonly simulatedMinutes: number;
     /** Step Functions transitions, Lambda requests and PutEvents at list price (compute time not included). */
     readonly estimatedOrchestrationCostUsd: number;
   };
@@ -140,7 +146,6 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
   const progress = options.onProgress ?? (() => undefined);
   let plan: UpgradePlan | undefined;
   let lastCompleted = 0;
-  let lastInFlight: string | undefined;
 
   const stack = createLocalStack({
     stateDir,
@@ -149,6 +154,7 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
       ? { snapshot: options.snapshot }
       : { snapshotFile: options.snapshotFile }),
     ...crashAfterPolls(),
+    ...(options.config !== undefined ? { config: options.config } : {}),
     onEvent: (event) => {
       progress({ kind: 'event', at: minutesSinceStart(), event });
       // The plan is known once reasoning has stored it (before upgrade.started is published).
@@ -161,38 +167,18 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
     onWait: (seconds, state) => progress({ kind: 'wait', at: minutesSinceStart(), seconds, state }),
     onTask: (name, _input, outcome) => {
       if (name !== 'execution' || plan === undefined || outcome.result === undefined) return;
-      const result = outcome.result as {
-        progress: { completed: string[]; inFlight?: { stepId: string } };
-      };
+      const result = outcome.result as { started?: string[]; finished?: string[] };
       const steps = plan.steps;
-      const done = result.progress.completed.length;
-      for (let i = lastCompleted; i < done; i += 1) {
-        const step = steps.find((s) => s.id === result.progress.completed[i]);
-        if (step) {
-          progress({
-            kind: 'step-finished',
-            at: minutesSinceStart(),
-            index: i + 1,
-            total: steps.length,
-            step,
-          });
+      const report = (kind: 'step-started' | 'step-finished', ids: readonly string[] | undefined) => {
+        for (const id of ids ?? []) {
+          const index = steps.findIndex((s) => s.id === id);
+          const step = steps[index];
+          if (kind === 'step-finished') lastCompleted += 1;
+          if (step) progress({ kind, at: minutesSinceStart(), index: index + 1, total: steps.length, step });
         }
-      }
-      lastCompleted = done;
-      const inFlight = result.progress.inFlight?.stepId;
-      if (inFlight !== undefined && inFlight !== lastInFlight) {
-        const index = steps.findIndex((s) => s.id === inFlight);
-        const step = steps[index];
-        if (step)
-          progress({
-            kind: 'step-started',
-            at: minutesSinceStart(),
-            index: index + 1,
-            total: steps.length,
-            step,
-          });
-      }
-      lastInFlight = inFlight;
+      };
+      report('step-finished', result.finished);
+      report('step-started', result.started);
     },
   });
   start = stack.world.now().getTime();
@@ -318,6 +304,8 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
       ruleDeliveries,
       deadLettered: deliveries.filter((d) => d.outcome === 'dead-lettered').length,
       largestStateBytes: execution?.result.largestState.bytes ?? 0,
+      historyEvents: execution?.result.historyEvents ?? 0,
+      simulatedMinutes,
       estimatedOrchestrationCostUsd: Number(cost.toFixed(6)),
     },
     events,

@@ -98,6 +98,8 @@ export async function duplicateReport(
       lambdaInvocations: { trigger: 1 },
       awsApiCalls: {},
       polls: 0,
+      historyEvents: 0,
+      simulatedMinutes: 0,
       retries: 0,
       eventsPublished: stack.bus.published().length,
       ruleDeliveries: {},

@@ -103,7 +103,7 @@ describe('resumePoint', () => {
       upgradeId: 'u-1',
       request,
       plan: { planKey: artifactKeys.plan('u-1') },
-      execution: { progress: { next: 2, completed: ['s1', 's2'], polls: 0, busyAnswers: 0 } },
+      execution: { progress: { next: 2, inFlight: [], done: 2, polls: 0, busyAnswers: 0 } },
     });
   });
 
@@ -145,7 +145,7 @@ describe('runUpgradeStateMachine startAt', () => {
           status: 'waiting',
           waitSeconds: 0,
           soakSeconds: 0,
-          progress: { next: 1, completed: ['s1'], polls: 0, busyAnswers: 0 },
+          progress: { next: 1, inFlight: [], done: 1, polls: 0, busyAnswers: 0 },
         },
       },
       handlers: {

@@ -72,9 +72,9 @@ describe('sls invoke local --stage local (sandbox, no credentials)', () => {
     expect(r.code).toBe(0);
     expect(r.result).toMatchObject({ status: 'waiting' });
     expect(Number(r.result?.waitSeconds)).toBeGreaterThan(0);
-    expect(
-      (r.result?.progress as { inFlight?: { stepId: string } } | undefined)?.inFlight?.stepId,
-    ).toBeDefined();
+    const inFlight = (r.result?.progress as { inFlight?: { stepId: string }[] } | undefined)?.inFlight;
+    expect(inFlight).toHaveLength(1);
+    expect(inFlight?.[0]?.stepId).toEqual(expect.any(String));
   });
 
   test('validation fails a cluster that is not at the target yet, and the rule calls rollback', () => {

@@ -1,4 +1,5 @@
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
+import { MAX_PARALLEL_NODEGROUPS } from '../../lib/domain/config';
 import { PlanBlockedError } from '../../lib/domain/errors';
 import type { ExecutionProgress } from '../../lib/domain/execution';
 import { StepFailedError } from '../../lib/domain/execution';
@@ -70,7 +71,11 @@ function named(name: string, message: string): Error {
 /** An execution stub: one answer per poll - a wait of that many seconds - then done. */
 function pollingExecution(
   waits: readonly number[],
-  options: { completed?: (n: number) => string[]; soakSeconds?: number } = {},
+  options: {
+    inFlight?: ExecutionProgress['inFlight'];
+    extra?: Record<string, unknown>;
+    soakSeconds?: number;
+  } = {},
 ) {
   let calls = 0;
   return async (raw: unknown): Promise<ExecutionResult> => {
@@ -78,13 +83,21 @@ function pollingExecution(
     const progress: ExecutionProgress = {
       ...input.progress,
       polls: input.progress.polls + 1,
-      completed: options.completed?.(calls) ?? [...input.progress.completed, `step-${calls}`],
+      done: input.progress.done + 1,
+      ...(options.inFlight ? { inFlight: options.inFlight } : {}),
     };
     const wait = waits[calls];
     calls += 1;
     if (wait !== undefined)
-      return { status: 'waiting', waitSeconds: wait, soakSeconds: 0, progress, gate: null };
-    return { status: 'done', waitSeconds: 0, soakSeconds: options.soakSeconds ?? 300, progress, gate: null };
+      return { status: 'waiting', waitSeconds: wait, soakSeconds: 0, progress, gate: null, ...options.extra };
+    return {
+      status: 'done',
+      waitSeconds: 0,
+      soakSeconds: options.soakSeconds ?? 300,
+      progress,
+      gate: null,
+      ...options.extra,
+    };
   };
 }
 
@@ -187,7 +200,7 @@ describe('upgrade state machine flow (stub functions)', () => {
         status: 'done',
         waitSeconds: 0,
         soakSeconds: 300,
-        progress: { next: 0, completed: ['step-0', 'step-1', 'step-2'], polls: 3, busyAnswers: 0 },
+        progress: { next: 0, inFlight: [], done: 3, polls: 3, busyAnswers: 0 },
         gate: null,
       },
       validation: { passed: true, failedChecks: [], final: true },
@@ -201,9 +214,9 @@ describe('upgrade state machine flow (stub functions)', () => {
 
     const polls = inputsOf('execution');
     expect(polls.map((p) => p.progress)).toEqual([
-      { next: 0, completed: [], polls: 0, busyAnswers: 0 },
-      { next: 0, completed: ['step-0'], polls: 1, busyAnswers: 0 },
-      { next: 0, completed: ['step-0', 'step-1'], polls: 2, busyAnswers: 0 },
+      { next: 0, inFlight: [], done: 0, polls: 0, busyAnswers: 0 },
+      { next: 0, inFlight: [], done: 1, polls: 1, busyAnswers: 0 },
+      { next: 0, inFlight: [], done: 2, polls: 2, busyAnswers: 0 },
     ]);
     for (const input of polls) expect(input.planKey).toBe(PLAN.planKey);
     expect(inputsOf('validation')).toEqual([
@@ -627,28 +640,30 @@ describe('upgrade state machine flow (stub functions)', () => {
     ]);
   });
 
-  it('given a 100-node-group upgrade, when run, then no state input or output comes near 256 KB', async () => {
-    const ids = Array.from(
-      { length: 100 },
-      (_, i) => `nodegroup:payments-prod-workers-${String(i).padStart(3, '0')}:1.31`,
-    );
+  it('given the most node-group updates in flight the configuration allows, when run, then no state input or output comes near 256 KB', async () => {
+    const inFlight = Array.from({ length: MAX_PARALLEL_NODEGROUPS }, (_, i) => ({
+      stepId: `nodegroup:payments-prod-workers-${String(i).padStart(3, '0')}:1.31`,
+      updateId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      startedAt: '2026-11-28T00:00:00.000Z',
+      polls: 100,
+    }));
     const { handlers } = stubs({
-      execution: pollingExecution([600, 600, 600], { completed: () => ids }),
+      execution: pollingExecution([600, 600, 600], { inFlight }),
     });
 
     const result = await run(handlers);
 
     expect(result.status).toBe('SUCCEEDED');
-    const idBytes = Buffer.byteLength(JSON.stringify(ids));
-    // Measured: the largest state holds the 100 step ids ...
-    expect(result.largestState.bytes).toBeGreaterThan(idBytes);
+    const inFlightBytes = Buffer.byteLength(JSON.stringify(inFlight));
+    // Measured: the largest state holds every update in flight ...
+    expect(result.largestState.bytes).toBeGreaterThan(inFlightBytes);
     // ... and stays far below the quota.
     expect(result.largestState.bytes).toBeLessThan(MAX_PAYLOAD_BYTES / 10);
   });
 
   it('given a function result over 256 KB, then the execution fails with States.DataLimitExceeded, which no Catch handles', async () => {
     const ids = Array.from({ length: 6000 }, (_, i) => `nodegroup:payments-prod-workers-${i}:1.31`);
-    const { handlers } = stubs({ execution: pollingExecution([], { completed: () => ids }) });
+    const { handlers } = stubs({ execution: pollingExecution([], { extra: { ids } }) });
 
     const result = await run(handlers);
 

@@ -96,7 +96,7 @@ export async function givenUpgrade(
 
 export const storedRecord = (w: PhaseWorld) => w.store.get(artifactKeys.record(UPGRADE)) as UpgradeRecord;
 
-export const FRESH: ExecutionProgress = { next: 0, completed: [], polls: 0, busyAnswers: 0 };
+export const FRESH: ExecutionProgress = { next: 0, inFlight: [], done: 0, polls: 0, busyAnswers: 0 };
 
 export function executionCall(progress: ExecutionProgress = FRESH, request: Record<string, unknown> = {}) {
   return {

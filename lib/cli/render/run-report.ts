@@ -124,6 +124,7 @@ export function renderRunReport(r: SandboxRunReport): string {
     `  events published    ${f.eventsPublished}; rule deliveries ${list(f.ruleDeliveries)}; dead-lettered ${f.deadLettered}`,
   );
   out.push(`  largest state       ${f.largestStateBytes} bytes (quota 262144)`);
+  out.push(`  history events      ${f.historyEvents} (quota 25000)`);
   out.push(
     `  orchestration cost  ~$${f.estimatedOrchestrationCostUsd.toFixed(4)} (transitions, requests, events; Lambda compute not included)`,
   );

@@ -8,11 +8,6 @@ import type { ClusterWorld, SimUpdate } from './state';
  * (new version, status back to ACTIVE, or a failed status) exactly once.
  */
 
-/** The update still in flight on the cluster, if any (EKS allows one at a time here). */
-export function activeUpdate(world: ClusterWorld): SimUpdate | undefined {
-  return world.updates.find((u) => !u.settled);
-}
-
 /** Applies every update whose end is at or before `now`, oldest first. */
 export function settleUpdates(world: ClusterWorld, now: Date): void {
   const due = world.updates

@@ -9,7 +9,6 @@ import {
   InvalidStateException,
   ResourceInUseException,
 } from './errors';
-import { activeUpdate } from './progress';
 import type { ClusterWorld, SimUpdate } from './state';
 
 /**
@@ -273,14 +272,23 @@ export function replay(
   return prior;
 }
 
-/** @throws ResourceInUseException while another update is InProgress on the cluster. */
-export function refuseWhenBusy(world: ClusterWorld): void {
-  const active = activeUpdate(world);
-  if (active) {
+/**
+ * EKS takes one update per resource, and none beside a cluster-level one. Node groups
+ * are resources of their own: UpdateNodegroupVersion on different node groups may run
+ * together. Anything else (control plane, add-on) waits for every update in flight.
+ * @throws ResourceInUseException when the update at `target` would collide with one InProgress.
+ */
+export function refuseWhenBusy(world: ClusterWorld, target?: { kind: 'nodegroup'; name: string }): void {
+  const active = world.updates.filter((u) => !u.settled);
+  const blocking = active.find(
+    (u) => target === undefined || u.target.kind !== 'nodegroup' || u.target.name === target.name,
+  );
+  if (blocking) {
+    const what = blocking.target.kind === 'nodegroup' ? `Nodegroup ${blocking.target.name}` : 'Cluster';
     throw new ResourceInUseException(
-      `Cluster has update ${active.id} in progress`,
+      `${what} has update ${blocking.id} in progress`,
       { clusterName: world.snapshot.cluster.name },
-      active.id,
+      blocking.id,
     );
   }
 }

@@ -190,7 +190,7 @@ export class SimulatedEks {
     const fingerprint = `UpdateNodegroupVersion:${input.nodegroupName}:${version}`;
     const prior = replay(world, input.clientRequestToken, fingerprint);
     if (prior) return toEksUpdate(prior);
-    refuseWhenBusy(world);
+    refuseWhenBusy(world, { kind: 'nodegroup', name: input.nodegroupName });
     checkNodegroupUpdate(world, input.nodegroupName, version, ng.version, this.now);
     const failure = this.faultFor('nodegroup', input.nodegroupName, input.force ?? false);
     return toEksUpdate(

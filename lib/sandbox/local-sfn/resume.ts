@@ -45,7 +45,8 @@ export async function resumePoint(artifacts: ArtifactStore, orphan: OrphanedExec
         soakSeconds: 0,
         progress: {
           next,
-          completed: plan.steps.slice(0, next).map((step) => step.id),
+          inFlight: [],
+          done: next,
           polls: 0,
           busyAnswers: 0,
         },

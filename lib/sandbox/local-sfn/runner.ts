@@ -16,6 +16,12 @@ import {
   LOCAL_REGION,
   loadStateMachineDefinition,
 } from './definition';
+import {
+  DEFAULT_EXECUTION_TIMEOUT_SECONDS,
+  HISTORY_EVENTS,
+  MAX_HISTORY_EVENTS,
+  MAX_PAYLOAD_BYTES,
+} from './limits';
 
 /**
  * Runs statemachines/upgrade.asl.yml in aws-local-stepfunctions, with the Lambda
@@ -38,8 +44,13 @@ installPromiseWithResolvers();
 export const LOCAL_STATE_MACHINE_NAME = 'eks-upgrade-agent-local-upgrade';
 export const LOCAL_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${LOCAL_STATE_MACHINE_NAME}`;
 
-/** Step Functions' quota for an execution's input and for any state's input or output. */
-export const MAX_PAYLOAD_BYTES = 262_144;
+export {
+  DEFAULT_EXECUTION_TIMEOUT_SECONDS,
+  HISTORY_EVENTS,
+  MAX_EVENT_ENTRY_BYTES,
+  MAX_HISTORY_EVENTS,
+  MAX_PAYLOAD_BYTES,
+} from './limits';
 
 /** The execution ARN a local run of `executionName` has (its `$$.Execution.Id`). */
 export function localExecutionArn(executionName: string): string {
@@ -111,6 +122,10 @@ export interface LocalExecutionResult {
   readonly retries: { state: string; error: string; attempt: number }[];
   /** The largest state input or output of the run, in bytes of JSON (the quota is MAX_PAYLOAD_BYTES). */
   readonly largestState: { state: string; bytes: number };
+  /** Events of the execution's history, counted as Step Functions writes them (limits.ts HISTORY_EVENTS). */
+  readonly historyEvents: number;
+  /** Seconds the execution spent waiting (virtual time: every Wait state's seconds). */
+  readonly waitedSeconds: number;
 }
 
 /** The local run cannot start: a bad execution name or input, a missing function, a bad option. */
@@ -129,7 +144,7 @@ export class TerminalStatesError extends AgentError {
   /** Read by aws-local-stepfunctions: false keeps every Retry and Catch away. */
   readonly isRetryable = false;
   readonly isCatchable = false;
-  constructor(name: 'States.Runtime' | 'States.DataLimitExceeded', message: string) {
+  constructor(name: 'States.Runtime' | 'States.DataLimitExceeded' | 'States.Timeout', message: string) {
     super(message);
     this.name = name;
   }
@@ -186,6 +201,14 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
   let stopped = false;
   const interrupted = new TerminalStatesError('States.Runtime', 'the local run was stopped');
   let terminalError: TerminalStatesError | undefined;
+  let historyEvents: number = HISTORY_EVENTS.executionStarted;
+  let waitedSeconds = 0;
+  const timeoutSeconds =
+    typeof definition.TimeoutSeconds === 'number'
+      ? definition.TimeoutSeconds
+      : DEFAULT_EXECUTION_TIMEOUT_SECONDS;
+  // Set when the execution ran out of time or history: it ends so, whatever runs after.
+  let limitReached: { status: 'TIMED_OUT' | 'FAILED'; error: string; cause: string } | undefined;
 
   // Wait barriers: opened when the library executes a Wait, closed once onWait has returned.
   const openWaits: { state: string; barrier: Deferred }[] = [];
@@ -220,6 +243,17 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
     taskResourceLocalHandlers[name] = async (taskInput: JsonValue): Promise<JsonValue> => {
       await allWaitsReported;
       if (stopped) throw interrupted;
+      if (historyEvents + HISTORY_EVENTS.lambdaCall + HISTORY_EVENTS.executionEnded > MAX_HISTORY_EVENTS) {
+        limitReached ??= {
+          status: 'FAILED',
+          error: 'States.Runtime',
+          cause: `the execution history reached ${MAX_HISTORY_EVENTS} events, Step Functions' quota, in state ${name}`,
+        };
+        stopped = true;
+        run.abort();
+        throw interrupted;
+      }
+      historyEvents += HISTORY_EVENTS.lambdaCall;
       taskInvocations[fn] = (taskInvocations[fn] ?? 0) + 1;
       let result: unknown;
       try {
@@ -289,10 +323,12 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
       const { state } = stateEvent;
       switch (stateEvent.type) {
         case 'StateEntered':
+          historyEvents += HISTORY_EVENTS.stateEntered;
           statesVisited.push(state);
           measure(state, stateEvent.input);
           break;
         case 'StateExited':
+          historyEvents += HISTORY_EVENTS.stateExited;
           measure(state, stateEvent.output);
           break;
         case 'StateFailed':
@@ -330,6 +366,23 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
             open.barrier.reject(terminal);
             continue;
           }
+          if (waitedSeconds + seconds > timeoutSeconds) {
+            // Step Functions times the execution out in the middle of this wait: no Catch runs.
+            const left = timeoutSeconds - waitedSeconds;
+            waitedSeconds = timeoutSeconds;
+            waits.push({ state, seconds: left });
+            await options.onWait?.(left, state);
+            limitReached ??= {
+              status: 'TIMED_OUT',
+              error: 'States.Timeout',
+              cause: `the execution reached its TimeoutSeconds (${timeoutSeconds}) in Wait state ${state}`,
+            };
+            stopped = true;
+            open.barrier.reject(interrupted);
+            run.abort();
+            continue;
+          }
+          waitedSeconds += seconds;
           waits.push({ state, seconds });
           await options.onWait?.(seconds, state);
           open.barrier.resolve();
@@ -357,6 +410,10 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
   if (outcome.status === 'SUCCEEDED' && terminalError) {
     outcome = { status: 'FAILED', error: terminalError.name, cause: terminalError.message };
   }
+  if (limitReached) outcome = limitReached;
+  historyEvents += HISTORY_EVENTS.executionEnded;
+  // The library reports some events after the check: a history at its quota is as long as the quota.
+  if (limitReached?.status === 'FAILED') historyEvents = Math.min(historyEvents, MAX_HISTORY_EVENTS);
 
   return {
     executionArn: localExecutionArn(options.executionName),
@@ -366,6 +423,8 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
     waits,
     retries,
     largestState,
+    historyEvents,
+    waitedSeconds,
   };
 }
 

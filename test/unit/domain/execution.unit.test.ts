@@ -1,11 +1,8 @@
 import {
-  completeStep,
   currentStep,
-  firstPollSeconds,
   INITIAL_PROGRESS,
   InsightBlocksHopError,
   insightsBlockingHop,
-  nextPollSeconds,
   StepFailedError,
   UpgradeHaltedError,
 } from '../../../lib/domain/execution';
@@ -23,45 +20,6 @@ const step = (estimatedMinutes: number, id = 'control-plane:1.31'): UpgradeStep 
   estimatedMinutes,
 });
 const tuning = { minPollSeconds: 30, maxPollSeconds: 900, busyRetrySeconds: 60 };
-
-describe('poll timing', () => {
-  it('first polls at 80 % of the estimate, within the bounds', () => {
-    expect(firstPollSeconds(step(10), tuning)).toBe(480);
-    expect(firstPollSeconds(step(0.1), tuning)).toBe(30);
-    expect(firstPollSeconds(step(60), tuning)).toBe(900);
-    expect(firstPollSeconds(step(1.01), tuning)).toBe(48);
-  });
-
-  it('polls at a fifth of the estimate before it is due and a tenth once overdue', () => {
-    expect(nextPollSeconds(step(10), 0, tuning)).toBe(120);
-    expect(nextPollSeconds(step(10), 599, tuning)).toBe(120);
-    expect(nextPollSeconds(step(10), 600, tuning)).toBe(60);
-    expect(nextPollSeconds(step(10), 6000, tuning)).toBe(60);
-  });
-
-  it('keeps the next poll within the bounds', () => {
-    expect(nextPollSeconds(step(1), 0, tuning)).toBe(30);
-    expect(nextPollSeconds(step(600), 0, tuning)).toBe(900);
-  });
-});
-
-describe('progress', () => {
-  it('starts at the first step with nothing done', () => {
-    expect(INITIAL_PROGRESS).toEqual({ next: 0, completed: [], polls: 0, busyAnswers: 0 });
-  });
-
-  it('completing a step moves to the next, records its id and keeps the totals', () => {
-    const steps = [step(1, 'a'), step(1, 'b')];
-    const inFlight = { stepId: 'a', updateId: 'u', startedAt: 't', polls: 2 };
-    const after = completeStep(
-      { ...INITIAL_PROGRESS, inFlight, polls: 5, busyAnswers: 1 },
-      steps[0] as UpgradeStep,
-    );
-    expect(after).toEqual({ next: 1, completed: ['a'], polls: 5, busyAnswers: 1 });
-    expect(currentStep(steps, after)).toBe(steps[1]);
-    expect(currentStep(steps, completeStep(after, steps[1] as UpgradeStep))).toBeUndefined();
-  });
-});
 
 describe('insightsBlockingHop', () => {
   const insight = (id: string, extra: Partial<Insight>): Insight =>

@@ -32,7 +32,8 @@ function inFlight(
     ...FRESH,
     polls: 4,
     ...base,
-    inFlight: { stepId: step.id, updateId: 'upd-9', startedAt, polls: 2 },
+    inFlight: [{ stepId: step.id, updateId: 'upd-9', startedAt, polls: 2 }],
+    next: 1,
   };
 }
 
@@ -158,7 +159,7 @@ describe('executePhase: a step that finished', () => {
     const w = phaseWorld({ config: { validation: { soakSeconds: 420 } } });
     const step = addonStep();
     await givenUpgrade(w, [step]);
-    const progress = inFlight(step, startedSecondsAgo(60), { next: 0, completed: [], polls: 6 });
+    const progress = inFlight(step, startedSecondsAgo(60), { next: 1, done: 0, polls: 6 });
     const result = await executePhase(executionCall(progress), w.deps);
     expect(result).toEqual({
       status: 'done',
@@ -212,7 +213,7 @@ describe('executePhase: gates', () => {
     await givenUpgrade(w, [gate, nodegroupStep()], { completed: [{ stepId: gate.id, finishedAt: NOW }] });
     const result = await executePhase(executionCall(), w.deps);
     expect(w.deps.updates.startStep).toHaveBeenCalledWith(CLUSTER, nodegroupStep(), expect.anything());
-    expect(result.progress.completed).toEqual([gate.id]);
+    expect(result.progress.done).toBe(1);
     expect(result.progress.next).toBe(1);
   });
 

@@ -206,17 +206,20 @@ describe('executePhase: the upgrade record', () => {
 describe('executePhase: phase events', () => {
   test('given the first call, then phase.started; given a later call, then not again', async () => {
     const later = [
-      { ...FRESH, next: 1, completed: ['gate:1.30:control-plane'] },
+      { ...FRESH, next: 1, done: 1 },
       { ...FRESH, polls: 1 },
       { ...FRESH, busyAnswers: 1 },
       {
         ...FRESH,
-        inFlight: {
-          stepId: 'addon:vpc-cni:1.30',
-          updateId: 'u',
-          startedAt: '2026-11-28T10:00:00.000Z',
-          polls: 0,
-        },
+        next: 2,
+        inFlight: [
+          {
+            stepId: 'addon:vpc-cni:1.30',
+            updateId: 'u',
+            startedAt: '2026-11-28T10:00:00.000Z',
+            polls: 0,
+          },
+        ],
       },
     ];
     const first = phaseWorld();

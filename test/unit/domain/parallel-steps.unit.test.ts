@@ -1,0 +1,108 @@
+import { nextCheckSeconds, OVERDUE_FRACTION } from '../../../lib/domain/detection';
+import { mayStart } from '../../../lib/domain/parallel-steps';
+import type { UpgradeStep } from '../../../lib/domain/plan-types';
+
+const ng = (name: string, to = '1.31'): UpgradeStep => ({
+  kind: 'nodegroup',
+  id: `nodegroup:${name}:${to}`,
+  name,
+  hop: '1.31',
+  from: '1.30',
+  to,
+  estimatedMinutes: 10,
+});
+const addon: UpgradeStep = {
+  kind: 'addon',
+  id: 'addon:kube-proxy:1.31',
+  name: 'kube-proxy',
+  hop: '1.31',
+  from: 'v1.30.0',
+  to: 'v1.31.0',
+  estimatedMinutes: 3,
+};
+const cp: UpgradeStep = {
+  kind: 'control-plane',
+  id: 'control-plane:1.31',
+  hop: '1.31',
+  from: '1.30',
+  to: '1.31',
+  estimatedMinutes: 25,
+};
+const gate: UpgradeStep = {
+  kind: 'gate',
+  id: 'gate:1.31:nodegroups',
+  stage: 'nodegroups',
+  hop: '1.31',
+  from: '1.31',
+  to: '1.31',
+  estimatedMinutes: 5,
+};
+const at = (steps: readonly UpgradeStep[], ...indexes: number[]) =>
+  indexes.map((index) => ({ index, step: steps[index] as UpgradeStep }));
+
+describe('mayStart', () => {
+  const steps = [cp, addon, ng('a'), ng('b'), ng('c'), gate];
+
+  it('given nothing in flight, then any step but a gate may start', () => {
+    expect(steps.map((_, i) => mayStart(steps, i, [], 3))).toEqual([true, true, true, true, true, false]);
+  });
+
+  it('given node groups of one run in flight, then the next node group joins them up to the limit', () => {
+    expect(mayStart(steps, 3, at(steps, 2), 2)).toBe(true);
+    expect(mayStart(steps, 4, at(steps, 2, 3), 2)).toBe(false);
+    expect(mayStart(steps, 4, at(steps, 2, 3), 3)).toBe(true);
+  });
+
+  it('given a limit below one, then it counts as one', () => {
+    expect(mayStart(steps, 3, at(steps, 2), 0)).toBe(false);
+  });
+
+  it('given the control plane or an add-on in flight, then nothing starts beside it, and they start beside nothing', () => {
+    expect(mayStart(steps, 1, at(steps, 0), 5)).toBe(false);
+    expect(mayStart(steps, 2, at(steps, 1), 5)).toBe(false);
+    expect(mayStart([ng('a'), cp], 1, at([ng('a'), cp], 0), 5)).toBe(false);
+  });
+
+  it('given a node group in flight, then a second update of the same node group waits', () => {
+    const same = [ng('a', '1.30'), ng('a', '1.31')];
+    expect(mayStart(same, 1, at(same, 0), 5)).toBe(false);
+    const second = [ng('a', '1.30'), ng('b'), ng('a', '1.31')];
+    expect(mayStart(second, 2, at(second, 0, 1), 5)).toBe(false);
+  });
+
+  it('given another kind of step between them in the plan, then node groups of two runs never overlap', () => {
+    const runs = [ng('a'), addon, ng('b')];
+    expect(mayStart(runs, 2, at(runs, 0), 5)).toBe(false);
+  });
+
+  it('given no step at the index, then nothing starts', () => {
+    expect(mayStart(steps, steps.length, [], 5)).toBe(false);
+  });
+});
+
+describe('nextCheckSeconds', () => {
+  const tuning = { minPollSeconds: 30, maxPollSeconds: 900 };
+
+  it('before the estimate, then it waits exactly the rest of it, even below the minimum', () => {
+    expect(nextCheckSeconds(600, 0, tuning)).toBe(600);
+    expect(nextCheckSeconds(600, 590, tuning)).toBe(10);
+    expect(nextCheckSeconds(600, 599.5, tuning)).toBe(1);
+  });
+
+  it('given an estimate longer than the longest wait, then it waits the longest wait', () => {
+    expect(nextCheckSeconds(3600, 0, tuning)).toBe(900);
+  });
+
+  it('once overdue, then it waits a small share of the time taken, within the bounds', () => {
+    expect(OVERDUE_FRACTION).toBe(0.03);
+    expect(nextCheckSeconds(600, 600, tuning)).toBe(30);
+    expect(nextCheckSeconds(3000, 3000, tuning)).toBe(90);
+    expect(nextCheckSeconds(3000, 3050, tuning)).toBe(92);
+    expect(nextCheckSeconds(60_000, 60_000, tuning)).toBe(900);
+  });
+
+  it('given a minimum above the maximum, then the maximum wins; and a wait is never below one second', () => {
+    expect(nextCheckSeconds(100, 200, { minPollSeconds: 60, maxPollSeconds: 20 })).toBe(20);
+    expect(nextCheckSeconds(10, 20, { minPollSeconds: 0, maxPollSeconds: 0 })).toBe(1);
+  });
+});
