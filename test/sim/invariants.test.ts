@@ -121,6 +121,28 @@ describe('checkInvariants on hand-made histories', () => {
     expect(v.find((x) => x.invariant === '1 one update at a time')?.trail).toHaveLength(2);
   });
 
+  it('1: updates of two different node groups may overlap; two on one node group or beside the control plane may not', () => {
+    const h = good();
+    const [cp, addon, ng] = h.updates as [UpdateRecord, UpdateRecord, UpdateRecord];
+    const other = {
+      ...ng,
+      id: 'u4',
+      target: 'nodegroup:ng-2',
+      fingerprint: 'UpdateNodegroupVersion:ng-2:1.31',
+    };
+    const withNodegroups = (...extra: UpdateRecord[]) =>
+      checkInvariants({
+        ...h,
+        initial: { ...h.initial, nodegroups: { ng: '1.30', 'ng-2': '1.30' } },
+        updates: [cp, addon, ng, ...extra],
+      }).filter((v) => v.invariant === '1 one update at a time');
+    expect(withNodegroups(other)).toEqual([]);
+    expect(withNodegroups({ ...other, target: 'nodegroup:ng' })).toHaveLength(1);
+    expect(
+      withNodegroups({ ...other, createdAt: cp.createdAt, endsAt: cp.endsAt }).map((v) => v.message),
+    ).toEqual([`update u4 started at ${cp.createdAt} while u1 was in flight until ${cp.endsAt}`]);
+  });
+
   it('1: a kubelet newer than the API server (a control-plane rollback under a moved node group)', () => {
     const h = good();
     const rollback = update(

@@ -15,11 +15,11 @@ const base = {
   request: { clusterName: 'test-cluster', targetVersion: '1.30', requestId: 'r-1' },
 };
 const progress = {
-  next: 0,
-  completed: [],
+  next: 1,
+  done: 0,
   polls: 0,
   busyAnswers: 0,
-  inFlight: { stepId: 's', updateId: 'u', startedAt: 't', polls: 0 },
+  inFlight: [{ stepId: 's', updateId: 'u', startedAt: 't', polls: 0 }],
 };
 const rollback = {
   mode: 'rollback',
@@ -105,8 +105,12 @@ describe('phase inputs', () => {
     [
       'negative polls in flight',
       executionInput,
-      { ...base, planKey: 'p', progress: { ...progress, inFlight: { ...progress.inFlight, polls: -1 } } },
-      'progress.inFlight.polls',
+      {
+        ...base,
+        planKey: 'p',
+        progress: { ...progress, inFlight: [{ ...progress.inFlight[0], polls: -1 }] },
+      },
+      'progress.inFlight.0.polls',
     ],
     ['a negative soak', validationInput, { ...base, planKey: 'p', soakSeconds: -1 }, 'soakSeconds'],
     ['a fractional soak', validationInput, { ...base, planKey: 'p', soakSeconds: 1.5 }, 'soakSeconds'],

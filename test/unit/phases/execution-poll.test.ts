@@ -58,9 +58,10 @@ describe('executePhase: polling the step in flight', () => {
   });
 
   test.each([
-    // 15 min step: a fifth of it (180 s) while on time, a tenth (90 s) once overdue.
-    [899, 180],
-    [901, 90],
+    // 15 min step: the next look is at its estimate while on time (1 s left), then
+    // after 3 % of the time taken once overdue (27 s of 901 s).
+    [899, 1],
+    [901, 27],
   ])('given a step in progress for %i s, then it waits %i s and counts the poll', async (elapsed, wait) => {
     const w = phaseWorld({ config: { execution: { minPollSeconds: 5 } } });
     jest.mocked(w.deps.updates.describeUpdate).mockResolvedValue(status('InProgress'));
@@ -73,7 +74,9 @@ describe('executePhase: polling the step in flight', () => {
       waitSeconds: wait,
       soakSeconds: 0,
       gate: null,
-      progress: { ...progress, polls: 5, inFlight: { ...progress.inFlight, polls: 3 } },
+      started: [],
+      finished: [],
+      progress: { ...progress, polls: 5, inFlight: [{ ...progress.inFlight[0], polls: 3 }] },
     });
     expect(w.deps.updates.startStep).not.toHaveBeenCalled();
     expect(w.types()).toEqual([]);
@@ -125,11 +128,11 @@ describe('executePhase: a step that finished', () => {
     expect(w.deps.insights.refreshInsights).toHaveBeenCalledWith(CLUSTER);
     expect(w.deps.updates.startStep).toHaveBeenCalledWith(CLUSTER, steps[1], expect.anything());
     expect(result.progress).toEqual({
-      next: 1,
-      completed: ['control-plane:1.30'],
+      next: 2,
+      done: 1,
       polls: 5,
       busyAnswers: 0,
-      inFlight: { stepId: 'addon:vpc-cni:1.30', updateId: 'update-1', startedAt: NOW, polls: 0 },
+      inFlight: [{ stepId: 'addon:vpc-cni:1.30', updateId: 'update-1', startedAt: NOW, polls: 0 }],
     });
   });
 
@@ -166,7 +169,9 @@ describe('executePhase: a step that finished', () => {
       waitSeconds: 0,
       soakSeconds: 420,
       gate: null,
-      progress: { next: 1, completed: [step.id], polls: 7, busyAnswers: 0 },
+      started: [],
+      finished: [step.id],
+      progress: { next: 1, done: 1, inFlight: [], polls: 7, busyAnswers: 0 },
     });
     expect(w.details('phase.completed')).toEqual([
       expect.objectContaining({ phase: 'execution', summary: '1 step(s) done, 7 poll(s)' }),
@@ -197,6 +202,8 @@ describe('executePhase: gates', () => {
         status: 'gate',
         waitSeconds: 0,
         soakSeconds: soak,
+        started: [],
+        finished: [],
         progress: FRESH,
         gate: { stepId: gate.id, stage, hop: '1.30' },
       });
@@ -214,7 +221,7 @@ describe('executePhase: gates', () => {
     const result = await executePhase(executionCall(), w.deps);
     expect(w.deps.updates.startStep).toHaveBeenCalledWith(CLUSTER, nodegroupStep(), expect.anything());
     expect(result.progress.done).toBe(1);
-    expect(result.progress.next).toBe(1);
+    expect(result.progress.next).toBe(2);
   });
 
   test('given a poll while waiting, then no phase.completed is published', async () => {

@@ -41,20 +41,25 @@ describe('executePhase: starting a step', () => {
       force: false,
       resolveConflicts: 'PRESERVE',
     });
-    // 25 min estimate: first look at 80 % of it (1200 s), capped at maxPollSeconds.
+    // 25 min estimate: first look at the estimate, capped at maxPollSeconds.
     expect(result).toEqual({
       status: 'waiting',
       waitSeconds: 900,
       soakSeconds: 0,
       gate: null,
+      started: ['control-plane:1.30'],
+      finished: [],
       progress: {
         ...FRESH,
-        inFlight: {
-          stepId: 'control-plane:1.30',
-          updateId: 'update-1',
-          startedAt: '2026-11-28T10:00:00.000Z',
-          polls: 0,
-        },
+        next: 1,
+        inFlight: [
+          {
+            stepId: 'control-plane:1.30',
+            updateId: 'update-1',
+            startedAt: '2026-11-28T10:00:00.000Z',
+            polls: 0,
+          },
+        ],
       },
     });
   });
@@ -92,8 +97,8 @@ describe('executePhase: starting a step', () => {
       resolveConflicts: 'OVERWRITE',
     });
     expect(w.deps.insights.readInsights).not.toHaveBeenCalled();
-    // 15 min estimate: 720 s.
-    expect(result.waitSeconds).toBe(720);
+    // 15 min estimate: the first look is at it, 900 s.
+    expect(result.waitSeconds).toBe(900);
   });
 
   test('given EKS is busy, then it waits the configured busy retry and counts the answer, nothing in flight', async () => {
@@ -109,6 +114,8 @@ describe('executePhase: starting a step', () => {
       waitSeconds: 45,
       soakSeconds: 0,
       gate: null,
+      started: [],
+      finished: [],
       progress: { ...progress, busyAnswers: 4 },
     });
   });
