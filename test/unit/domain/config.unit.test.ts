@@ -27,6 +27,7 @@ describe('parseAgentConfig', () => {
         minPollSeconds: 30,
         maxPollSeconds: 900,
         busyRetrySeconds: 60,
+        maxParallelNodegroups: 5,
         forceNodegroupUpdates: false,
       },
       rollback: { revertControlPlane: true },
