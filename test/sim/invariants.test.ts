@@ -303,6 +303,34 @@ describe('checkInvariants on hand-made histories', () => {
     ]);
   });
 
+  it('4: a later upgrade of the cluster may start the same change again under its own token', () => {
+    const h = good();
+    const next = 'demo-1.31-r2-def';
+    const later = {
+      ...(h.updates[2] as UpdateRecord),
+      id: 'u9',
+      token: 'token-of-the-second-upgrade',
+      createdAt: '2026-11-30T10:05:00.000Z',
+      endsAt: '2026-11-30T10:15:00.000Z',
+    };
+    const taken = {
+      kind: 'lock' as const,
+      op: 'acquire' as const,
+      cluster: 'demo',
+      holder: next,
+      outcome: 'acquired',
+      seq: 4,
+      at: '2026-11-30T10:00:00.000Z',
+    };
+    const tokens = (log: SimHistory['log']) =>
+      checkInvariants({ ...h, log, updates: [...h.updates, later] }).filter(
+        (v) => v.invariant === '4 one update per request token',
+      );
+    expect(tokens([...h.log, taken])).toEqual([]);
+    // Without the second lock the change belongs to the first upgrade: a second token is a violation.
+    expect(tokens(h.log)).toHaveLength(1);
+  });
+
   it('5: a state over 256 KB, an oversized PutEvents call, an event refused by PutEvents in a function that succeeded', () => {
     const h = good();
     const log = [

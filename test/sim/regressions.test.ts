@@ -22,6 +22,10 @@ const FOUND: readonly { seed: number; what: string }[] = [
     seed: 5261,
     what: 'HandleFailure crashed once (Runtime.ExitError, no retrier): no upgrade.failed, the lock never released',
   },
+  {
+    seed: 615,
+    what: 'a second request after the first failed retried UpdateClusterVersion under its own token (a checker error: tokens are per upgrade)',
+  },
 ];
 
 let bases: SnapshotBase[];

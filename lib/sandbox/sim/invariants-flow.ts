@@ -77,10 +77,14 @@ export function duplicatesStartNothing(h: SimHistory): Violation[] {
         trail: [],
       });
   }
+  // Tokens are per upgrade: a later upgrade of the same cluster (a new request after
+  // the first ended) may start the same change again under its own token. An update
+  // belongs to the upgrade that last took the cluster lock before it started.
+  const owner = lockHolderAt(h);
   const byFingerprint = new Map<string, Set<string>>();
   for (const u of h.updates) {
     if (u.fingerprint === 'platform-update') continue;
-    const key = `${u.type} ${u.fingerprint}`;
+    const key = `${u.type} ${u.fingerprint} (${owner(u.createdAt)})`;
     const tokens = byFingerprint.get(key) ?? new Set();
     tokens.add(u.token ?? '(none)');
     byFingerprint.set(key, tokens);
@@ -90,11 +94,23 @@ export function duplicatesStartNothing(h: SimHistory): Violation[] {
       out.push({
         invariant: '4 one update per request token',
         message: `${fingerprint} was started ${tokens.size} time(s) under different or missing client request tokens`,
-        trail: h.updates.filter((u) => `${u.type} ${u.fingerprint}` === fingerprint).map(updateLine),
+        trail: h.updates
+          .filter((u) => `${u.type} ${u.fingerprint} (${owner(u.createdAt)})` === fingerprint)
+          .map(updateLine),
       });
     }
   }
   return out;
+}
+
+/** Who held the cluster lock at a moment: the last holder to take it at or before then. */
+function lockHolderAt(h: SimHistory): (at: string) => string {
+  const taken = h.log.flatMap((e) =>
+    e.kind === 'lock' && e.op === 'acquire' && e.outcome === 'acquired'
+      ? [{ at: e.at, holder: e.holder }]
+      : [],
+  );
+  return (at) => taken.filter((t) => Date.parse(t.at) <= Date.parse(at)).at(-1)?.holder ?? 'no holder';
 }
 
 /** 5: no payload over Step Functions' or EventBridge's limits; every delivery delivered or dead-lettered. */
