@@ -196,7 +196,7 @@ async function driveRollback(input: RollbackRequest, deps: RollbackDeps): Promis
 async function report(
   run: RollbackRun,
   outcome: RollbackOutcome,
-  input: RollbackRequest,
+  input: RollbackRequest | FailureRequest,
   deps: RollbackDeps,
 ): Promise<void> {
   const events = startOfUpgradeEvents(deps, input);
@@ -230,6 +230,14 @@ async function handleFailure(
     // error, a lost response: the upgrade is done, and failing it now would report both.
     await deps.locks.release(input.clusterName, input.upgradeId);
     return { outcome: 'completed' };
+  }
+  const run = await loadRollbackRun(deps.artifacts, input.upgradeId);
+  if (run?.outcome !== undefined) {
+    // The rollback had finished and reported (rollback.completed, upgrade.failed)
+    // before this error, e.g. a lost response: send the same facts again, never a
+    // second, different upgrade.failed.
+    await report(run, run.outcome, input, deps);
+    return { outcome: 'stopped' };
   }
   if (record) await saveRecord(deps.artifacts, { ...record, halted: true });
   const message = boundText(

@@ -26,6 +26,10 @@ const FOUND: readonly { seed: number; what: string }[] = [
     seed: 615,
     what: 'a second request after the first failed retried UpdateClusterVersion under its own token (a checker error: tokens are per upgrade)',
   },
+  {
+    seed: 1648,
+    what: 'killed after the rollback reported; on resume HandleFailure published a second, different upgrade.failed',
+  },
 ];
 
 let bases: SnapshotBase[];

@@ -208,6 +208,35 @@ describe('rollbackPhase from HandleFailure', () => {
     expect(w.details('upgrade.failed')[0]?.error).toEqual({ name: 'States.Timeout', message });
   });
 
+  test('given the rollback had finished and reported before the error (a lost response), then the same facts go out again, never a second failure', async () => {
+    const w = phaseWorld();
+    await givenUpgrade(w, [cpStep()], { phase: 'rollback', halted: true });
+    await w.deps.artifacts.putJson(rollbackRunKey(UPGRADE), {
+      upgradeId: UPGRADE,
+      clusterName: CLUSTER,
+      targetVersion: '1.30',
+      reason: 'gate control-plane at 1.30 failed: error_rate',
+      claimedBy: 'state-machine',
+      hop: '1.30',
+      expected: 'reverted',
+      actions: [],
+      cursor: 0,
+      results: [],
+      outcome: 'reverted',
+    });
+    const result = await rollbackPhase(
+      failure({ Error: 'UpgradeHaltedError', Cause: 'upgrade was halted by a rollback' }),
+      w.deps,
+      w.once,
+    );
+    expect(result).toEqual({ outcome: 'stopped' });
+    expect(w.types()).toEqual(['rollback.completed', 'upgrade.failed']);
+    const failed = w.details('upgrade.failed')[0];
+    expect(failed?.reason).toContain('gate control-plane at 1.30 failed: error_rate');
+    expect(failed?.error?.name).not.toBe('UpgradeHaltedError');
+    expect(w.deps.locks.release).toHaveBeenCalledWith(CLUSTER, UPGRADE);
+  });
+
   test('given no upgrade record (perception never ran), then it is attributed to perception and still released', async () => {
     const w = phaseWorld();
     await rollbackPhase(failure({ Error: 'InvalidRequestError', Cause: 'bad input' }), w.deps, w.once);
