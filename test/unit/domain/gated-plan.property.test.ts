@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { gatePlan } from '../../../lib/domain/gated-plan';
 import { DEFAULT_POLICY } from '../../../lib/domain/plan-types';
 import { reason } from '../../../lib/domain/reason';
-import { addon, addonInfo, minors, nodegroup, snapshot } from '../../support/snapshot-builder';
+import { gatedCluster, groupsArb } from '../../support/gated-cluster';
 
 /**
  * Generated clusters 1.25-1.29 with 0-4 node groups at or below the control plane,
@@ -12,12 +12,7 @@ import { addon, addonInfo, minors, nodegroup, snapshot } from '../../support/sna
 const arb = fc.record({
   minor: fc.integer({ min: 25, max: 29 }),
   hops: fc.integer({ min: 1, max: 3 }),
-  groups: fc.array(
-    fc.record({ behind: fc.integer({ min: 0, max: 2 }), size: fc.integer({ min: 1, max: 9 }) }),
-    {
-      maxLength: 4,
-    },
-  ),
+  groups: groupsArb(4),
 });
 
 describe('gatePlan (properties)', () => {
@@ -25,22 +20,7 @@ describe('gatePlan (properties)', () => {
     fc.assert(
       fc.property(arb, ({ minor, hops, groups }) => {
         const version = `1.${minor}`;
-        const cluster = snapshot({
-          version,
-          nodegroups: groups.map((g, i) =>
-            nodegroup(`ng${i}`, `1.${minor - g.behind}`, { scalingConfig: { desiredSize: g.size } }),
-          ),
-          addons: [addon('kube-proxy', `v${version}.0-eksbuild.1`), addon('coredns', 'v1.11.1-eksbuild.1')],
-          addonVersions: [
-            addonInfo(
-              'kube-proxy',
-              minors(minor - 3, minor + 3).map((k) => ({ v: `v${k}.0-eksbuild.1`, on: [k], defaultOn: [k] })),
-            ),
-            addonInfo('coredns', [
-              { v: 'v1.11.1-eksbuild.1', on: minors(20, 35), defaultOn: minors(20, 35) },
-            ]),
-          ],
-        });
+        const cluster = gatedCluster(minor, groups);
         const planned = reason(cluster, {
           targetVersion: `1.${minor + hops}`,
           strategy: 'in_place',

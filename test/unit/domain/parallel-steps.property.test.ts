@@ -4,7 +4,7 @@ import { mayStart, type StepInFlight } from '../../../lib/domain/parallel-steps'
 import { DEFAULT_POLICY, type UpgradeStep } from '../../../lib/domain/plan-types';
 import { reason } from '../../../lib/domain/reason';
 import { compareVersions } from '../../../lib/domain/version';
-import { addon, addonInfo, minors, nodegroup, snapshot } from '../../support/snapshot-builder';
+import { type GeneratedGroup, gatedCluster, groupsArb } from '../../support/gated-cluster';
 
 /**
  * Generated gated plans (1-3 hops, 0-12 node groups, some behind) run by a scheduler
@@ -17,30 +17,13 @@ import { addon, addonInfo, minors, nodegroup, snapshot } from '../../support/sna
 const arb = fc.record({
   minor: fc.integer({ min: 25, max: 29 }),
   hops: fc.integer({ min: 1, max: 3 }),
-  groups: fc.array(
-    fc.record({ behind: fc.integer({ min: 0, max: 2 }), size: fc.integer({ min: 1, max: 9 }) }),
-    { maxLength: 12 },
-  ),
+  groups: groupsArb(12),
   limit: fc.integer({ min: 1, max: 6 }),
   picks: fc.array(fc.nat(), { minLength: 200, maxLength: 200 }),
 });
 
-function plannedSteps(minor: number, hops: number, groups: { behind: number; size: number }[]) {
-  const version = `1.${minor}`;
-  const cluster = snapshot({
-    version,
-    nodegroups: groups.map((g, i) =>
-      nodegroup(`ng${i}`, `1.${minor - g.behind}`, { scalingConfig: { desiredSize: g.size } }),
-    ),
-    addons: [addon('kube-proxy', `v${version}.0-eksbuild.1`), addon('coredns', 'v1.11.1-eksbuild.1')],
-    addonVersions: [
-      addonInfo(
-        'kube-proxy',
-        minors(minor - 3, minor + 3).map((k) => ({ v: `v${k}.0-eksbuild.1`, on: [k], defaultOn: [k] })),
-      ),
-      addonInfo('coredns', [{ v: 'v1.11.1-eksbuild.1', on: minors(20, 35), defaultOn: minors(20, 35) }]),
-    ],
-  });
+function plannedSteps(minor: number, hops: number, groups: GeneratedGroup[]) {
+  const cluster = gatedCluster(minor, groups);
   const plan = reason(cluster, { targetVersion: `1.${minor + hops}`, strategy: 'in_place', force: false });
   return { cluster, steps: gatePlan(plan, cluster, DEFAULT_POLICY).steps };
 }
