@@ -1,26 +1,13 @@
 import {
-  currentStep,
-  INITIAL_PROGRESS,
   InsightBlocksHopError,
   insightsBlockingHop,
   StepFailedError,
   UpgradeHaltedError,
 } from '../../../lib/domain/execution';
-import type { UpgradeStep } from '../../../lib/domain/plan-types';
 import { ROLLBACK_WINDOW_MS } from '../../../lib/domain/rollback';
 import type { Insight } from '../../../lib/domain/snapshot';
 
-/** The execution phase's pure decisions: when to poll, how progress moves, which insights stop a hop. */
-const step = (estimatedMinutes: number, id = 'control-plane:1.31'): UpgradeStep => ({
-  kind: 'control-plane',
-  id,
-  hop: '1.31',
-  from: '1.30',
-  to: '1.31',
-  estimatedMinutes,
-});
-const tuning = { minPollSeconds: 30, maxPollSeconds: 900, busyRetrySeconds: 60 };
-
+/** The execution phase's pure decisions: which insights stop a hop, and its named errors. */
 describe('insightsBlockingHop', () => {
   const insight = (id: string, extra: Partial<Insight>): Insight =>
     ({
