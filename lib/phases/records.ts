@@ -12,6 +12,8 @@ export const artifactKeys = {
   record: (upgradeId: string) => `upgrades/${upgradeId}/record.json`,
   /** Written by the validation phase only (the bucket policy refuses it to every other writer). */
   validation: (upgradeId: string) => `upgrades/${upgradeId}/validation.json`,
+  /** Written by HandleFailure before it publishes upgrade.failed: the failure, as published. */
+  failure: (upgradeId: string) => `upgrades/${upgradeId}/failure.json`,
 };
 
 /**
@@ -61,6 +63,36 @@ export async function loadValidationRecord(
   upgradeId: string,
 ): Promise<ValidationRecord | undefined> {
   const parsed = validationRecordSchema.safeParse(await store.getJson(artifactKeys.validation(upgradeId)));
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * An upgrade's failure as HandleFailure published it (upgrade.failed's details). Saved
+ * before the event, so a HandleFailure that runs again (a lost response, a resumed run)
+ * re-sends this same fact and never a second, different one.
+ */
+export const failureRecordSchema = z.object({
+  failedAt: z.string(),
+  phase: z.enum(['perception', 'reasoning', 'execution', 'validation', 'rollback']),
+  error: z.object({ name: z.string(), message: z.string() }),
+  reason: z.string(),
+});
+export type FailureRecord = z.infer<typeof failureRecordSchema>;
+
+export async function saveFailureRecord(
+  store: ArtifactStore,
+  upgradeId: string,
+  failure: FailureRecord,
+): Promise<void> {
+  await store.putJson(artifactKeys.failure(upgradeId), failure);
+}
+
+/** Undefined when HandleFailure has not failed this upgrade (or the document is not a failure). */
+export async function loadFailureRecord(
+  store: ArtifactStore,
+  upgradeId: string,
+): Promise<FailureRecord | undefined> {
+  const parsed = failureRecordSchema.safeParse(await store.getJson(artifactKeys.failure(upgradeId)));
   return parsed.success ? parsed.data : undefined;
 }
 

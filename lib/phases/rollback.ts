@@ -7,10 +7,13 @@ import type { RollbackDeps } from './deps';
 import { UpgradeEvents } from './emit';
 import {
   artifactKeys,
+  type FailureRecord,
+  loadFailureRecord,
   loadPlan,
   loadRecord,
   loadValidationRecord,
   requireRecord,
+  saveFailureRecord,
   saveRecord,
 } from './records';
 import { completionDetails } from './rollback-report';
@@ -239,22 +242,43 @@ async function handleFailure(
     await report(run, run.outcome, input, deps);
     return { outcome: 'stopped' };
   }
-  if (record) await saveRecord(deps.artifacts, { ...record, halted: true });
+  // A HandleFailure that ran before (its response lost, or a resumed run) sends the
+  // failure it published then, the same fact, never a second, different one.
+  const earlier = await loadFailureRecord(deps.artifacts, input.upgradeId);
+  const failure = earlier ?? newFailure(input, record, deps);
+  if (!earlier) {
+    if (record) await saveRecord(deps.artifacts, { ...record, halted: true });
+    await saveFailureRecord(deps.artifacts, input.upgradeId, failure);
+  }
+  await events.emit('upgrade.failed', {
+    targetVersion: input.targetVersion,
+    phase: failure.phase,
+    error: failure.error,
+    reason: failure.reason,
+  });
+  await deps.locks.release(input.clusterName, input.upgradeId);
+  return { outcome: 'stopped' };
+}
+
+/** The failure HandleFailure publishes for an error the state machine caught. */
+function newFailure(
+  input: FailureRequest,
+  record: { phase: FailureRecord['phase'] } | undefined,
+  deps: RollbackDeps,
+): FailureRecord {
   const message = boundText(
     causeMessage(input.error.Cause),
     `the execution history of ${input.correlationId}`,
   );
-  await events.emit('upgrade.failed', {
-    targetVersion: input.targetVersion,
+  return {
+    failedAt: deps.clock.now().toISOString(),
     phase: record?.phase ?? 'perception',
     error: { name: input.error.Error, message },
     reason:
       input.error.Error === 'PlanBlockedError'
         ? `the plan is blocked; nothing was changed: ${message}`
         : message,
-  });
-  await deps.locks.release(input.clusterName, input.upgradeId);
-  return { outcome: 'stopped' };
+  };
 }
 
 /**

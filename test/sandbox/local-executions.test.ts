@@ -119,6 +119,21 @@ describe('resumePoint', () => {
     expect(point.input).toEqual(input);
   });
 
+  test('an upgrade HandleFailure had already failed resumes at HandleFailure with that error, never from the start or a step', async () => {
+    const artifacts = new FileArtifactStore({ stateDir: tempDir() });
+    await artifacts.putJson(artifactKeys.plan('u-1'), plan('ready'));
+    await artifacts.putJson(artifactKeys.record('u-1'), { ...record(['s1']), halted: true });
+    await artifacts.putJson(artifactKeys.failure('u-1'), {
+      failedAt: AT.toISOString(),
+      phase: 'execution',
+      error: { name: 'StepFailedError', message: 'step s2 ended Failed' },
+      reason: 'step s2 ended Failed',
+    });
+    const point = await resumePoint(artifacts, orphan());
+    expect(point.startAt).toBe('HandleFailure');
+    expect(point.input).toEqual({ ...input, error: { Error: 'StepFailedError', Cause: 'step s2 ended Failed' } });
+  });
+
   test('a dry run starts again from the beginning (it changes nothing)', async () => {
     const artifacts = new FileArtifactStore({ stateDir: tempDir() });
     await artifacts.putJson(artifactKeys.plan('u-1'), plan('ready'));

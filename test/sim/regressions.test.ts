@@ -30,6 +30,14 @@ const FOUND: readonly { seed: number; what: string }[] = [
     seed: 1648,
     what: 'killed after the rollback reported; on resume HandleFailure published a second, different upgrade.failed',
   },
+  {
+    seed: 3872,
+    what: 'killed after HandleFailure reported; the resumed run re-ran execution, halted, and failed it a second time differently',
+  },
+  {
+    seed: 4844,
+    what: 'killed after HandleFailure failed a crashed reasoning; the resumed run started over and completed a failed upgrade',
+  },
 ];
 
 let bases: SnapshotBase[];

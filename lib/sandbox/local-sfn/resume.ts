@@ -1,5 +1,5 @@
 import { executionInput } from '../../phases/contracts';
-import { artifactKeys, loadRecord } from '../../phases/records';
+import { artifactKeys, loadFailureRecord, loadRecord } from '../../phases/records';
 import type { ArtifactStore } from '../../ports';
 import type { OrphanedExecution } from './executions';
 
@@ -17,13 +17,22 @@ export interface ResumePoint {
  * run, it resumes at ExecutionPhase with those steps done; the step that was in
  * flight is started again with the same client request token, which EKS answers
  * with the update already under way, so nothing starts twice. Before there is such
- * a plan nothing was changed, and it starts again from the beginning.
+ * a plan nothing was changed, and it starts again from the beginning. An upgrade that
+ * HandleFailure had already failed resumes at HandleFailure, which sends that same
+ * failure again and gives the lock back: it never starts over after upgrade.failed.
  */
 export async function resumePoint(artifacts: ArtifactStore, orphan: OrphanedExecution): Promise<ResumePoint> {
   const fromStart = { input: orphan.input, completedSteps: 0 };
   const parsed = executionInput.pick({ upgradeId: true, request: true }).safeParse(orphan.input);
   if (!parsed.success || parsed.data.request.dryRun) return fromStart;
   const { upgradeId } = parsed.data;
+  const failure = await loadFailureRecord(artifacts, upgradeId);
+  if (failure !== undefined)
+    return {
+      startAt: 'HandleFailure',
+      completedSteps: 0,
+      input: { ...orphan.input, error: { Error: failure.error.name, Cause: failure.error.message } },
+    };
   const planKey = artifactKeys.plan(upgradeId);
   const [record, plan] = await Promise.all([
     loadRecord(artifacts, upgradeId),

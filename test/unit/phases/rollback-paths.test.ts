@@ -237,6 +237,40 @@ describe('rollbackPhase from HandleFailure', () => {
     expect(w.deps.locks.release).toHaveBeenCalledWith(CLUSTER, UPGRADE);
   });
 
+  test('given HandleFailure had already failed the upgrade (a lost response, a resumed run), then a later error re-sends that same failure', async () => {
+    const w = phaseWorld();
+    await givenUpgrade(w, [cpStep()], { phase: 'execution' });
+    await rollbackPhase(
+      failure({ Error: 'StepFailedError', Cause: 'step control-plane:1.30 ended Failed: SubnetNotFound' }),
+      w.deps,
+      w.once,
+    );
+    const first = w.details('upgrade.failed')[0];
+    expect(first).toMatchObject({
+      phase: 'execution',
+      error: { name: 'StepFailedError', message: 'step control-plane:1.30 ended Failed: SubnetNotFound' },
+    });
+    expect(await w.deps.artifacts.getJson(artifactKeys.failure(UPGRADE))).toMatchObject({
+      phase: 'execution',
+      error: first?.error,
+      reason: first?.reason,
+      failedAt: NOW,
+    });
+
+    const result = await rollbackPhase(
+      failure({ Error: 'UpgradeHaltedError', Cause: 'upgrade was halted by a rollback' }),
+      w.deps,
+      w.once,
+    );
+    expect(result).toEqual({ outcome: 'stopped' });
+    expect(w.types()).toEqual(['upgrade.failed', 'upgrade.failed']);
+    const [a, b] = w.details('upgrade.failed');
+    expect(b?.error).toEqual(a?.error);
+    expect(b?.reason).toBe(a?.reason);
+    expect(b?.phase).toBe(a?.phase);
+    expect(w.deps.locks.release).toHaveBeenCalledTimes(2);
+  });
+
   test('given no upgrade record (perception never ran), then it is attributed to perception and still released', async () => {
     const w = phaseWorld();
     await rollbackPhase(failure({ Error: 'InvalidRequestError', Cause: 'bad input' }), w.deps, w.once);
