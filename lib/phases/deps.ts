@@ -53,4 +53,5 @@ export type RollbackDeps = Pick<
   | 'events'
   | 'clock'
 >;
-export type TriggerDeps = Pick<PhaseDeps, 'locks' | 'config' | 'events' | 'clock'>;
+/** The trigger's artifacts: only the refusals of requests for a busy cluster. */
+export type TriggerDeps = Pick<PhaseDeps, 'locks' | 'config' | 'events' | 'clock' | 'artifacts'>;

@@ -14,6 +14,8 @@ export const artifactKeys = {
   validation: (upgradeId: string) => `upgrades/${upgradeId}/validation.json`,
   /** Written by HandleFailure before it publishes upgrade.failed: the failure, as published. */
   failure: (upgradeId: string) => `upgrades/${upgradeId}/failure.json`,
+  /** Written by the trigger when it refuses a request for a busy cluster. */
+  refusal: (upgradeId: string) => `upgrades/${upgradeId}/refusal.json`,
 };
 
 /**
@@ -93,6 +95,37 @@ export async function loadFailureRecord(
   upgradeId: string,
 ): Promise<FailureRecord | undefined> {
   const parsed = failureRecordSchema.safeParse(await store.getJson(artifactKeys.failure(upgradeId)));
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * A request the trigger refused because its cluster was busy: the refusal is that
+ * request id's outcome. A repeat of the request (EventBridge delivers at least once,
+ * a requester re-sends) gets this same refusal again and starts nothing, so the
+ * upgrade id never has two different terminal events.
+ */
+export const refusalRecordSchema = z.object({
+  refusedAt: z.string(),
+  /** The request as refused (a different request under the same id is a reused id). */
+  request: z.record(z.string(), z.unknown()),
+  error: z.object({ name: z.string(), message: z.string() }),
+  reason: z.string(),
+});
+export type RefusalRecord = z.infer<typeof refusalRecordSchema>;
+
+export async function saveRefusalRecord(
+  store: ArtifactStore,
+  upgradeId: string,
+  refusal: RefusalRecord,
+): Promise<void> {
+  await store.putJson(artifactKeys.refusal(upgradeId), refusal);
+}
+
+export async function loadRefusalRecord(
+  store: ArtifactStore,
+  upgradeId: string,
+): Promise<RefusalRecord | undefined> {
+  const parsed = refusalRecordSchema.safeParse(await store.getJson(artifactKeys.refusal(upgradeId)));
   return parsed.success ? parsed.data : undefined;
 }
 

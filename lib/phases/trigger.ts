@@ -5,6 +5,7 @@ import type { ExecutionStarter, ExecutionStatus, ExistingExecution, StartOutcome
 import { parseInput, type UpgradeRequestInput, upgradeRequestSchema } from './contracts';
 import type { TriggerDeps } from './deps';
 import { UpgradeEvents } from './emit';
+import { loadRefusalRecord, saveRefusalRecord } from './records';
 
 /** The trigger's port to Step Functions (defined with the others in lib/ports.ts). */
 export type { ExecutionStarter };
@@ -30,7 +31,9 @@ const eventSchema = z.object({ 'detail-type': z.literal('upgrade.requested'), de
  * running or ended) is reported as such, and a request id reused with another input
  * ends as upgrade.failed; neither touches the cluster lock. Otherwise one upgrade per
  * cluster: the cluster lock is taken before the start, and a request for a cluster
- * that is busy ends as upgrade.failed (no execution). A lock taken for a start that
+ * that is busy ends as upgrade.failed (no execution). That refusal is the request's
+ * outcome: it is written down first, and a repeat of the request gets the same
+ * upgrade.failed again, even once the cluster is free. A lock taken for a start that
  * does not happen (a conflict, an error) is given back. Dry runs take no lock: they
  * never touch the cluster.
  * @throws InvalidRequestError when the event cannot even name a cluster.
@@ -53,18 +56,40 @@ export async function triggerUpgrade(
   });
   const existing = await deps.starter.find(upgradeId, input);
   if (existing?.sameInput) return duplicate(upgradeId, existing);
-  if (existing) return rejectReused(request, upgradeId, existing, deps);
+  if (existing)
+    return rejectReused(request, `execution ${upgradeId} (${existing.status}) was started for it`, deps);
+  const refused = await loadRefusalRecord(deps.artifacts, upgradeId);
+  if (refused) {
+    if (!sameJson(refused.request, request))
+      return rejectReused(request, `it was refused (${refused.error.name})`, deps);
+    await events.emit('upgrade.failed', {
+      targetVersion: request.targetVersion,
+      phase: 'trigger',
+      error: refused.error,
+      reason: refused.reason,
+    });
+    return { status: 'rejected', upgradeId, reason: refused.reason };
+  }
 
   let locked = false;
   if (!request.dryRun) {
     const config = await deps.config.load();
     const lock = await deps.locks.acquire(request.clusterName, upgradeId, config.lockTtlSeconds);
     if (!lock.acquired) {
-      const reason = `an upgrade is in progress for ${request.clusterName} (${lock.heldBy}); this request was not started`;
+      const reason =
+        `an upgrade is in progress for ${request.clusterName} (${lock.heldBy}); this request was not started. ` +
+        'Send a new request id once that upgrade has ended';
+      const error = { name: 'ClusterBusyError', message: reason };
+      await saveRefusalRecord(deps.artifacts, upgradeId, {
+        refusedAt: deps.clock.now().toISOString(),
+        request,
+        error,
+        reason,
+      });
       await events.emit('upgrade.failed', {
         targetVersion: request.targetVersion,
         phase: 'trigger',
-        error: { name: 'ClusterBusyError', message: reason },
+        error,
         reason,
       });
       return { status: 'rejected', upgradeId, reason };
@@ -93,7 +118,7 @@ export async function triggerUpgrade(
       return duplicate(upgradeId, { ...started, sameInput: true });
     case 'conflict':
       await giveBack(started.status);
-      return rejectReused(request, upgradeId, { ...started, sameInput: false }, deps);
+      return rejectReused(request, `execution ${upgradeId} (${started.status}) was started for it`, deps);
     // Stryker disable all: unreachable, the switch over StartOutcome is exhaustive (the never check)
     default: {
       const never: never = started;
@@ -112,6 +137,21 @@ function duplicate(upgradeId: string, existing: ExistingExecution): TriggerResul
   };
 }
 
+/** Same JSON value, whatever the order of object keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>)
+              .sort(([x], [y]) => (x < y ? -1 : 1))
+              .map(([k, x]) => [k, canonical(x)]),
+          )
+        : v;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
 /**
  * The request id names an execution started with another request (force, dry run,
  * strategy or requester differ): Step Functions would answer ExecutionAlreadyExists.
@@ -120,13 +160,12 @@ function duplicate(upgradeId: string, existing: ExistingExecution): TriggerResul
  */
 async function rejectReused(
   request: UpgradeRequestInput,
-  upgradeId: string,
-  existing: ExistingExecution,
+  earlier: string,
   deps: TriggerDeps,
 ): Promise<TriggerResult> {
   const reason =
-    `request id "${request.requestId}" was reused: execution ${upgradeId} (${existing.status}) ` +
-    `was started for it with another request; nothing was started. Use a new request id for a new upgrade`;
+    `request id "${request.requestId}" was reused: ${earlier} with another request; ` +
+    'nothing was started. Use a new request id for a new upgrade';
   const rejectedId = `rejected-${request.requestId}`;
   const events = UpgradeEvents.of('trigger', deps, {
     upgradeId: rejectedId,

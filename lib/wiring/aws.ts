@@ -18,7 +18,7 @@ import { type AwsEnv, MissingEnvironmentError } from './env';
 /**
  * The production adapters, one exported factory per port. A handler imports the
  * factories it needs (handlers/*.ts), so esbuild leaves every other SDK client out of its
- * bundle: the reasoning function carries no EKS or EC2 client, the trigger no S3.
+ * bundle: the reasoning function carries no EKS or EC2 client.
  * The agent table's ports are in aws-locks.ts and aws-once.ts: their packages would
  * stay in a bundle through this file's imports alone. Each factory is called once per
  * container; its client is reused by every invocation.

@@ -131,7 +131,10 @@ describe('resumePoint', () => {
     });
     const point = await resumePoint(artifacts, orphan());
     expect(point.startAt).toBe('HandleFailure');
-    expect(point.input).toEqual({ ...input, error: { Error: 'StepFailedError', Cause: 'step s2 ended Failed' } });
+    expect(point.input).toEqual({
+      ...input,
+      error: { Error: 'StepFailedError', Cause: 'step s2 ended Failed' },
+    });
   });
 
   test('a dry run starts again from the beginning (it changes nothing)', async () => {

@@ -38,6 +38,10 @@ const FOUND: readonly { seed: number; what: string }[] = [
     seed: 4844,
     what: 'killed after HandleFailure failed a crashed reasoning; the resumed run started over and completed a failed upgrade',
   },
+  {
+    seed: 4478,
+    what: 'a request refused for a busy cluster came again once the cluster was free and started: two terminal events for one id',
+  },
 ];
 
 let bases: SnapshotBase[];

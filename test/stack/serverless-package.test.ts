@@ -67,7 +67,7 @@ const SANDBOX_SOURCE = /(^|\/)lib\/(sandbox\/|wiring\/sandbox\.ts$)/;
 
 /** The SDK clients each function's ports call (its IAM role grants the same services). */
 const SDK_CLIENTS: Record<FunctionName, string[]> = {
-  trigger: ['ssm', 'dynamodb', 'eventbridge', 'sfn'],
+  trigger: ['ssm', 'dynamodb', 'eventbridge', 'sfn', 's3'],
   perception: ['eks', 'ec2', 's3', 'eventbridge'],
   reasoning: ['s3', 'eventbridge'],
   execution: ['eks', 's3', 'ssm', 'eventbridge'],

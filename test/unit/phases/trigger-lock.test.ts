@@ -63,7 +63,9 @@ describe('triggerUpgrade: the cluster lock', () => {
     const { w, starter, deps } = setup();
     jest.mocked(w.deps.locks.acquire).mockResolvedValueOnce({ acquired: false, heldBy: 'other-upgrade' });
     const result = await triggerUpgrade(event(), deps);
-    const reason = `an upgrade is in progress for ${CLUSTER} (other-upgrade); this request was not started`;
+    const reason =
+      `an upgrade is in progress for ${CLUSTER} (other-upgrade); this request was not started. ` +
+      'Send a new request id once that upgrade has ended';
     expect(result).toEqual({ status: 'rejected', upgradeId: NAME, reason });
     expect(starter.start).not.toHaveBeenCalled();
     expect(w.deps.locks.release).not.toHaveBeenCalled();
@@ -83,6 +85,36 @@ describe('triggerUpgrade: the cluster lock', () => {
         },
       },
     ]);
+  });
+
+  test('given a request refused for a busy cluster, when the same request comes again once the cluster is free, then the same refusal again and nothing starts', async () => {
+    const { w, starter, deps } = setup();
+    jest.mocked(w.deps.locks.acquire).mockResolvedValueOnce({ acquired: false, heldBy: 'other-upgrade' });
+    const first = await triggerUpgrade(event(), deps);
+    expect(w.store.get(`upgrades/${NAME}/refusal.json`)).toMatchObject({
+      refusedAt: NOW,
+      error: { name: 'ClusterBusyError' },
+      reason: first.status === 'rejected' ? first.reason : 'not rejected',
+    });
+    const again = await triggerUpgrade(event(), deps);
+    expect(again).toEqual(first);
+    expect(starter.start).not.toHaveBeenCalled();
+    expect(w.deps.locks.acquire).toHaveBeenCalledTimes(1);
+    const [a, b] = w.published.map((e) => e.detail);
+    expect(w.published.map((e) => e.detailType)).toEqual(['upgrade.failed', 'upgrade.failed']);
+    expect(b).toEqual(a);
+  });
+
+  test('given a request refused for a busy cluster, when its request id comes with another request, then a reused-id rejection under an id of its own', async () => {
+    const { w, starter, deps } = setup();
+    jest.mocked(w.deps.locks.acquire).mockResolvedValueOnce({ acquired: false, heldBy: 'other-upgrade' });
+    await triggerUpgrade(event(), deps);
+    const reused = await triggerUpgrade(event({ ...request, force: true }), deps);
+    expect(reused).toMatchObject({ status: 'rejected', upgradeId: 'rejected-chg-7' });
+    expect(reused.status === 'rejected' && reused.reason).toContain(
+      'request id "chg-7" was reused: it was refused (ClusterBusyError) with another request',
+    );
+    expect(starter.start).not.toHaveBeenCalled();
   });
 
   test('given a start that fails and a lookup that fails too, then the lock is given back to the cluster', async () => {

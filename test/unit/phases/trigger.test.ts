@@ -49,6 +49,7 @@ class MemoryLock implements ClusterLock {
 
 function setup(starter: Partial<ExecutionStarter>) {
   const published: DomainEvent[] = [];
+  const stored = new Map<string, unknown>();
   const locks = new MemoryLock();
   const full: ExecutionStarter = {
     find: starter.find ?? (async () => undefined),
@@ -59,6 +60,10 @@ function setup(starter: Partial<ExecutionStarter>) {
     config: { load: async () => DEFAULT_CONFIG },
     events: { publish: async (events: readonly DomainEvent[]) => void published.push(...events) },
     clock: { now: () => new Date('2026-11-28T10:00:00Z') },
+    artifacts: {
+      getJson: async (key: string) => stored.get(key),
+      putJson: async (key: string, value: unknown) => void stored.set(key, value),
+    },
     starter: full,
   };
   const failures = () =>
