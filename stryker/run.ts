@@ -12,6 +12,7 @@ import {
   FOLDERS,
   formatScore,
   GOALS,
+  hasRuntimeCode,
   MutationReportError,
   meetsGoal,
   parseScopes,
@@ -36,12 +37,16 @@ function runStryker(scope: Scope): number {
   return result.status ?? 1;
 }
 
-/** The scope's TypeScript sources, as paths relative to the repository (the report's keys). */
+/**
+ * The scope's TypeScript sources that hold code to mutate, as paths relative to the
+ * repository (the report's keys). Files of types only have no mutant and no entry.
+ */
 function sourceFiles(scope: Scope): string[] {
   const folder = FOLDERS[scope];
   return readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.ts'))
-    .map((name) => `${folder}/${name.split(sep).join('/')}`);
+    .map((name) => `${folder}/${name.split(sep).join('/')}`)
+    .filter((file) => hasRuntimeCode(readFileSync(join(root, file), 'utf8')));
 }
 
 function readReport(scope: Scope) {

@@ -6,6 +6,8 @@
  * Ignored ones carry a `Stryker disable` comment with its reason; neither counts.
  */
 
+import ts from 'typescript';
+
 export const SCOPES = ['domain', 'phases', 'event-pattern'] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -103,6 +105,23 @@ export function assertCoversScope(report: MutationReport, sourceFiles: readonly 
       `the report lacks ${missing.length} of the scope's ${sourceFiles.length} files (${shown}${missing.length > 3 ? ', …' : ''}): it comes from a run of some files only`,
     );
   }
+}
+
+/**
+ * Whether a TypeScript source leaves anything to run once its types are erased. Stryker
+ * has nothing to mutate in a file of types only (interfaces, type aliases, `import type`)
+ * and leaves it out of its report; such a file must not count as missing from a run.
+ */
+export function hasRuntimeCode(source: string): boolean {
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, removeComments: true },
+    reportDiagnostics: false,
+  });
+  const left = outputText
+    .replace(/^\s*(?:"use strict"|'use strict');?/m, '')
+    .replace(/export\s*\{\s*\};?/g, '')
+    .trim();
+  return left.length > 0;
 }
 
 /** Rounds down so a score printed as "85.0" is never in fact 84.96. */

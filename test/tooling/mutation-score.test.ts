@@ -1,6 +1,7 @@
 import {
   assertCoversScope,
   formatScore,
+  hasRuntimeCode,
   MutationReportError,
   meetsGoal,
   parseScopes,
@@ -99,5 +100,29 @@ describe('assertCoversScope', () => {
     ).toThrow(
       "the report lacks 2 of the scope's 3 files (lib/b.ts, lib/c.ts): it comes from a run of some files only",
     );
+  });
+});
+
+describe('hasRuntimeCode: which files a full run must report', () => {
+  it('is false for a file of types only, which Stryker leaves out of its report', () => {
+    const typesOnly = [
+      "import type { Plan } from './plan';",
+      '/** A step. */',
+      'export interface Step { readonly id: string }',
+      "export type Kind = 'a' | 'b';",
+      "export type { Plan } from './plan';",
+    ].join('\n');
+    expect(hasRuntimeCode(typesOnly)).toBe(false);
+    expect(hasRuntimeCode('')).toBe(false);
+  });
+
+  it.each([
+    ['a constant', 'export const LIMIT = 3;'],
+    ['a function', 'export function f(x: number): number { return x + 1; }'],
+    ['an enum', 'export enum Kind { A, B }'],
+    ['a class', 'export class E extends Error {}'],
+    ['a re-export of values', "export { planUpgrade } from './planner';"],
+  ])('is true for a file with %s', (_what, source) => {
+    expect(hasRuntimeCode(source)).toBe(true);
   });
 });
