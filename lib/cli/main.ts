@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { AgentError } from '../domain/errors';
 import { errnoCode, FileAccessError } from '../sandbox/fs-error';
+import { registerConfig } from './commands/config';
 import { registerEvents } from './commands/events';
 import { registerPlan } from './commands/plan';
 import { registerRequest } from './commands/request';
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIo): Command {
   registerEvents(program, io);
   registerRequest(program, io);
   registerSnapshot(program, io);
+  registerConfig(program, io);
   return program;
 }
 

@@ -119,3 +119,46 @@ describe('names reserved inside $or', () => {
     }
   });
 });
+
+describe('arrays in events: flattened, every element tried, cycle-safe', () => {
+  it.each([
+    ['the first element of a nested array', { f: [['x', 'y']] }, true],
+    ['the last element of a nested array', { f: [['y', 'x']] }, true],
+    ['an element two arrays deep', { f: [[['y'], ['x']]] }, true],
+    ['no element', { f: [['y'], ['z']] }, false],
+  ])('a leaf value is found as %s', (_where, event, expected) => {
+    expect(matchesPattern({ f: ['x'] }, event)).toBe(expected);
+  });
+
+  it('an array that holds itself ends the walk and still matches its elements', () => {
+    const cyclic: unknown[] = ['y'];
+    cyclic.push(cyclic, 'x');
+    expect(matchesPattern({ f: ['x'] }, { f: cyclic })).toBe(true);
+    expect(matchesPattern({ f: ['z'] }, { f: cyclic })).toBe(false);
+  });
+
+  it('an array held twice (not a cycle) is walked once, without changing the answer', () => {
+    const shared = ['x'];
+    expect(matchesPattern({ f: ['x'] }, { f: [shared, shared] })).toBe(true);
+  });
+
+  it('objects inside nested arrays are tried one at a time', () => {
+    const event = { f: [[{ a: ['1'], b: ['2'] }], [{ a: ['3'], b: ['4'] }]] };
+    expect(matchesPattern({ f: { a: ['3'], b: ['4'] } }, event)).toBe(true);
+    expect(matchesPattern({ f: { a: ['1'], b: ['4'] } }, event)).toBe(false);
+  });
+
+  it('an array of scalars where an object is expected leaves nested fields absent', () => {
+    expect(matchesPattern({ f: { g: [{ exists: false }] } }, { f: [1, 'two'] })).toBe(true);
+    expect(matchesPattern({ f: { g: [{ exists: true }] } }, { f: [1, 'two'] })).toBe(false);
+    expect(matchesPattern({ f: { g: [1] } }, { f: [1, 'two'] })).toBe(false);
+  });
+
+  it('an object at a leaf has no leaf values: exists is false, anything-but does not match', () => {
+    expect(matchesPattern({ f: [{ exists: false }] }, { f: { g: 1 } })).toBe(true);
+    expect(matchesPattern({ f: [{ exists: true }] }, { f: { g: 1 } })).toBe(false);
+    expect(matchesPattern({ f: [{ 'anything-but': 'x' }] }, { f: { g: 1 } })).toBe(false);
+    expect(matchesPattern({ f: [{ exists: true }] }, { f: [{ g: 1 }] })).toBe(false);
+    expect(matchesPattern({ f: [{ exists: true }] }, { f: [{ g: 1 }, 'v'] })).toBe(true);
+  });
+});

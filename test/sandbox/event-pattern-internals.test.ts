@@ -1,4 +1,5 @@
 import { compileCidr, parseIp } from '../../lib/sandbox/event-pattern/cidr';
+import { describe as describeOperand } from '../../lib/sandbox/event-pattern/json';
 import { compileNumeric, inNumericRange } from '../../lib/sandbox/event-pattern/numeric';
 import { foldCase } from '../../lib/sandbox/event-pattern/strings';
 import { compileWildcard, matchesWildcard } from '../../lib/sandbox/event-pattern/wildcard';
@@ -97,5 +98,38 @@ describe('numeric ranges', () => {
     expect(
       [-5.1e9, 5.1e9, Number.NaN, Number.POSITIVE_INFINITY].map((n) => inNumericRange(everything, n)),
     ).toEqual([false, false, false, false]);
+  });
+});
+
+describe('operands named in error reasons', () => {
+  test.each([
+    [undefined, 'undefined'],
+    [Number.POSITIVE_INFINITY, 'Infinity'],
+    [Number.NaN, 'NaN'],
+    [5, '5'],
+    ['abc', '"abc"'],
+    [null, 'null'],
+    [{ a: [1] }, '{"a":[1]}'],
+    [() => 1, 'function'],
+    [10n, 'bigint'],
+  ])('%p is shown as %s', (value, shown) => {
+    expect(describeOperand(value)).toBe(shown);
+  });
+
+  test('a value whose JSON is up to 60 characters is shown whole', () => {
+    const text = 'x'.repeat(58); // 60 with its quotes
+    expect(describeOperand(text)).toBe(`"${text}"`);
+  });
+
+  test('a longer one is cut to 57 characters and an ellipsis, 60 in all', () => {
+    const shown = describeOperand('y'.repeat(59)); // 61 with its quotes
+    expect(shown).toBe(`"${'y'.repeat(56)}...`);
+    expect(shown).toHaveLength(60);
+  });
+
+  test('a cyclic value names its type instead of throwing', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(describeOperand(cyclic)).toBe('object');
   });
 });

@@ -121,7 +121,7 @@ export async function naming<T>(action: string, call: () => Promise<T>): Promise
  */
 export function explainAwsEnvironmentError(
   error: unknown,
-  context: { profile?: string; region?: string },
+  context: { profile?: string; region?: string; service?: string },
 ): unknown {
   if (error instanceof AgentError) return error;
   const name = errorName(error);
@@ -138,10 +138,10 @@ export function explainAwsEnvironmentError(
     });
   }
   const code = (error as { code?: unknown } | null)?.code;
-  // NXDOMAIN from AWS's own DNS: the name does not exist, which for eks.<region>.amazonaws.com means the region.
+  // NXDOMAIN from AWS's own DNS: the name does not exist, which for <service>.<region>.amazonaws.com means the region.
   if (code === 'ENOTFOUND' && context.region !== undefined) {
     return new RegionError(
-      `region ${context.region} has no EKS endpoint (${message}): check --region, AWS_REGION or the profile's region`,
+      `region ${context.region} has no ${context.service ?? 'EKS'} endpoint (${message}): check --region, AWS_REGION or the profile's region`,
       { cause: error },
     );
   }

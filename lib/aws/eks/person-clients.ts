@@ -23,28 +23,49 @@ export interface PersonClients {
 // Region names as AWS writes them (us-east-1, us-gov-west-1, ap-southeast-7); catches an AZ such as us-east-1a.
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
+/** The constructor configuration of a client for a person: the SDK's, with the resolved chain. */
+export type PersonSdkConfig = ReturnType<typeof sdkClientConfig> & {
+  credentials: ReturnType<typeof fromNodeProviderChain>;
+  profile?: string;
+};
+
+interface RegionAware {
+  readonly config: { region: () => Promise<string> };
+}
+
 /**
- * EKS and EC2 clients for a person at a terminal: credentials from the SDK's default
- * chain (environment, shared files and profile, SSO, web identity, container and
- * instance metadata), resolved once and shared by both clients, and resolved here,
- * before the first call, so that a missing credential is reported as such and not
- * as the failure of whichever call came first.
+ * One SDK client for a person at a terminal: credentials from the SDK's default chain
+ * (environment, shared files and profile, SSO, web identity, container and instance
+ * metadata), resolved here, before the first call, so that a missing credential is
+ * reported as such and not as the failure of whichever call came first.
  * @throws RegionError when no region is configured or the name is not a region's.
  * @throws the SDK's CredentialsProviderError when the chain finds no credentials.
  */
-export async function createPersonClients(options: PersonClientOptions = {}): Promise<PersonClients> {
+export async function createPersonClient<C extends RegionAware>(
+  Client: new (config: PersonSdkConfig) => C,
+  options: PersonClientOptions = {},
+): Promise<{ client: C; region: string; config: PersonSdkConfig }> {
   const { profile } = options;
   const credentials = fromNodeProviderChain(profile === undefined ? {} : { profile });
-  // The profile also goes to the clients: it is where the SDK finds the profile's region.
+  // The profile also goes to the client: it is where the SDK finds the profile's region.
   const config = { ...sdkClientConfig(options), credentials, ...(profile === undefined ? {} : { profile }) };
-  const eks = new EKSClient(config);
-  const region = await eks.config.region();
+  const client = new Client(config);
+  const region = await client.config.region();
   if (!REGION_NAME.test(region)) {
     throw new RegionError(
       `"${region}" is not an AWS region name (such as us-west-2): check --region, AWS_REGION or the profile`,
     );
   }
   await credentials();
+  return { client, region, config };
+}
+
+/**
+ * EKS and EC2 clients for a person, sharing one resolved credential chain.
+ * @throws as {@link createPersonClient}.
+ */
+export async function createPersonClients(options: PersonClientOptions = {}): Promise<PersonClients> {
+  const { client: eks, region, config } = await createPersonClient(EKSClient, options);
   const { EC2Client: Ec2 } = await import('@aws-sdk/client-ec2');
   return { eks, ec2: new Ec2(config), region };
 }
