@@ -5,6 +5,7 @@ import { reason } from '../../../lib/domain/reason';
 import type { EnvironmentSnapshot } from '../../../lib/domain/snapshot';
 import { compareVersions, maxKubeletSkew, minorsBehind } from '../../../lib/domain/version';
 import { clusterArb, compatible } from '../../support/cluster-arbitrary';
+import { propertyRuns } from '../../support/property-runs';
 
 /**
  * The plan rebuilt from the cluster as the first steps left it (an execution that
@@ -74,7 +75,7 @@ describe('re-planning mid-upgrade (property-based)', () => {
           versions.set(step.name, step.to);
         }
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 
@@ -85,7 +86,7 @@ describe('re-planning mid-upgrade (property-based)', () => {
         expect(end.cluster.version).toBe(target);
         expect(reason(end, inPlace(target)).steps).toEqual([]);
       }),
-      { numRuns: 60 },
+      { numRuns: propertyRuns(60) },
     );
   });
 
@@ -116,7 +117,7 @@ describe('re-planning mid-upgrade (property-based)', () => {
           }
         }
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 });

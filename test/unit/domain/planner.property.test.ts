@@ -3,6 +3,7 @@ import { compareAddonVersions, parseAddonVersion } from '../../../lib/domain/add
 import { reason } from '../../../lib/domain/reason';
 import { maxKubeletSkew, minorsBehind } from '../../../lib/domain/version';
 import { clusterArb, compatible } from '../../support/cluster-arbitrary';
+import { propertyRuns } from '../../support/property-runs';
 
 describe('planner invariants (property-based)', () => {
   test('every plan keeps the version rules at every moment', () => {
@@ -60,7 +61,7 @@ describe('planner invariants (property-based)', () => {
           if (!blockedAddons.has(name)) expect(compatible(s, name, version, target)).toBe(true);
         }
       }),
-      { numRuns: 400 },
+      { numRuns: propertyRuns(400) },
     );
   });
 
@@ -70,7 +71,7 @@ describe('planner invariants (property-based)', () => {
         const request = { targetVersion: target, strategy: 'in_place' as const, force: false };
         expect(reason(s, request)).toEqual(reason(structuredClone(s), request));
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 });

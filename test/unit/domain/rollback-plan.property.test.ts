@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { planRollback, type RollbackStepView } from '../../../lib/domain/rollback-plan';
 import { compareVersions } from '../../../lib/domain/version';
+import { propertyRuns } from '../../support/property-runs';
 import { addon, addonInfo, minors, nodegroup, snapshot } from '../../support/snapshot-builder';
 
 /**
@@ -164,7 +165,7 @@ describe('planRollback (properties)', () => {
         );
         expect(kept === undefined).toBe(expected || cpStep === undefined);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });
