@@ -162,3 +162,65 @@ describe('arrays in events: flattened, every element tried, cycle-safe', () => {
     expect(matchesPattern({ f: [{ exists: true }] }, { f: [{ g: 1 }, 'v'] })).toBe(true);
   });
 });
+
+describe('nesting depth guard', () => {
+  /** `objects` nested objects, the innermost holding a leaf array. */
+  const nested = (objects: number): Record<string, unknown> => {
+    let pattern: Record<string, unknown> = { f: ['x'] };
+    for (let i = 1; i < objects; i++) pattern = { f: pattern };
+    return pattern;
+  };
+  const eventOf = (objects: number): Record<string, unknown> => {
+    let event: Record<string, unknown> = { f: 'x' };
+    for (let i = 1; i < objects; i++) event = { f: event };
+    return event;
+  };
+
+  it('accepts 65 levels of objects (depth 64) and matches through them', () => {
+    expect(matchesPattern(nested(65), eventOf(65))).toBe(true);
+    expect(matchesPattern(nested(65), eventOf(64))).toBe(false);
+  });
+
+  it('refuses 66 levels, naming the limit and where it was passed', () => {
+    const error = refusal(nested(66));
+    expect(error.reason).toBe('Event pattern nests deeper than 64');
+    expect(error.path).toBe(`$${'.f'.repeat(65)}`);
+  });
+
+  it('counts a $or branch as a level', () => {
+    const inner = nested(64);
+    expect(() => validatePattern({ $or: [inner, { g: ['y'] }] })).not.toThrow();
+    expect(refusal({ $or: [{ f: inner }, { g: ['y'] }] }).reason).toBe('Event pattern nests deeper than 64');
+  });
+});
+
+describe('prefix and suffix expressions name their own operator', () => {
+  it.each([
+    [{ suffix: {} }, 'Suffix expression name not found', '$.f[0].suffix'],
+    [{ prefix: {} }, 'Prefix expression name not found', '$.f[0].prefix'],
+    [{ suffix: { wildcard: 'a*' } }, 'Unsupported suffix pattern: wildcard', '$.f[0].suffix'],
+    [{ suffix: 5 }, 'suffix match pattern must be a string', '$.f[0].suffix'],
+    [
+      { prefix: { 'equals-ignore-case': 'a', x: 1 } },
+      'Only one key allowed in match expression',
+      '$.f[0].prefix',
+    ],
+    [
+      { suffix: { 'equals-ignore-case': 7 } },
+      'equals-ignore-case match pattern must be a string',
+      '$.f[0].suffix.equals-ignore-case',
+    ],
+  ])('%j is refused: %s', (expression, reason, path) => {
+    const error = refusal({ f: [expression] });
+    expect([error.reason, error.path]).toEqual([reason, path]);
+  });
+
+  it('ignore-case suffix and prefix fold the event side only', () => {
+    expect(matchesPattern({ f: [{ suffix: { 'equals-ignore-case': '.PNG' } }] }, { f: 'A.png' })).toBe(true);
+    expect(matchesPattern({ f: [{ suffix: { 'equals-ignore-case': '.PNG' } }] }, { f: 'A.pnj' })).toBe(false);
+    expect(matchesPattern({ f: [{ prefix: { 'equals-ignore-case': 'ROLL' } }] }, { f: 'rollback' })).toBe(
+      true,
+    );
+    expect(matchesPattern({ f: [{ suffix: '.PNG' }] }, { f: 'A.png' })).toBe(false);
+  });
+});

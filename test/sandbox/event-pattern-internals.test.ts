@@ -52,6 +52,11 @@ describe('case folding', () => {
   test('maps sharp s with SS', () => {
     expect(foldCase('Straße')).toBe(foldCase('STRASSE'));
   });
+
+  test('folds to lower case, the form compiled ignore-case operands are stored in', () => {
+    expect(foldCase('Straße')).toBe('strasse');
+    expect(foldCase('ÀB-c1')).toBe('àb-c1');
+  });
 });
 
 describe('wildcard segments', () => {
