@@ -59,13 +59,18 @@ export async function saveValidationRecord(store: ArtifactStore, record: Validat
   await store.putJson(artifactKeys.validation(record.upgradeId), record);
 }
 
+/** The document under `key` when it is what `schema` describes; undefined when absent or not. */
+async function loadValid<T>(store: ArtifactStore, key: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  const parsed = schema.safeParse(await store.getJson(key));
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** Undefined when validation has not judged this upgrade (or the document is not a verdict). */
 export async function loadValidationRecord(
   store: ArtifactStore,
   upgradeId: string,
 ): Promise<ValidationRecord | undefined> {
-  const parsed = validationRecordSchema.safeParse(await store.getJson(artifactKeys.validation(upgradeId)));
-  return parsed.success ? parsed.data : undefined;
+  return loadValid(store, artifactKeys.validation(upgradeId), validationRecordSchema);
 }
 
 /**
@@ -94,8 +99,7 @@ export async function loadFailureRecord(
   store: ArtifactStore,
   upgradeId: string,
 ): Promise<FailureRecord | undefined> {
-  const parsed = failureRecordSchema.safeParse(await store.getJson(artifactKeys.failure(upgradeId)));
-  return parsed.success ? parsed.data : undefined;
+  return loadValid(store, artifactKeys.failure(upgradeId), failureRecordSchema);
 }
 
 /**
@@ -125,8 +129,7 @@ export async function loadRefusalRecord(
   store: ArtifactStore,
   upgradeId: string,
 ): Promise<RefusalRecord | undefined> {
-  const parsed = refusalRecordSchema.safeParse(await store.getJson(artifactKeys.refusal(upgradeId)));
-  return parsed.success ? parsed.data : undefined;
+  return loadValid(store, artifactKeys.refusal(upgradeId), refusalRecordSchema);
 }
 
 export async function loadRecord(
