@@ -55,7 +55,7 @@ export const agentConfigSchema = z.object({
     .object({
       /** UpdateAddon resolveConflicts: PRESERVE keeps the operator's configuration changes. */
       addonResolveConflicts: z.enum(['NONE', 'OVERWRITE', 'PRESERVE']).default('PRESERVE'),
-      minPollSeconds: num.pipe(z.number().int().min(5)).default(30),
+      minPollSeconds: num.pipe(z.number().int().min(5)).default(15),
       maxPollSeconds: num.pipe(z.number().int().min(5)).default(900),
       busyRetrySeconds: num.pipe(z.number().int().min(5)).default(60),
       /**

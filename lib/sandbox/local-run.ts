@@ -7,12 +7,12 @@ import { artifactKeys, loadRecord } from '../phases/records';
 import type { BusEvent, DeliveryReport } from './event-bus';
 import { type FinalState, finalState } from './final-state';
 import { createLocalStack, type LocalExecution, type LocalStack } from './local-stack';
-import { crashAfterPolls, duplicateReport, resumedSummary, triggerResult } from './run-outcomes';
+import { crashAfterSteps, duplicateReport, resumedSummary, triggerResult } from './run-outcomes';
 import { prepareStateDir } from './state-dir';
 import { defaultStateDir } from './state-store';
 
 export type { FinalState } from './final-state';
-export { CRASH_AFTER_POLLS_ENV } from './run-outcomes';
+export { CRASH_AFTER_STEPS_ENV } from './run-outcomes';
 
 /**
  * One upgrade on the sandbox, start to end, the way it happens in AWS: an
@@ -153,7 +153,7 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
     ...(options.snapshot !== undefined
       ? { snapshot: options.snapshot }
       : { snapshotFile: options.snapshotFile }),
-    ...crashAfterPolls(),
+    ...crashAfterSteps(),
     ...(options.config !== undefined ? { config: options.config } : {}),
     onEvent: (event) => {
       progress({ kind: 'event', at: minutesSinceStart(), event });

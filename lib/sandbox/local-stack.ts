@@ -70,9 +70,11 @@ export interface LocalStackOptions {
   readonly onTask?: (name: string, input: unknown, outcome: { result?: unknown; error?: unknown }) => void;
   /**
    * Crash tests only: the process kills itself (SIGKILL) right after the execution
-   * phase has answered this many times, as `kill -9` would mid-upgrade.
+   * phase's first answer with at least this many steps done, as `kill -9` would
+   * mid-upgrade. Counted in steps, not answers, so it lands at the same point of the
+   * upgrade whatever the poll interval.
    */
-  readonly crashAfterPolls?: number;
+  readonly crashAfterSteps?: number;
   readonly intercept?: StackInterception;
 }
 
@@ -126,7 +128,6 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
   const clock = world.clock;
   const executions: LocalExecution[] = [];
   const triggerOutcomes: ({ result: TriggerResult } | { error: unknown })[] = [];
-  let executionAnswers = 0;
   const once = fileOncePerUpgrade({ stateDir, clock, purpose: 'rollback' });
 
   // The bus's targets call the functions, and the functions publish to the bus.
@@ -176,8 +177,8 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
     reasoning: drained('reasoning', (input: unknown) => reasonPhase(input, deps)),
     execution: drained('execution', async (input: unknown) => {
       const result = await executePhase(input, deps);
-      executionAnswers += 1;
-      if (executionAnswers === options.crashAfterPolls) process.kill(process.pid, 'SIGKILL');
+      const crashAt = options.crashAfterSteps;
+      if (crashAt !== undefined && result.progress.done >= crashAt) process.kill(process.pid, 'SIGKILL');
       return result;
     }),
     validation: drained('validation', (input: unknown) => validatePhase(input, deps)),

@@ -13,8 +13,8 @@ import type { LocalExecution, LocalStack } from './local-stack';
  * switch the tests use.
  */
 
-/** Crash tests: the sandbox kills itself (SIGKILL) after this many execution-phase answers. */
-export const CRASH_AFTER_POLLS_ENV = 'EKS_UPGRADE_AGENT_SANDBOX_CRASH_AFTER_POLLS';
+/** Crash tests: the sandbox kills itself (SIGKILL) once the execution phase has this many steps done. */
+export const CRASH_AFTER_STEPS_ENV = 'EKS_UPGRADE_AGENT_SANDBOX_CRASH_AFTER_STEPS';
 
 /** The request's trigger answer; what the trigger threw (a corrupted state file, say) is thrown. */
 export function triggerResult(stack: LocalStack): TriggerResult {
@@ -24,16 +24,16 @@ export function triggerResult(stack: LocalStack): TriggerResult {
   return last.result;
 }
 
-export function crashAfterPolls(): { crashAfterPolls?: number } {
-  const raw = process.env[CRASH_AFTER_POLLS_ENV];
+export function crashAfterSteps(): { crashAfterSteps?: number } {
+  const raw = process.env[CRASH_AFTER_STEPS_ENV];
   if (raw === undefined || raw === '') return {};
-  const polls = Number(raw);
-  if (!Number.isInteger(polls) || polls < 1) {
+  const steps = Number(raw);
+  if (!Number.isInteger(steps) || steps < 1) {
     throw new InvalidRequestError(
-      `${CRASH_AFTER_POLLS_ENV} must be a whole number of polls >= 1 (got "${raw}")`,
+      `${CRASH_AFTER_STEPS_ENV} must be a whole number of steps >= 1 (got "${raw}")`,
     );
   }
-  return { crashAfterPolls: polls };
+  return { crashAfterSteps: steps };
 }
 
 export function resumedSummary(resumed: readonly LocalExecution[]): SandboxRunReport['resumed'] {

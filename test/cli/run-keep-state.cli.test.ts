@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CRASH_AFTER_POLLS_ENV } from '../../lib/sandbox/local-run';
+import { CRASH_AFTER_STEPS_ENV } from '../../lib/sandbox/local-run';
 import { ROOT, runCli } from '../support/run-cli';
 
 /**
@@ -99,7 +99,7 @@ describe('a process killed with SIGKILL mid-upgrade', () => {
     spawnSync(process.execPath, [BIN, ...runArgs(state, requestId)], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...process.env, [CRASH_AFTER_POLLS_ENV]: '8' },
+      env: { ...process.env, [CRASH_AFTER_STEPS_ENV]: '3' },
       timeout: 60_000,
     });
   const updatesOf = (state: string) =>
@@ -125,7 +125,9 @@ describe('a process killed with SIGKILL mid-upgrade', () => {
     expect(report.resumed).toEqual([
       { upgradeId, status: 'SUCCEEDED', stepsDoneBeforeCrash: expect.any(Number) },
     ]);
-    expect(report.resumed[0].stepsDoneBeforeCrash).toBeGreaterThan(0);
+    // Killed once 3 steps were done (of 23), whatever the poll interval.
+    expect(report.resumed[0].stepsDoneBeforeCrash).toBeGreaterThanOrEqual(3);
+    expect(report.resumed[0].stepsDoneBeforeCrash).toBeLessThan(23);
     expect(report.changes).toContainEqual({
       resource: 'control plane payments-prod',
       from: '1.30',

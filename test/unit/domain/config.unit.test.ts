@@ -24,7 +24,7 @@ describe('parseAgentConfig', () => {
       },
       execution: {
         addonResolveConflicts: 'PRESERVE',
-        minPollSeconds: 30,
+        minPollSeconds: 15,
         maxPollSeconds: 900,
         busyRetrySeconds: 60,
         maxParallelNodegroups: 5,

@@ -1,4 +1,4 @@
-import { nextCheckSeconds, OVERDUE_FRACTION } from '../../../lib/domain/detection';
+import { EARLIEST_LOOK, nextCheckSeconds, OVERDUE_FRACTION } from '../../../lib/domain/detection';
 import { mayStart } from '../../../lib/domain/parallel-steps';
 import type { UpgradeStep } from '../../../lib/domain/plan-types';
 
@@ -81,21 +81,23 @@ describe('mayStart', () => {
 });
 
 describe('nextCheckSeconds', () => {
-  const tuning = { minPollSeconds: 30, maxPollSeconds: 900 };
+  const tuning = { minPollSeconds: 15, maxPollSeconds: 900 };
 
-  it('before the estimate, then it waits exactly the rest of it, even below the minimum', () => {
-    expect(nextCheckSeconds(600, 0, tuning)).toBe(600);
-    expect(nextCheckSeconds(600, 590, tuning)).toBe(10);
-    expect(nextCheckSeconds(600, 599.5, tuning)).toBe(1);
+  it('before 80 % of the estimate, then it waits exactly the rest of the way there, even below the minimum', () => {
+    expect(EARLIEST_LOOK).toBe(0.8);
+    expect(nextCheckSeconds(600, 0, tuning)).toBe(480);
+    expect(nextCheckSeconds(600, 470, tuning)).toBe(10);
+    expect(nextCheckSeconds(600, 479.5, tuning)).toBe(1);
   });
 
   it('given an estimate longer than the longest wait, then it waits the longest wait', () => {
     expect(nextCheckSeconds(3600, 0, tuning)).toBe(900);
   });
 
-  it('once overdue, then it waits a small share of the time taken, within the bounds', () => {
+  it('once looking, then it waits a small share of the time taken, within the bounds, before and after the estimate', () => {
     expect(OVERDUE_FRACTION).toBe(0.03);
-    expect(nextCheckSeconds(600, 600, tuning)).toBe(30);
+    expect(nextCheckSeconds(600, 480, tuning)).toBe(15);
+    expect(nextCheckSeconds(3000, 2400, tuning)).toBe(72);
     expect(nextCheckSeconds(3000, 3000, tuning)).toBe(90);
     expect(nextCheckSeconds(3000, 3050, tuning)).toBe(92);
     expect(nextCheckSeconds(60_000, 60_000, tuning)).toBe(900);

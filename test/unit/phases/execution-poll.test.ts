@@ -58,9 +58,10 @@ describe('executePhase: polling the step in flight', () => {
   });
 
   test.each([
-    // 15 min step: the next look is at its estimate while on time (1 s left), then
-    // after 3 % of the time taken once overdue (27 s of 901 s).
-    [899, 1],
+    // 15 min step: the first look is at 80 % of its estimate (720 s: 1 s left at 719 s),
+    // then after 3 % of the time taken, before the estimate and after it (22 s at 721 s, 27 s at 901 s).
+    [719, 1],
+    [721, 22],
     [901, 27],
   ])('given a step in progress for %i s, then it waits %i s and counts the poll', async (elapsed, wait) => {
     const w = phaseWorld({ config: { execution: { minPollSeconds: 5 } } });
