@@ -1,4 +1,10 @@
-import { InvalidEventPatternError, matchesPattern, validatePattern } from '../../lib/sandbox/event-pattern';
+import {
+  compilePattern,
+  compilePatternJson,
+  InvalidEventPatternError,
+  matchesPattern,
+  validatePattern,
+} from '../../lib/sandbox/event-pattern';
 
 /**
  * Edges the operator tables left open, found by mutation testing: where a looser
@@ -222,5 +228,76 @@ describe('prefix and suffix expressions name their own operator', () => {
       true,
     );
     expect(matchesPattern({ f: [{ suffix: '.PNG' }] }, { f: 'A.png' })).toBe(false);
+  });
+});
+
+describe('values JSON cannot hold, in events built in code', () => {
+  it('undefined beside an object in an array is no object: the object alone decides', () => {
+    const pattern = { f: { g: [{ exists: false }] } };
+    expect(matchesPattern(pattern, { f: [{ g: 1 }, undefined] })).toBe(false);
+    expect(matchesPattern(pattern, { f: [{ h: 1 }, undefined] })).toBe(true);
+  });
+});
+
+describe('numeric matching', () => {
+  it('matches numbers only, never a string that reads as one', () => {
+    expect(matchesPattern({ f: [{ numeric: ['>', 0] }] }, { f: '5' })).toBe(false);
+    expect(matchesPattern({ f: [{ numeric: ['>', 0] }] }, { f: 5 })).toBe(true);
+  });
+
+  it('a lone lower bound bounds', () => {
+    const pattern = { f: [{ numeric: ['>', 5] }] };
+    expect([4, 5, 5.5, 6].map((n) => matchesPattern(pattern, { f: n }))).toEqual([false, false, true, true]);
+  });
+
+  it.each([
+    ['<', -5e9],
+    ['<=', -5e9],
+  ])('%s the minimum is an empty range', (op, bound) => {
+    const error = refusal({ f: [{ numeric: [op, bound] }] });
+    expect([error.reason, error.path]).toEqual(['Bottom must be less than top', '$.f[0].numeric']);
+  });
+
+  it('< just above the minimum is a range', () => {
+    expect(() => validatePattern({ f: [{ numeric: ['<', -4_999_999_999] }] })).not.toThrow();
+  });
+});
+
+describe('number literals only the text can judge, tokenised whole', () => {
+  const judged = (text: string) => {
+    try {
+      compilePatternJson(text);
+      return 'accepted';
+    } catch (error) {
+      return (error as InvalidEventPatternError).reason;
+    }
+  };
+
+  it.each([
+    ['a two-digit mantissa that underflows', '{"f":[10E-400]}', 'Cannot compare number : 10E-400'],
+    [
+      'a long integer that overflows',
+      `{"f":[1${'0'.repeat(400)}]}`,
+      `Cannot compare number : 1${'0'.repeat(400)}`,
+    ],
+    ['a large finite double with decimals', '{"f":[1.25e308]}', 'accepted'],
+    ['a number inside a string with an escaped quote', '{"f":["\\"1e999"]}', 'accepted'],
+  ])('%s', (_what, text, verdict) => {
+    expect(judged(text)).toBe(verdict);
+  });
+
+  it('reasons about the whole text name the root', () => {
+    expect(() => compilePatternJson('{"f":[10E-400]}')).toThrow(expect.objectContaining({ path: '$' }));
+    expect(() => compilePatternJson('{"f":')).toThrow(expect.objectContaining({ path: '$' }));
+  });
+});
+
+describe('the compiled pattern', () => {
+  it('is a node of fields and $or groups', () => {
+    const { root } = compilePattern({ f: ['x'], $or: [{ g: ['y'] }, { h: ['z'] }] });
+    expect(root.kind).toBe('node');
+    expect(root.fields.map(([name]) => name)).toEqual(['f']);
+    expect(root.anyOf).toHaveLength(1);
+    expect(root.anyOf[0]?.every((branch) => branch.kind === 'node')).toBe(true);
   });
 });

@@ -14,6 +14,8 @@ describe('IP parsing', () => {
     ['1::', 6, 1n << 112n],
     ['2001:db8::8a2e:370:7334', 6, 0x20010db80000000000008a2e03707334n],
     ['2001:DB8:0:0:0:0:0:1', 6, 0x20010db8000000000000000000000001n],
+    // "::" may stand for a single zero group (RFC 4291 section 2.2).
+    ['1:2:3:4:5:6::8', 6, 0x00010002000300040005000600000008n],
   ])('%s', (text, family, value) => {
     expect(parseIp(text)).toEqual({ family, value });
   });
@@ -31,6 +33,8 @@ describe('IP parsing', () => {
     '::12345',
     '::ffff:1.2.3.4',
     'fe80::1%eth0',
+    '1:2:3:4:5:6:7:8::1::2',
+    'abcd',
     'g::1',
     '1:2:3:4:5:6:7:8::',
   ])('not an IP literal: %j', (text) => {

@@ -224,6 +224,12 @@ const invalid: readonly Invalid[] = [
     '$.f[0].cidr',
   ],
   [
+    'cidr mask with a tail',
+    leaf({ cidr: '10.0.0.0/24x' }),
+    'Malformed CIDR, mask bits must be an integer',
+    '$.f[0].cidr',
+  ],
+  [
     'cidr negative mask',
     leaf({ cidr: '10.0.0.0/-1' }),
     'Malformed CIDR, mask bits must be an integer',

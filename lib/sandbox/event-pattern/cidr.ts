@@ -37,15 +37,15 @@ function parseGroups(text: string): bigint[] | undefined {
  * ids are not IPv6 literals here; such strings simply are not IP addresses.
  */
 function parseIpv6(text: string): IpAddress | undefined {
-  if (!text.includes(':')) return undefined;
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const head = parseGroups(halves[0] ?? '');
-  const tail = halves.length === 2 ? parseGroups(halves[1] ?? '') : [];
+  // split always yields a first part; a second one exists only where "::" was written.
+  const [headText, tailText, ...more] = text.split('::') as [string, string?, ...string[]];
+  if (more.length > 0) return undefined;
+  const head = parseGroups(headText);
+  const tail = tailText === undefined ? [] : parseGroups(tailText);
   if (!head || !tail) return undefined;
   const missing = 8 - head.length - tail.length;
   // "::" must stand for at least one group; without it the address must have all eight.
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  if (tailText === undefined ? missing !== 0 : missing < 1) return undefined;
   const groups = [...head, ...Array.from({ length: missing }, () => 0n), ...tail];
   return { family: 6, value: groups.reduce((acc, group) => (acc << 16n) | group, 0n) };
 }
@@ -66,7 +66,7 @@ export function compileCidr(value: unknown, path: string): CidrBlock {
     throw new InvalidEventPatternError('cidr match pattern must be a string', path);
   const parts = value.split('/');
   if (parts.length !== 2) throw new InvalidEventPatternError("Malformed CIDR, one '/' required", path);
-  const [base = '', mask = ''] = parts;
+  const [base, mask] = parts as [string, string];
   if (!/^\d{1,3}$/.test(mask)) {
     throw new InvalidEventPatternError('Malformed CIDR, mask bits must be an integer', path);
   }

@@ -21,15 +21,16 @@ function crush(values: readonly unknown[]): {
 } {
   const scalars: Scalar[] = [];
   const objects: Readonly<Record<string, unknown>>[] = [];
-  const seen = new Set<readonly unknown[]>([values]);
-  const pending: unknown[] = [...values].reverse();
+  // Order does not matter: a leaf matches when any value does, a nested pattern when any object does.
+  const seen = new Set<readonly unknown[]>();
+  const pending: unknown[] = [values];
   while (pending.length > 0) {
     const item = pending.pop();
     if (isScalar(item)) scalars.push(item);
     else if (Array.isArray(item)) {
       if (seen.has(item)) continue;
       seen.add(item);
-      for (let i = item.length - 1; i >= 0; i--) pending.push(item[i]);
+      for (const child of item) pending.push(child);
     } else if (isJsonObject(item)) objects.push(item);
   }
   return { scalars, objects };

@@ -27,8 +27,8 @@ export function checkComparableOperand(value: number, path: string): void {
   }
 }
 
-/** A JSON string (skipped whole) or a JSON number literal. */
-const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+/** A JSON string (skipped whole) or a JSON number literal (group 1). */
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
 
 /**
  * Finds a number literal in pattern JSON text that a double cannot hold: one that overflows
@@ -37,11 +37,11 @@ const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
  * 0, so only the text can tell.
  */
 export function unrepresentableNumber(jsonText: string): string | undefined {
-  for (const [token] of jsonText.matchAll(JSON_TOKEN)) {
-    if (token.startsWith('"')) continue;
+  for (const [, token] of jsonText.matchAll(JSON_TOKEN)) {
+    if (token === undefined) continue;
     const value = Number(token);
     if (!Number.isFinite(value)) return token;
-    const mantissa = token.split(/[eE]/)[0] ?? '';
+    const [mantissa] = token.split(/[eE]/) as [string];
     if (value === 0 && /[1-9]/.test(mantissa)) return token;
   }
   return undefined;
