@@ -1,4 +1,5 @@
 import { parseAgentConfig } from '../../../lib/domain/config';
+import { EARLIEST_LOOK, OVERDUE_FRACTION } from '../../../lib/domain/detection';
 import { InvalidRequestError } from '../../../lib/domain/errors';
 import { type ExecutionProgress, INITIAL_PROGRESS, StepFailedError } from '../../../lib/domain/execution';
 import type { UpgradeStep } from '../../../lib/domain/plan-types';
@@ -120,7 +121,13 @@ describe('executePhase with node groups in parallel', () => {
     const w = world([ng('a'), ng('b', 20), ng('c'), gate]);
     const r = await w.call(INITIAL_PROGRESS);
     expect(w.started).toEqual(['nodegroup:a:1.31', 'nodegroup:b:1.31']);
-    expect(r).toMatchObject({ status: 'waiting', waitSeconds: 600, started: w.started, finished: [] });
+    // a's 10 min estimate ends first: its first look is at EARLIEST_LOOK (80 %) of it.
+    expect(r).toMatchObject({
+      status: 'waiting',
+      waitSeconds: 600 * EARLIEST_LOOK,
+      started: w.started,
+      finished: [],
+    });
     expect(r.progress).toMatchObject({ next: 2, done: 0, polls: 0 });
     expect(r.progress.inFlight.map((f) => [f.stepId, f.updateId, f.polls])).toEqual([
       ['nodegroup:a:1.31', 'u-nodegroup:a:1.31', 0],
@@ -146,8 +153,9 @@ describe('executePhase with node groups in parallel', () => {
       ['nodegroup:b:1.31', 1],
       ['nodegroup:c:1.31', 0],
     ]);
-    // b is due in 600 s (20 min from its start), c in 600 s: the soonest.
-    expect(r.waitSeconds).toBe(600);
+    // b's first look is due at 80 % of its 20 min (960 s from its start, 360 s from now),
+    // c's at 80 % of its 10 min (480 s): b's is the soonest.
+    expect(r.waitSeconds).toBe(1200 * EARLIEST_LOOK - 600);
   });
 
   it('answers a gate only once nothing is in flight, with every node group of the run recorded', async () => {
@@ -158,9 +166,10 @@ describe('executePhase with node groups in parallel', () => {
     const waiting = await w.call(first.progress);
     expect(waiting.status).toBe('waiting');
     expect(waiting.progress.inFlight.map((f) => f.stepId)).toEqual(['nodegroup:a:1.31']);
-    // a overruns: looked at again after 3 % of the 600 s it has taken, at least 30 s.
-    expect(waiting.waitSeconds).toBe(30);
-    w.advance(30);
+    // a has passed its first look: looked at again after 3 % of the 600 s it has taken
+    // (18 s; the default minimum is 15 s).
+    expect(waiting.waitSeconds).toBe(600 * OVERDUE_FRACTION);
+    w.advance(18);
     w.end('nodegroup:a:1.31');
     const r = await w.call(waiting.progress);
     expect(r).toMatchObject({ status: 'gate', gate: { stepId: gate.id, stage: 'nodegroups', hop: '1.31' } });

@@ -1,3 +1,4 @@
+import { EARLIEST_LOOK } from '../../../lib/domain/detection';
 import { clientRequestToken } from '../../../lib/domain/request-token';
 import { insightSchema } from '../../../lib/domain/snapshot';
 import { executePhase } from '../../../lib/phases/execution';
@@ -97,8 +98,8 @@ describe('executePhase: starting a step', () => {
       resolveConflicts: 'OVERWRITE',
     });
     expect(w.deps.insights.readInsights).not.toHaveBeenCalled();
-    // 15 min estimate: the first look is at it, 900 s.
-    expect(result.waitSeconds).toBe(900);
+    // 15 min estimate: the first look is at EARLIEST_LOOK (80 %) of it, 720 s.
+    expect(result.waitSeconds).toBe(900 * EARLIEST_LOOK);
   });
 
   test('given EKS is busy, then it waits the configured busy retry and counts the answer, nothing in flight', async () => {
