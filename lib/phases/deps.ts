@@ -32,7 +32,7 @@ export interface PhaseDeps {
 
 /** What each phase touches: a handler's bundle then carries only these adapters' SDK clients. */
 export type PerceptionDeps = Pick<PhaseDeps, 'snapshots' | 'artifacts' | 'events' | 'clock'>;
-export type ReasoningDeps = Pick<PhaseDeps, 'artifacts' | 'events' | 'clock'>;
+export type ReasoningDeps = Pick<PhaseDeps, 'artifacts' | 'config' | 'events' | 'clock'>;
 export type ExecutionDeps = Pick<
   PhaseDeps,
   'updates' | 'insights' | 'artifacts' | 'config' | 'events' | 'clock'
