@@ -1,9 +1,10 @@
 import { AddonCatalog, preferredVersion } from './addon-catalog';
 import { type AgentConfig, InvalidConfigError } from './config';
+import { AgentError } from './errors';
 import { type CreateNodegroupInput, planNodegroupReplacement, REPLACES_TAG } from './nodegroup-replacement';
 import type { PlanningPolicy } from './plan-types';
 import { clientRequestToken } from './request-token';
-import type { EnvironmentSnapshot } from './snapshot';
+import type { AddonInfo, EnvironmentSnapshot } from './snapshot';
 
 /**
  * Blue/green: a green cluster at the target, built from blue's own live
@@ -208,15 +209,7 @@ export function greenSpec(
   const infoByName = new Map(snapshot.addonVersions.map((info) => [info.addonName, info]));
   const addons: CreateAddonInput[] = [];
   for (const addon of snapshot.addons) {
-    const info = infoByName.get(addon.addonName);
-    const catalog = info ? new AddonCatalog(info) : undefined;
-    const version = catalog
-      ? preferredVersion(
-          catalog,
-          catalog.versions.filter((v) => catalog.isCompatible(v, target)),
-          target,
-        )
-      : undefined;
+    const version = greenAddonVersion(infoByName.get(addon.addonName), target);
     if (version === undefined) {
       reasons.push(`add-on ${addon.addonName} has no version compatible with Kubernetes ${target}`);
       continue;
@@ -254,6 +247,21 @@ export function greenSpec(
   }
   if (reasons.length > 0) return { kind: 'impossible', reasons };
   return { kind: 'spec', spec: { cluster, nodegroups, addons, fargateProfiles } };
+}
+
+/**
+ * The version a green add-on is created at: EKS's default for the target when the
+ * data names one, else the newest version compatible with it. Green's add-ons are
+ * new, so the one-minor-at-a-time rule of in-place updates does not apply.
+ */
+export function greenAddonVersion(info: AddonInfo | undefined, target: string): string | undefined {
+  if (!info) return undefined;
+  const catalog = new AddonCatalog(info);
+  return preferredVersion(
+    catalog,
+    catalog.versions.filter((v) => catalog.isCompatible(v, target)),
+    target,
+  );
 }
 
 /** One weighted record of the blue/green pair: its set identifier is the cluster's name. */
@@ -321,4 +329,44 @@ export function withBlueGreenConfig(
       finalBakeMinutes: config.finalBakeSeconds / 60,
     },
   };
+}
+
+/** Green cannot be built from blue's description (no role, no add-on version for the target, ...). */
+export class GreenSpecError extends AgentError {
+  override readonly name = 'GreenSpecError';
+  readonly retryable = false;
+}
+
+/** Part of green failed to create (CREATE_FAILED, FAILED): nothing is shifted; green is cleaned up per config. */
+export class GreenProvisioningFailedError extends AgentError {
+  override readonly name = 'GreenProvisioningFailedError';
+  readonly retryable = false;
+}
+
+/** Green's workloads did not report ready within `blueGreen/readinessTimeoutSeconds`. */
+export class WorkloadsNotReadyError extends AgentError {
+  override readonly name = 'WorkloadsNotReadyError';
+  readonly retryable = false;
+}
+
+/**
+ * The keys blue/green needs that have no default.
+ * @throws InvalidConfigError naming every missing key.
+ */
+export function requireTrafficConfig(config: AgentConfig['blueGreen']): {
+  readonly hostedZoneId: string;
+  readonly recordName: string;
+  readonly recordTargetPattern: string;
+  readonly healthCheckUrl: string;
+} {
+  const { hostedZoneId, recordName, recordTargetPattern, healthCheckUrl } = config;
+  if (!hostedZoneId || !recordName || !recordTargetPattern || !healthCheckUrl) {
+    const missing = Object.entries({ hostedZoneId, recordName, recordTargetPattern, healthCheckUrl })
+      .filter(([, v]) => !v)
+      .map(([k]) => `blueGreen/${k}`);
+    throw new InvalidConfigError(
+      `a blue_green upgrade needs ${missing.join(', ')} in the agent configuration (SSM /eks-upgrade-agent/<stage>/config/)`,
+    );
+  }
+  return { hostedZoneId, recordName, recordTargetPattern, healthCheckUrl };
 }

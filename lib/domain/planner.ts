@@ -1,5 +1,5 @@
 import { type AddonMove, planAddon } from './addon-steps';
-import { greenClusterName, sideBySideHours } from './blue-green';
+import { greenAddonVersion, greenClusterName, sideBySideHours } from './blue-green';
 import { nodegroupMinutes } from './estimates';
 import { nodegroupStepper } from './nodegroup-steps';
 import type { Finding, PlanningPolicy, UpgradeStep } from './plan-types';
@@ -123,8 +123,14 @@ export function planBlueGreen(
   }
   const infoByName = new Map(snapshot.addonVersions.map((info) => [info.addonName, info]));
   for (const addon of snapshot.addons) {
-    const result = planAddon(addon, infoByName.get(addon.addonName), [target], policy);
-    findings.push(...result.findings.filter((f) => f.severity === 'block'));
+    if (greenAddonVersion(infoByName.get(addon.addonName), target) === undefined) {
+      findings.push({
+        code: 'ADDON_NO_TARGET_VERSION',
+        severity: 'block',
+        message: `${addon.addonName} has no version compatible with Kubernetes ${target} in the add-on compatibility data, so green cannot be created with it. Choose a target the add-on supports, or remove the add-on from blue first.`,
+        resource: addon.addonName,
+      });
+    }
   }
   const nodeMinutes = Math.max(0, ...snapshot.nodegroups.map((ng) => nodegroupMinutes(ng, policy)));
   const provisionMinutes = policy.durations.provisionClusterMinutes + nodeMinutes;

@@ -264,4 +264,18 @@ describe('blue/green plan', () => {
     expect(finding?.severity).toBe('block');
     expect(finding?.message).toContain('"-{blue}" gives "-test-cluster"');
   });
+
+  test('given an add-on with no version for the target, then the plan is blocked; a far one that has one is not', () => {
+    const s = snapshot({
+      version: '1.28',
+      addons: [addon('eks-pod-identity-agent', 'v1.3.4-eksbuild.1')],
+    });
+    // Green's add-ons are new: no one-minor-at-a-time path is needed, only a version for the target.
+    const ready = reason(s, { targetVersion: '1.31', strategy: 'blue_green', force: false });
+    expect(ready.verdict).toBe('ready');
+    const blocked = reason(s, { targetVersion: '1.34', strategy: 'blue_green', force: false });
+    const finding = blocked.findings.find((f) => f.code === 'ADDON_NO_TARGET_VERSION');
+    expect(finding).toMatchObject({ severity: 'block', resource: 'eks-pod-identity-agent' });
+    expect(finding?.message).toContain('no version compatible with Kubernetes 1.34');
+  });
 });
