@@ -125,6 +125,16 @@ export async function blueGreenPhase(raw: unknown, deps: BlueGreenDeps): Promise
     return built.spec;
   };
 
+  /** The plan step now done, in the upgrade record (what the report and HandleFailure read). */
+  const stepDone = async (stepId: string) => {
+    const upgrade = await loadRecord(deps.artifacts, upgradeId);
+    if (!upgrade || upgrade.completed.some((c) => c.stepId === stepId)) return;
+    await saveRecord(deps.artifacts, {
+      ...upgrade,
+      completed: [...upgrade.completed, { stepId, finishedAt: deps.clock.now().toISOString() }],
+    });
+  };
+
   return events.phase(
     'execution',
     async () => {
@@ -141,6 +151,7 @@ export async function blueGreenPhase(raw: unknown, deps: BlueGreenDeps): Promise
             return answer('waiting', { waitSeconds: typeof created === 'number' ? created : bg.pollSeconds });
           }
           await save({ ...record, provisionedAt: deps.clock.now().toISOString() });
+          await stepDone(`provision-cluster:${green}`);
           await events.emit('cluster.provisioned', { newClusterName: green, version: request.targetVersion });
           return answer('ready');
         }
@@ -194,6 +205,7 @@ export async function blueGreenPhase(raw: unknown, deps: BlueGreenDeps): Promise
           }
           const passed = Math.max(record.passed, record.shifted.length);
           await save({ ...record, passed });
+          await stepDone(`shift-traffic:${green}:${percentage}`);
           return answer(passed >= weights.length ? 'done' : 'passed', { percentage });
         }
         case 'revert':
@@ -256,9 +268,12 @@ export async function blueGreenPhase(raw: unknown, deps: BlueGreenDeps): Promise
       const gone = await teardown(blue, blueParts(blueSnapshot), deps);
       if (typeof gone === 'number') return answer('waiting', { waitSeconds: gone });
     }
+    await stepDone(`decommission-cluster:${blue}`);
     const now = deps.clock.now().toISOString();
-    if (upgrade && upgrade.completedAt === undefined)
-      await saveRecord(deps.artifacts, { ...upgrade, completedAt: now });
+    const done = await loadRecord(deps.artifacts, upgradeId);
+    // Saved before upgrade.completed: a HandleFailure after a lost response sees a finished upgrade.
+    if (done && done.completedAt === undefined)
+      await saveRecord(deps.artifacts, { ...done, completedAt: now });
     if (!bg.keepBlue) await events.emit('cluster.decommissioned', { decommissionedClusterName: blue });
     await events.emit('upgrade.completed', {
       targetVersion: request.targetVersion,

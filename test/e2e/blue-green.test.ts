@@ -61,6 +61,8 @@ describe('blue/green on the sandbox', () => {
     // Provisioning, the workloads' sync, four 10-minute soaks and the hour of final bake.
     expect(r.simulatedMinutes).toBeGreaterThan(40 + 60);
     expect(r.figures.awsApiCalls.createCluster).toBe(1);
+    expect(r.completedSteps).toBe(r.plannedSteps);
+    expect(r.plannedSteps).toBe(6);
   });
 
   test('canary-breach: green breaches at 10 %, all traffic back on blue at 1.30, green deleted, no decommission', async () => {

@@ -80,7 +80,7 @@ const SDK_CLIENTS: Record<FunctionName, string[]> = {
   execution: ['eks', 's3', 'ssm', 'eventbridge'],
   validation: ['eks', 'ec2', 'cloudwatch', 's3', 'ssm', 'dynamodb', 'eventbridge'],
   rollback: ['eks', 'ec2', 's3', 'ssm', 'dynamodb', 'eventbridge'],
-  bluegreen: ['eks', 'ec2', 'route53', 'cloudwatch', 's3', 'ssm', 'dynamodb', 'eventbridge'],
+  bluegreen: ['eks', 'ec2', 'route-53', 'cloudwatch', 's3', 'ssm', 'dynamodb', 'eventbridge'],
 };
 
 const packaged: Partial<Record<StageName, Packaged>> = {};
