@@ -294,11 +294,6 @@ export function weightedTargets(
   ];
 }
 
-/** The client request token of one blue/green action (create, delete) on one resource. */
-export function blueGreenToken(upgradeId: string, action: string): string {
-  return clientRequestToken(upgradeId, `blue-green:${action}`);
-}
-
 /**
  * What two clusters side by side cost, for the plan: the hours both run (from
  * green's creation until blue is deleted) and the control-plane price per hour
