@@ -1,3 +1,9 @@
+import type {
+  CreateAddonInput,
+  CreateClusterInput,
+  CreateFargateProfileInput,
+  WeightedTarget,
+} from './domain/blue-green';
 import type { AgentConfig } from './domain/config';
 import type { DomainEvent } from './domain/events';
 import type { CreateNodegroupInput } from './domain/nodegroup-replacement';
@@ -151,6 +157,67 @@ export interface NodegroupLifecycle {
   deleteNodegroup(clusterName: string, nodegroupName: string): Promise<DeleteNodegroupOutcome>;
   /** The node group now (DescribeNodegroup), or undefined when EKS does not know it (deleted). */
   describeNodegroup(clusterName: string, nodegroupName: string): Promise<Nodegroup | undefined>;
+}
+
+/** A created resource's answer: `exists` when a retry finds what its first call created. */
+export type CreateOutcome = CreateNodegroupOutcome;
+/** A delete's answer: under way, gone already, or held by another operation. */
+export type DeleteOutcome = DeleteNodegroupOutcome;
+
+/** A cluster, add-on or Fargate profile as EKS describes it while it is created or deleted. */
+export interface ResourceState {
+  /** EKS's status: CREATING, ACTIVE, CREATE_FAILED, FAILED, DELETING, ... */
+  readonly status: string;
+  /** The cluster's Kubernetes version, or the add-on's version. */
+  readonly version?: string;
+  /** What EKS says is wrong (health issues), when anything. */
+  readonly issues: readonly string[];
+}
+
+/**
+ * Creates and deletes whole clusters and their parts (blue/green): CreateCluster,
+ * CreateAddon, CreateFargateProfile, their Describe and Delete. Node groups go
+ * through NodegroupLifecycle. Every create is idempotent by name and client request
+ * token; every describe answers undefined for what EKS does not know (deleted).
+ */
+export interface ClusterProvisioner {
+  createCluster(input: CreateClusterInput): Promise<CreateOutcome>;
+  describeCluster(name: string): Promise<ResourceState | undefined>;
+  /** EKS refuses while node groups or Fargate profiles remain: `busy`. */
+  deleteCluster(name: string): Promise<DeleteOutcome>;
+  createAddon(input: CreateAddonInput): Promise<CreateOutcome>;
+  describeAddon(clusterName: string, addonName: string): Promise<ResourceState | undefined>;
+  deleteAddon(clusterName: string, addonName: string): Promise<DeleteOutcome>;
+  createFargateProfile(input: CreateFargateProfileInput): Promise<CreateOutcome>;
+  describeFargateProfile(clusterName: string, profileName: string): Promise<ResourceState | undefined>;
+  deleteFargateProfile(clusterName: string, profileName: string): Promise<DeleteOutcome>;
+}
+
+/** The weighted record pair of one service name in one hosted zone. */
+export interface WeightedRecord {
+  readonly hostedZoneId: string;
+  readonly recordName: string;
+}
+
+/** Moves traffic between blue and green: Route 53 weighted records. */
+export interface TrafficShifter {
+  /** Sets every listed record's weight in one change (UPSERT), so the two never disagree. */
+  setWeights(
+    record: WeightedRecord,
+    targets: readonly WeightedTarget[],
+    options: { readonly ttlSeconds: number },
+  ): Promise<void>;
+  /** The weighted records of that name now, by set identifier. */
+  readWeights(record: WeightedRecord): Promise<WeightedTarget[]>;
+}
+
+/** Whether green serves: its workloads deployed (by GitOps or a pipeline) and healthy. */
+export interface WorkloadReadiness {
+  /** `url` is the configured health check with the cluster's name in it. */
+  check(target: { readonly clusterName: string; readonly url: string }): Promise<{
+    readonly ready: boolean;
+    readonly detail: string;
+  }>;
 }
 
 /**

@@ -12,6 +12,20 @@ const num = z.coerce.number();
 
 /** The highest `execution/maxParallelNodegroups` accepted: it bounds the execution's state. */
 export const MAX_PARALLEL_NODEGROUPS = 50;
+/** The longest final bake: the state machine's own timeout is 48 h. */
+export const MAX_FINAL_BAKE_SECONDS = 86_400;
+
+/** "10,25,50,100" (SSM) or [10, 25, 50, 100]: strictly ascending percentages ending at 100. */
+const trafficWeights = z
+  .union([z.string().transform((v) => v.split(',').map((p) => Number(p.trim()))), z.array(z.number())])
+  .pipe(
+    z
+      .array(z.number().int().min(1).max(100))
+      .min(1)
+      .max(20)
+      .refine((w) => w.every((p, i) => i === 0 || p > (w[i - 1] ?? 0)), 'weights must be strictly ascending')
+      .refine((w) => w.at(-1) === 100, 'the last weight must be 100 (all traffic on green)'),
+  );
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
 const metricsSource = z.discriminatedUnion('type', [
@@ -71,6 +85,43 @@ export const agentConfigSchema = z.object({
     .object({
       /** Start EKS's control-plane version rollback when it is possible and safe. */
       revertControlPlane: bool.default(true),
+    })
+    .prefault({}),
+  /** Blue/green upgrades (strategy blue_green): lib/domain/blue-green.ts. */
+  blueGreen: z
+    .object({
+      /** The Route 53 hosted zone of the weighted record; required to run blue_green. */
+      hostedZoneId: z
+        .string()
+        .regex(/^[A-Z0-9]{1,32}$/, 'a Route 53 hosted zone id such as Z0123456789ABC')
+        .optional(),
+      /** The weighted record's name (e.g. api.example.com); required to run blue_green. */
+      recordName: z.string().min(1).max(255).optional(),
+      /**
+       * What each cluster's weighted record (CNAME, set identifier = cluster name) points at:
+       * `{cluster}` is replaced by the cluster's name, e.g. `{cluster}.ingress.example.com`
+       * (kept by external-dns in each cluster). Required to run blue_green.
+       */
+      recordTargetPattern: z.string().includes('{cluster}').optional(),
+      recordTtlSeconds: num.pipe(z.number().int().min(0).max(86_400)).default(60),
+      /** Percent of traffic sent to green at each step, ascending, ending at 100. */
+      weights: trafficWeights.default([10, 25, 50, 100]),
+      /** How long each step serves before green's metrics are judged. */
+      soakSeconds: num.pipe(z.number().int().min(0).max(86_400)).default(600),
+      /** After the last step, how long blue stays (idle) before it is decommissioned; within the 48 h execution. */
+      finalBakeSeconds: num.pipe(z.number().int().min(0).max(MAX_FINAL_BAKE_SECONDS)).default(3600),
+      /** Keep the green cluster (for inspection) when the upgrade fails or traffic is shifted back. */
+      keepGreenOnFailure: bool.default(false),
+      /** Keep blue after the last step instead of deleting it. */
+      keepBlue: bool.default(false),
+      /** The green cluster's name: `{blue}` and `{target}` (dots as hyphens) are replaced. */
+      namePattern: z.string().includes('{blue}').default('{blue}-{target}'),
+      /** Poll interval while clusters, node groups and add-ons are created or deleted. */
+      pollSeconds: num.pipe(z.number().int().min(5).max(3600)).default(60),
+      /** Workloads ready: an HTTP GET on green (`{cluster}` replaced) answers 2xx. Required to run blue_green. */
+      healthCheckUrl: z.string().url().includes('{cluster}').optional(),
+      /** How long to wait for green's workloads after it is ACTIVE before the upgrade fails. */
+      readinessTimeoutSeconds: num.pipe(z.number().int().min(60).max(86_400)).default(3600),
     })
     .prefault({}),
   /** How long a cluster lock lives if an execution never releases it (timed out, aborted). */

@@ -107,8 +107,14 @@ export interface PlanningPolicy {
     readonly shiftTrafficMinutes: number;
     readonly decommissionMinutes: number;
   };
-  /** blue/green: percentages of traffic sent to green, in order. */
+  /** blue/green: percentages of traffic sent to green, in order (configuration `blueGreen/weights`). */
   readonly trafficSteps: readonly number[];
+  /** blue/green: green's name pattern, each step's soak and the final bake (configuration `blueGreen/*`). */
+  readonly blueGreen: {
+    readonly namePattern: string;
+    readonly soakMinutes: number;
+    readonly finalBakeMinutes: number;
+  };
   /** Soak of each gate stage, for estimates (the configuration's `validation/gates/*` decides at run time). */
   readonly gateSoakMinutes: Readonly<Record<GateStage, number>>;
 }
@@ -126,7 +132,8 @@ export const DEFAULT_POLICY: PlanningPolicy = {
     shiftTrafficMinutes: 15,
     decommissionMinutes: 15,
   },
-  trafficSteps: [10, 50, 100],
+  trafficSteps: [10, 25, 50, 100],
+  blueGreen: { namePattern: '{blue}-{target}', soakMinutes: 10, finalBakeMinutes: 60 },
   gateSoakMinutes: { 'control-plane': 5, canary: 2, nodegroups: 5 },
 };
 

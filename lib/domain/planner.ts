@@ -1,4 +1,5 @@
 import { type AddonMove, planAddon } from './addon-steps';
+import { greenAddonVersion, greenClusterName, sideBySideHours } from './blue-green';
 import { nodegroupMinutes } from './estimates';
 import { nodegroupStepper } from './nodegroup-steps';
 import type { Finding, PlanningPolicy, UpgradeStep } from './plan-types';
@@ -93,9 +94,12 @@ function nodegroupRuleFinding(names: readonly string[], snapshot: EnvironmentSna
 }
 
 /**
- * Blue/green steps: a green cluster at the target (its node groups and add-ons
- * created at the target), traffic moved in stages, then the blue cluster deleted.
- * Add-on compatibility with the target is still required, so it is checked here.
+ * Blue/green steps: a green cluster at the target (its node groups, add-ons and
+ * Fargate profiles created at the target from blue's configuration), traffic moved
+ * in the configured weighted steps, each baked for the soak, then after the final
+ * bake the blue cluster deleted. Add-on compatibility with the target is still
+ * required, so it is checked here; so is a green name EKS accepts. The cost finding
+ * says how long the two clusters run side by side.
  */
 export function planBlueGreen(
   snapshot: EnvironmentSnapshot,
@@ -104,14 +108,32 @@ export function planBlueGreen(
 ): StepsResult {
   const current = snapshot.cluster.version;
   const blue = snapshot.cluster.name;
-  const green = `${blue}-${target.replace('.', '-')}`;
   const findings: Finding[] = [];
+  let green: string;
+  try {
+    green = greenClusterName(blue, target, policy.blueGreen.namePattern);
+  } catch (error) {
+    green = `${blue}-${target.replace('.', '-')}`;
+    findings.push({
+      code: 'GREEN_NAME_INVALID',
+      severity: 'block',
+      message: error instanceof Error ? error.message : String(error),
+      resource: blue,
+    });
+  }
   const infoByName = new Map(snapshot.addonVersions.map((info) => [info.addonName, info]));
   for (const addon of snapshot.addons) {
-    const result = planAddon(addon, infoByName.get(addon.addonName), [target], policy);
-    findings.push(...result.findings.filter((f) => f.severity === 'block'));
+    if (greenAddonVersion(infoByName.get(addon.addonName), target) === undefined) {
+      findings.push({
+        code: 'ADDON_NO_TARGET_VERSION',
+        severity: 'block',
+        message: `${addon.addonName} has no version compatible with Kubernetes ${target} in the add-on compatibility data, so green cannot be created with it. Choose a target the add-on supports, or remove the add-on from blue first.`,
+        resource: addon.addonName,
+      });
+    }
   }
   const nodeMinutes = Math.max(0, ...snapshot.nodegroups.map((ng) => nodegroupMinutes(ng, policy)));
+  const provisionMinutes = policy.durations.provisionClusterMinutes + nodeMinutes;
   const steps: UpgradeStep[] = [
     {
       kind: 'provision-cluster',
@@ -120,7 +142,7 @@ export function planBlueGreen(
       hop: target,
       from: current,
       to: target,
-      estimatedMinutes: policy.durations.provisionClusterMinutes + nodeMinutes,
+      estimatedMinutes: provisionMinutes,
     },
   ];
   let sent = 0;
@@ -132,7 +154,7 @@ export function planBlueGreen(
       hop: target,
       from: String(sent),
       to: String(percentage),
-      estimatedMinutes: policy.durations.shiftTrafficMinutes,
+      estimatedMinutes: policy.blueGreen.soakMinutes,
     });
     sent = percentage;
   }
@@ -143,7 +165,20 @@ export function planBlueGreen(
     hop: target,
     from: current,
     to: 'deleted',
-    estimatedMinutes: policy.durations.decommissionMinutes,
+    estimatedMinutes: policy.blueGreen.finalBakeMinutes + policy.durations.decommissionMinutes,
+  });
+  const hours = sideBySideHours({
+    provisionMinutes,
+    steps: policy.trafficSteps.length,
+    soakSeconds: policy.blueGreen.soakMinutes * 60,
+    finalBakeSeconds: policy.blueGreen.finalBakeMinutes * 60,
+  });
+  const nodes = snapshot.nodegroups.reduce((sum, ng) => sum + (ng.scalingConfig?.desiredSize ?? 0), 0);
+  findings.push({
+    code: 'BLUE_GREEN_SIDE_BY_SIDE',
+    severity: 'info',
+    message: `Blue ${blue} and green ${green} run side by side for about ${hours} h (provisioning, ${policy.trafficSteps.length} traffic steps of ${policy.blueGreen.soakMinutes} min, a final bake of ${policy.blueGreen.finalBakeMinutes} min): a second control plane (EKS: $0.10 per hour in standard support) and a second set of ${snapshot.nodegroups.length} node group(s) (${nodes} node(s) at their desired sizes) for that time.`,
+    resource: green,
   });
   return { steps, findings };
 }

@@ -61,15 +61,6 @@ export function reason(
           : assertNever(request.strategy, 'strategy');
     steps = planned.steps;
     findings.push(...planned.findings);
-    if (request.strategy === 'blue_green') {
-      findings.push({
-        code: 'STRATEGY_NOT_EXECUTABLE',
-        severity: 'block',
-        message:
-          'blue_green plans are shown for review; the agent does not execute provision, shift-traffic and decommission steps yet. Use in_place to upgrade now.',
-        resource: snapshot.cluster.name,
-      });
-    }
   }
 
   const sorted = findings

@@ -50,6 +50,12 @@ export const validationInput = base.extend({
   gate: gateRefSchema.nullable().default(null),
 });
 
+/** The blue/green branch's Tasks: one function, the action says which piece of work (lib/phases/blue-green.ts). */
+export const blueGreenInput = base.extend({
+  action: z.enum(['provision', 'readiness', 'shift', 'gate', 'revert', 'decommission', 'abandon']),
+  planKey: z.string().min(1),
+});
+
 /** Step Functions' Catch output: `Cause` is a JSON string for Lambda errors, plain text otherwise. */
 export const caughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
 

@@ -3,6 +3,7 @@ import type {
   ArtifactStore,
   Clock,
   ClusterLock,
+  ClusterProvisioner,
   ConfigSource,
   ControlPlaneRollback,
   EventPublisher,
@@ -10,7 +11,9 @@ import type {
   MetricsReader,
   NodegroupLifecycle,
   SnapshotReader,
+  TrafficShifter,
   UpdateRunner,
+  WorkloadReadiness,
 } from '../ports';
 
 /** Everything a phase touches of the world, as ports. `lib/wiring` builds one per backend. */
@@ -21,6 +24,12 @@ export interface PhaseDeps {
   readonly controlPlaneRollback: ControlPlaneRollback;
   /** Create, delete, describe node groups: a node group goes back by replacement. */
   readonly nodegroups: NodegroupLifecycle;
+  /** Blue/green: creates and deletes clusters, add-ons and Fargate profiles. */
+  readonly provisioner: ClusterProvisioner;
+  /** Blue/green: Route 53 weighted records. */
+  readonly traffic: TrafficShifter;
+  /** Blue/green: green's health check. */
+  readonly readiness: WorkloadReadiness;
   readonly events: EventPublisher;
   /** The metrics reader for a configured source; undefined for `type: none`. */
   readonly metricsFor: (source: MetricsSourceConfig) => MetricsReader | undefined;
@@ -32,7 +41,7 @@ export interface PhaseDeps {
 
 /** What each phase touches: a handler's bundle then carries only these adapters' SDK clients. */
 export type PerceptionDeps = Pick<PhaseDeps, 'snapshots' | 'artifacts' | 'events' | 'clock'>;
-export type ReasoningDeps = Pick<PhaseDeps, 'artifacts' | 'events' | 'clock'>;
+export type ReasoningDeps = Pick<PhaseDeps, 'artifacts' | 'config' | 'events' | 'clock'>;
 export type ExecutionDeps = Pick<
   PhaseDeps,
   'updates' | 'insights' | 'artifacts' | 'config' | 'events' | 'clock'
@@ -47,6 +56,20 @@ export type RollbackDeps = Pick<
   | 'controlPlaneRollback'
   | 'updates'
   | 'nodegroups'
+  | 'artifacts'
+  | 'locks'
+  | 'config'
+  | 'events'
+  | 'clock'
+>;
+export type BlueGreenDeps = Pick<
+  PhaseDeps,
+  | 'snapshots'
+  | 'provisioner'
+  | 'nodegroups'
+  | 'traffic'
+  | 'readiness'
+  | 'metricsFor'
   | 'artifacts'
   | 'locks'
   | 'config'

@@ -28,6 +28,18 @@ export const PUBLISHED_EVENTS = {
     'rollback.completed',
     'upgrade.failed',
   ],
+  bluegreen: [
+    'phase.started',
+    'phase.completed',
+    'phase.failed',
+    'cluster.provisioned',
+    'traffic.shifted',
+    'cluster.decommissioned',
+    'rollback.triggered',
+    'rollback.completed',
+    'upgrade.failed',
+    'upgrade.completed',
+  ],
 } as const satisfies Record<string, readonly AgentEventType[]>;
 
 /** A function that publishes agent events (one IAM role each). */

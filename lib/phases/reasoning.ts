@@ -1,3 +1,4 @@
+import { withBlueGreenConfig } from '../domain/blue-green';
 import { boundText, formatCounts, summarise } from '../domain/bounded';
 import { PlanBlockedError } from '../domain/errors';
 import { gatePlan } from '../domain/gated-plan';
@@ -30,16 +31,24 @@ export async function reasonPhase(raw: unknown, deps: ReasoningDeps): Promise<Re
     'reasoning',
     async () => {
       await enterPhase(deps.artifacts, upgradeId, 'reasoning');
-      const snapshot = await loadSnapshot(deps.artifacts, input.snapshotKey);
+      const [snapshot, config] = await Promise.all([
+        loadSnapshot(deps.artifacts, input.snapshotKey),
+        deps.config.load(),
+      ]);
+      const policy = withBlueGreenConfig(DEFAULT_POLICY, config.blueGreen);
       const plan = gatePlan(
-        reason(snapshot, {
-          targetVersion: request.targetVersion,
-          strategy: request.strategy,
-          force: request.force,
-          now: deps.clock.now().toISOString(),
-        }),
+        reason(
+          snapshot,
+          {
+            targetVersion: request.targetVersion,
+            strategy: request.strategy,
+            force: request.force,
+            now: deps.clock.now().toISOString(),
+          },
+          policy,
+        ),
         snapshot,
-        DEFAULT_POLICY,
+        policy,
       );
       const planKey = artifactKeys.plan(upgradeId);
       await deps.artifacts.putJson(planKey, plan);

@@ -4,8 +4,10 @@ import type { Finding, Strategy, UpgradePlan, UpgradeStep } from '../domain/plan
 import type { EnvironmentSnapshot } from '../domain/snapshot';
 import { parseVersion } from '../domain/version';
 import { artifactKeys, loadRecord } from '../phases/records';
+import { SANDBOX_TRAFFIC } from './eks/seed';
+import type { SandboxState } from './eks/state';
 import type { BusEvent, DeliveryReport } from './event-bus';
-import { type FinalState, finalState } from './final-state';
+import { blueGreenFinalState, type FinalState, finalState } from './final-state';
 import { createLocalStack, type LocalExecution, type LocalStack } from './local-stack';
 import { crashAfterSteps, duplicateReport, resumedSummary, triggerResult } from './run-outcomes';
 import { prepareStateDir } from './state-dir';
@@ -212,7 +214,6 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
 
   const callsAfter = stack.world.inspect().calls;
   const simulatedMinutes = minutesSinceStart();
-  const after = worldSnapshot(stack, clusterName);
   const events = stack.bus.published();
   const deliveries = stack.bus.deliveries();
   const triggered = triggerResult(stack);
@@ -221,6 +222,13 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
   const execution: LocalExecution | undefined =
     triggered.status === 'rejected' ? undefined : stack.executions.find((e) => e.name === upgradeId);
   plan ??= (await stack.deps.artifacts.getJson(artifactKeys.plan(upgradeId))) as UpgradePlan | undefined;
+  const worldAfter = stack.world.inspect();
+  // Blue/green may have deleted blue: the cluster that serves now is green.
+  const greenName = plan?.steps.find((s) => s.kind === 'provision-cluster')?.name;
+  const after =
+    worldAfter.clusters[clusterName]?.snapshot ??
+    (greenName !== undefined ? worldAfter.clusters[greenName]?.snapshot : undefined) ??
+    worldSnapshot(stack, clusterName);
   if (triggered.status === 'duplicate' && execution === undefined) {
     return duplicateReport(stack, triggered, {
       requestId,
@@ -287,8 +295,14 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
     findings: plan?.findings ?? [],
     plannedSteps: plan?.steps.length ?? 0,
     completedSteps: (await loadRecord(stack.deps.artifacts, upgradeId))?.completed.length ?? lastCompleted,
-    changes: versionChanges(before, after),
-    finalState: finalState(after),
+    changes:
+      strategy === 'blue_green'
+        ? blueGreenChanges(before, worldAfter, greenName)
+        : versionChanges(before, after),
+    finalState:
+      strategy === 'blue_green'
+        ? { ...finalState(after), ...blueGreenFinalState(worldAfter, SANDBOX_TRAFFIC.recordName) }
+        : finalState(after),
     ...(rollback ? { rollback } : {}),
     ...(failure ? { failure } : {}),
     ...(validation ? { validation } : {}),
@@ -402,6 +416,23 @@ function versionChanges(before: EnvironmentSnapshot, after: EnvironmentSnapshot)
       changes.push({ resource: `add-on ${addon.addonName}`, from: old.addonVersion, to: addon.addonVersion });
     }
   }
+  return changes;
+}
+
+/** Blue/green changes: green created, blue deleted (or not), with their versions. */
+function blueGreenChanges(
+  before: EnvironmentSnapshot,
+  after: SandboxState,
+  greenName: string | undefined,
+): VersionChange[] {
+  const changes: VersionChange[] = [];
+  const green = greenName !== undefined ? after.clusters[greenName] : undefined;
+  if (greenName !== undefined && green) {
+    changes.push({ resource: `cluster ${greenName}`, from: 'none', to: green.snapshot.cluster.version });
+  }
+  const blue = before.cluster.name;
+  if (after.deletedClusters[blue])
+    changes.push({ resource: `cluster ${blue}`, from: before.cluster.version, to: 'deleted' });
   return changes;
 }
 

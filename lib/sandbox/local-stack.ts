@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DomainEvent } from '../domain/events';
+import { blueGreenPhase } from '../phases/blue-green';
 import type { PhaseDeps } from '../phases/deps';
 import { executePhase } from '../phases/execution';
 import { perceive } from '../phases/perception';
@@ -12,6 +13,7 @@ import { FileArtifactStore } from './artifact-store';
 import { FileClusterLock } from './cluster-lock';
 import { SandboxConfigSource } from './config-source';
 import { createSandboxWorld, type SandboxWorld } from './eks';
+import { SANDBOX_TRAFFIC } from './eks/seed';
 import { type BusEvent, LocalEventBus, type LocalRule } from './event-bus';
 import { LocalExecutionRegistry } from './local-sfn/executions';
 import { resumePoint } from './local-sfn/resume';
@@ -146,13 +148,26 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
     insights: world.insightsReader,
     controlPlaneRollback: world.updateRunner,
     nodegroups: world.nodegroups,
+    provisioner: world.provisioner,
+    traffic: world.traffic,
+    readiness: world.readiness,
     events: publisher,
     metricsFor: (source) => (source.type === 'none' ? undefined : world.metricsReader),
     artifacts: new FileArtifactStore({ stateDir }),
     locks: new FileClusterLock({ stateDir, clock }),
     config: new SandboxConfigSource({
       stateDir,
-      overrides: { validation: { metrics: SANDBOX_METRICS_SOURCE }, ...options.config },
+      overrides: {
+        validation: { metrics: SANDBOX_METRICS_SOURCE },
+        blueGreen: {
+          hostedZoneId: SANDBOX_TRAFFIC.hostedZoneId,
+          recordName: SANDBOX_TRAFFIC.recordName,
+          recordTargetPattern: SANDBOX_TRAFFIC.recordTargetPattern,
+          healthCheckUrl: SANDBOX_TRAFFIC.healthCheckUrl,
+          ...(options.config?.blueGreen as Record<string, unknown> | undefined),
+        },
+        ...Object.fromEntries(Object.entries(options.config ?? {}).filter(([key]) => key !== 'blueGreen')),
+      },
     }),
     clock,
   };
@@ -183,6 +198,7 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
     }),
     validation: drained('validation', (input: unknown) => validatePhase(input, deps)),
     rollback: drained('rollback', (input: unknown) => rollbackPhase(input, deps, once)),
+    bluegreen: drained('bluegreen', (input: unknown) => blueGreenPhase(input, deps)),
   };
   // Step Functions keeps execution names: registered at the start, so a concurrent
   // start of the same name and input finds the execution instead of starting another.

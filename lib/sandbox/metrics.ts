@@ -27,6 +27,7 @@ export class SandboxMetricsReader implements MetricsReader {
       // The session counted this call already: the first read is call 1.
       const scripted = scenario.metrics.byCall?.[(state.calls.readValidationMetrics ?? 1) - 1];
       if (scripted) return toMetrics(scripted);
+      if (world.created) return toMetrics(scenario.metrics.green ?? scenario.metrics.baseline);
       const moved =
         scenario.metrics.breachWhen === 'nodegroups'
           ? world.snapshot.nodegroups.some((ng) => compareVersions(ng.version, world.initialVersion) > 0)

@@ -36,6 +36,8 @@ export const SCENARIO_NAMES = [
   'rollback-refused',
   'control-plane-regression',
   'nodegroup-regression',
+  'canary-breach',
+  'provision-failure',
 ] as const;
 
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -51,7 +53,19 @@ export type SandboxOperation =
   | 'createNodegroup'
   | 'deleteNodegroup'
   | 'describeNodegroup'
-  | 'readValidationMetrics';
+  | 'readValidationMetrics'
+  | 'createCluster'
+  | 'describeCluster'
+  | 'deleteCluster'
+  | 'createAddon'
+  | 'describeAddon'
+  | 'deleteAddon'
+  | 'createFargateProfile'
+  | 'describeFargateProfile'
+  | 'deleteFargateProfile'
+  | 'changeResourceRecordSets'
+  | 'listResourceRecordSets'
+  | 'checkWorkloads';
 
 /** One metrics reading per window: null values with no samples mean "no data". */
 export interface MetricProfile {
@@ -100,6 +114,14 @@ export interface ReadinessInsightFault {
   };
 }
 
+/** A green cluster's node groups fail to create (blue/green): CREATE_FAILED with EKS's health issue. */
+export interface ProvisionFailureFault {
+  readonly code: string;
+  /** `{name}` is replaced by the node group's name. */
+  readonly message: string;
+  readonly afterMinutes: number;
+}
+
 export interface Scenario {
   /** One of SCENARIO_NAMES, or a generated scenario's own name (the simulator's, lib/sandbox/sim). */
   readonly name: string;
@@ -127,6 +149,8 @@ export interface Scenario {
    * refuses a version rollback (InvalidStateException) unless forced.
    */
   readonly rollbackRefusal?: { readonly name: string; readonly reason: string };
+  /** Blue/green: node groups created in a green cluster fail. */
+  readonly provisionFailure?: ProvisionFailureFault;
   /** Deleting a node group: a PodDisruptionBudget holds the drain this many virtual minutes longer. */
   readonly drainHeldByPdbMinutes?: number;
   readonly metrics: {
@@ -136,6 +160,8 @@ export interface Scenario {
     readonly afterUpgrade: MetricProfile;
     /** What has to move for `afterUpgrade` to apply; default the control plane. */
     readonly breachWhen?: 'control-plane' | 'nodegroups';
+    /** A cluster created by the agent (blue/green's green); default the baseline. */
+    readonly green?: MetricProfile;
     /** The k-th metrics read (0 first) gets this profile instead, when the list has one for it. */
     readonly byCall?: readonly (MetricProfile | null)[];
   };
@@ -269,6 +295,25 @@ const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
       'Updates succeed but the metrics have no samples, so validation cannot call the cluster healthy.',
     updateFailures: [],
     metrics: { baseline: NO_DATA, afterUpgrade: NO_DATA },
+  },
+  'canary-breach': {
+    name: 'canary-breach',
+    summary:
+      'Blue/green: the green cluster breaches error rate and p99 latency once it takes traffic; every in-place update succeeds.',
+    updateFailures: [],
+    metrics: { ...HEALTHY_METRICS, green: BREACH },
+  },
+  'provision-failure': {
+    name: 'provision-failure',
+    summary:
+      "Blue/green: the green cluster's node groups fail to create (NodeCreationFailure); in-place updates succeed.",
+    provisionFailure: {
+      code: 'NodeCreationFailure',
+      message: 'Instances failed to join the kubernetes cluster (node group {name})',
+      afterMinutes: 12,
+    },
+    updateFailures: [],
+    metrics: HEALTHY_METRICS,
   },
 };
 

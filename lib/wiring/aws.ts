@@ -1,9 +1,12 @@
 import { metricsReaderFor } from '../aws/cloudwatch/metrics-reader';
+import { EksClusterProvisioner } from '../aws/eks/cluster-provisioner';
 import { EksInsightsReader } from '../aws/eks/insights-reader';
 import { EksNodegroupLifecycle } from '../aws/eks/nodegroup-lifecycle';
 import { EksSnapshotReader } from '../aws/eks/snapshot-reader';
 import { EksUpdateRunner } from '../aws/eks/update-runner';
 import { EventBridgeClient } from '../aws/eventbridge/event-bridge-client';
+import { HttpWorkloadReadiness } from '../aws/http/health-check';
+import { Route53TrafficShifter } from '../aws/route53/traffic-shifter';
 import { S3ArtifactStore } from '../aws/s3/artifact-store';
 import { createS3Client } from '../aws/s3/clients';
 import { SsmConfigSource } from '../aws/ssm/config-source';
@@ -12,7 +15,7 @@ import { StepFunctionsClient } from '../aws/stepfunctions/step-functions-client'
 import type { MetricsSourceConfig } from '../domain/config';
 import type { PhaseDeps } from '../phases/deps';
 import type { ExecutionStarter } from '../phases/trigger';
-import type { MetricsReader } from '../ports';
+import type { ClusterProvisioner, MetricsReader, TrafficShifter, WorkloadReadiness } from '../ports';
 import { type AwsEnv, MissingEnvironmentError } from './env';
 
 /**
@@ -65,3 +68,12 @@ export function awsStarter(env: AwsEnv): ExecutionStarter {
   }
   return stepFunctionsStarter(new StepFunctionsClient(), stateMachineArn);
 }
+
+/** Blue/green: CreateCluster, CreateAddon, CreateFargateProfile, their Describe and Delete. */
+export const awsProvisioner = (): ClusterProvisioner => new EksClusterProvisioner();
+
+/** Blue/green: Route 53 weighted records. */
+export const awsTraffic = (): TrafficShifter => new Route53TrafficShifter();
+
+/** Blue/green: green's health check over HTTP. */
+export const awsReadiness = (): WorkloadReadiness => new HttpWorkloadReadiness();

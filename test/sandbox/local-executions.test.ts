@@ -178,6 +178,7 @@ describe('runUpgradeStateMachine startAt', () => {
         }),
         validation: handler('validation', { passed: true, failedChecks: [], final: true }),
         rollback: handler('rollback', { outcome: 'stopped' }),
+        bluegreen: handler('bluegreen', {}),
       },
     });
     expect(result.status).toBe('SUCCEEDED');

@@ -153,7 +153,16 @@ export function securityChecks(
     test('every EKS write needs eks-upgrade-agent/managed=<stage> on the resource', async () => {
       const grants = await eksWrites();
       expect(grants.map((g) => g.action).sort()).toEqual([
+        // blue/green: green's creation, and the deletes of green (failure) and blue (decommission)
+        'eks:CreateAddon',
+        'eks:CreateCluster',
+        'eks:CreateFargateProfile',
         'eks:CreateNodegroup',
+        'eks:CreateNodegroup',
+        'eks:DeleteAddon',
+        'eks:DeleteCluster',
+        'eks:DeleteFargateProfile',
+        'eks:DeleteNodegroup',
         'eks:DeleteNodegroup',
         'eks:StartInsightsRefresh',
         'eks:UpdateAddon',
@@ -161,7 +170,15 @@ export function securityChecks(
         'eks:UpdateClusterVersion',
         'eks:UpdateNodegroupVersion',
       ]);
-      for (const g of grants) {
+      for (const g of grants.filter((x) => x.action === 'eks:CreateCluster')) {
+        // No resource exists yet (IAM has no resource type for it): the request's own tags hold it.
+        expect(g.statement.resources).toEqual(['*']);
+        expect(conditionOf(g.statement, 'StringEquals')['aws:RequestTag/eks-upgrade-agent/managed']).toBe(
+          stage,
+        );
+        expect(conditionOf(g.statement, 'Null')['aws:RequestTag/eks-upgrade-agent/green-of']).toBe('false');
+      }
+      for (const g of grants.filter((x) => x.action !== 'eks:CreateCluster')) {
         expect({
           role: g.role,
           action: g.action,
@@ -312,5 +329,54 @@ export function securityChecks(
     const pattern = renderIntrinsic(deny?.Resource).replace('{{GetAtt:ArtifactBucket.Arn}}/', '');
     expect(arnLike(pattern, artifactKeys.validation('orders-prod-1-30-req1-0123456789ab'))).toBe(true);
     expect(arnLike(pattern, artifactKeys.record('orders-prod-1-30-req1-0123456789ab'))).toBe(false);
+  });
+
+  describe('blue/green: roles passed, records changed', () => {
+    const grantsOf = (fn: FunctionName, name: string) =>
+      (roles().get(functionRole(fn)) ?? []).filter((st) => st.actions.includes(name));
+
+    test('iam:PassRole only on the blue/green role pattern, and only to EKS and EC2', () => {
+      const [grant, ...more] = grantsOf('bluegreen', 'iam:PassRole');
+      expect(more).toEqual([]);
+      const pattern = stage === 'prod' ? PROD_CLUSTER_PATTERN : '*';
+      expect(grant?.resources.map(renderIntrinsic)).toEqual([
+        `arn:{{Ref:AWS::Partition}}:iam::{{Ref:AWS::AccountId}}:role/${pattern}`,
+      ]);
+      expect(array(conditionOf(grant as Statement, 'StringEquals')['iam:PassedToService']).sort()).toEqual([
+        'ec2.amazonaws.com',
+        'eks.amazonaws.com',
+      ]);
+    });
+
+    test('route53:ChangeResourceRecordSets only on the configured zone, for the configured name, CNAME UPSERTs only', () => {
+      const [grant, ...more] = grantsOf('bluegreen', 'route53:ChangeResourceRecordSets');
+      expect(more).toEqual([]);
+      expect(grant?.resources.map(renderIntrinsic)).toEqual([
+        'arn:{{Ref:AWS::Partition}}:route53:::hostedzone/unset',
+      ]);
+      expect(conditionOf(grant as Statement, 'ForAllValues:StringEquals')).toEqual({
+        'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['unset.invalid'],
+        'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME'],
+        'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+      });
+      // No other role touches Route 53.
+      for (const fn of FUNCTION_NAMES.filter((f) => f !== 'bluegreen')) {
+        const route53 = (roles().get(functionRole(fn)) ?? []).flatMap((st) =>
+          st.actions.filter((a) => a.startsWith('route53:')),
+        );
+        expect({ fn, route53 }).toEqual({ fn, route53: [] });
+      }
+    });
+
+    test('IAM data: the Route 53 condition keys exist for ChangeResourceRecordSets', async () => {
+      const details = await action('route53:ChangeResourceRecordSets');
+      expect(details?.conditionKeys).toEqual(
+        expect.arrayContaining([
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames',
+          'route53:ChangeResourceRecordSetsRecordTypes',
+          'route53:ChangeResourceRecordSetsActions',
+        ]),
+      );
+    });
   });
 }

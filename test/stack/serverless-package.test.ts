@@ -49,6 +49,13 @@ const TASK_FUNCTIONS: Record<string, FunctionName> = {
   ValidationPhase: 'validation',
   TriggerRollback: 'rollback',
   HandleFailure: 'rollback',
+  ProvisionGreen: 'bluegreen',
+  WaitForWorkloads: 'bluegreen',
+  ShiftTraffic: 'bluegreen',
+  JudgeGreen: 'bluegreen',
+  ShiftBackToBlue: 'bluegreen',
+  DecommissionBlue: 'bluegreen',
+  AbandonGreen: 'bluegreen',
 };
 
 /**
@@ -69,10 +76,11 @@ const SANDBOX_SOURCE = /(^|\/)lib\/(sandbox\/|wiring\/sandbox\.ts$)/;
 const SDK_CLIENTS: Record<FunctionName, string[]> = {
   trigger: ['ssm', 'dynamodb', 'eventbridge', 'sfn', 's3'],
   perception: ['eks', 'ec2', 's3', 'eventbridge'],
-  reasoning: ['s3', 'eventbridge'],
+  reasoning: ['s3', 'ssm', 'eventbridge'],
   execution: ['eks', 's3', 'ssm', 'eventbridge'],
   validation: ['eks', 'ec2', 'cloudwatch', 's3', 'ssm', 'dynamodb', 'eventbridge'],
   rollback: ['eks', 'ec2', 's3', 'ssm', 'dynamodb', 'eventbridge'],
+  bluegreen: ['eks', 'ec2', 'route-53', 'cloudwatch', 's3', 'ssm', 'dynamodb', 'eventbridge'],
 };
 
 const packaged: Partial<Record<StageName, Packaged>> = {};
@@ -172,7 +180,7 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
       if (fn === 'trigger') expect(variables.STATE_MACHINE_ARN).toEqual({ Ref: 'UpgradeStateMachine' });
     });
 
-    test('exactly six functions', () => {
+    test('exactly seven functions', () => {
       expect(ofType(template(), 'AWS::Lambda::Function').map(([id]) => id)).toHaveLength(
         FUNCTION_NAMES.length,
       );
@@ -278,7 +286,7 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
       }
     });
 
-    test('EKS writes only in the execution and rollback roles', () => {
+    test('EKS writes only in the execution, rollback and blue/green roles', () => {
       const writes = (id: string) =>
         (roles().get(id) ?? []).flatMap((s) => s.actions.filter((a) => a.startsWith('eks:') && !isRead(a)));
       const execution = functionRole('execution');
@@ -287,8 +295,13 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
         expect.arrayContaining(['eks:UpdateClusterVersion', 'eks:UpdateNodegroupVersion', 'eks:UpdateAddon']),
       );
       expect(writes(rollback)).toContain('eks:UpdateClusterVersion');
+      const bluegreen = functionRole('bluegreen');
+      expect(writes(bluegreen)).toEqual(
+        expect.arrayContaining(['eks:CreateCluster', 'eks:DeleteCluster', 'eks:CreateNodegroup']),
+      );
+      expect(writes(bluegreen)).not.toContain('eks:UpdateClusterVersion');
       for (const id of roles().keys()) {
-        if (id !== execution && id !== rollback)
+        if (id !== execution && id !== rollback && id !== bluegreen)
           expect({ id, eksWrites: writes(id) }).toEqual({ id, eksWrites: [] });
       }
     });

@@ -3,7 +3,9 @@ import { MAX_PARALLEL_NODEGROUPS } from '../../lib/domain/config';
 import { PlanBlockedError } from '../../lib/domain/errors';
 import type { ExecutionProgress } from '../../lib/domain/execution';
 import { StepFailedError } from '../../lib/domain/execution';
+import type { BlueGreenResult } from '../../lib/phases/blue-green';
 import {
+  blueGreenInput,
   caughtErrorSchema,
   executionInput,
   parseInput,
@@ -34,7 +36,7 @@ import {
  * tests also prove that each Task's Parameters give its function what it requires.
  */
 
-type FunctionName = 'perception' | 'reasoning' | 'execution' | 'validation' | 'rollback';
+type FunctionName = 'perception' | 'reasoning' | 'execution' | 'validation' | 'rollback' | 'bluegreen';
 
 const EXECUTION_NAME = 'payments-prod-1-31-req-1';
 const UPGRADE_ID = EXECUTION_NAME;
@@ -101,6 +103,59 @@ function pollingExecution(
   };
 }
 
+/**
+ * The blue/green function as a stub: one waiting answer per listed action before
+ * its cue (provision: ready; readiness: ready; shift: baking; gate: passed, done at
+ * the last weight, or `breachAt`; revert/decommission/abandon: done).
+ */
+function blueGreenStub(
+  options: {
+    waits?: Partial<Record<string, number>>;
+    weights?: number[];
+    breachAt?: number;
+    failOn?: string;
+  } = {},
+) {
+  const weights = options.weights ?? [10, 25, 50, 100];
+  const waits = { ...options.waits };
+  let shifted = 0;
+  return async (raw: unknown): Promise<BlueGreenResult> => {
+    const input = parseInput(blueGreenInput, raw, 'blue/green');
+    const answer = (
+      status: BlueGreenResult['status'],
+      extra: Partial<BlueGreenResult> = {},
+    ): BlueGreenResult => ({
+      status,
+      waitSeconds: 0,
+      soakSeconds: 0,
+      finalBakeSeconds: 3600,
+      green: 'payments-prod-1-31',
+      percentage: weights[shifted - 1] ?? 0,
+      ...extra,
+    });
+    if (options.failOn === input.action)
+      throw named('GreenProvisioningFailedError', 'node group general is CREATE_FAILED');
+    const left = waits[input.action] ?? 0;
+    if (left > 0) {
+      waits[input.action] = left - 1;
+      return answer('waiting', { waitSeconds: 60 });
+    }
+    switch (input.action) {
+      case 'provision':
+      case 'readiness':
+        return answer('ready');
+      case 'shift':
+        shifted += 1;
+        return answer('baking', { soakSeconds: 600 });
+      case 'gate':
+        if (options.breachAt === weights[shifted - 1]) return answer('breached');
+        return answer(shifted >= weights.length ? 'done' : 'passed');
+      default:
+        return answer('done', { percentage: 0 });
+    }
+  };
+}
+
 interface Call {
   readonly fn: FunctionName;
   readonly input: Record<string, unknown>;
@@ -129,6 +184,7 @@ function stubs(overrides: Partial<Record<FunctionName, TaskHandler>> = {}) {
       if (input.mode === 'failure') return { outcome: 'stopped' };
       return { status: 'done', waitSeconds: 0, outcome: 'stopped', performedBy: input.trigger };
     },
+    bluegreen: blueGreenStub(),
   };
   const handlers: Record<string, TaskHandler> = {};
   for (const fn of Object.keys(defaults) as FunctionName[]) {
@@ -155,6 +211,7 @@ const HAPPY_PATH = [
   'PerceptionPhase',
   'ReasoningPhase',
   'CheckDryRun',
+  'CheckStrategy',
   'PrepareExecution',
   'ExecutionPhase',
   'CheckExecutionProgress',
@@ -401,7 +458,7 @@ describe('upgrade state machine flow (stub functions)', () => {
     const result = await run(handlers, { onWait });
 
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.statesVisited.slice(4)).toEqual([
+    expect(result.statesVisited.slice(5)).toEqual([
       'ExecutionPhase',
       'CheckExecutionProgress',
       'SoakBeforeValidation',
@@ -746,5 +803,102 @@ describe('upgrade state machine flow (stub functions)', () => {
     await expect(run(handlers, { executionName: 'x'.repeat(81) })).rejects.toThrow(InvalidLocalRunError);
     await expect(run(handlers, { retryIntervalScale: -1 })).rejects.toThrow(InvalidLocalRunError);
     expect(calls).toEqual([]);
+  });
+});
+
+describe('blue/green branch (stub functions)', () => {
+  const blueGreenRun = (overrides: Partial<Record<FunctionName, TaskHandler>>, onWait?: jest.Mock) => {
+    const stubbed = stubs(overrides);
+    return {
+      ...stubbed,
+      result: run(stubbed.handlers, {
+        input: executionStartInput({ strategy: 'blue_green' }),
+        ...(onWait ? { onWait } : {}),
+      }),
+    };
+  };
+
+  it('given a blue_green request, when every gate passes, then provision (polled), workloads, four shift-bake-judge rounds, the final bake and the decommission', async () => {
+    const onWait = jest.fn();
+    const { result, inputsOf } = blueGreenRun(
+      { bluegreen: blueGreenStub({ waits: { provision: 2, readiness: 1, decommission: 1 } }) },
+      onWait,
+    );
+    const r = await result;
+    expect(r.status).toBe('SUCCEEDED');
+    const visited = r.statesVisited;
+    expect(visited.slice(0, 10)).toEqual([
+      'PerceptionPhase',
+      'ReasoningPhase',
+      'CheckDryRun',
+      'CheckStrategy',
+      'ProvisionGreen',
+      'CheckProvisioning',
+      'WaitForProvisioning',
+      'ProvisionGreen',
+      'CheckProvisioning',
+      'WaitForProvisioning',
+    ]);
+    expect(visited.filter((s) => s === 'ShiftTraffic')).toHaveLength(4);
+    expect(visited.filter((s) => s === 'BakeTraffic')).toHaveLength(4);
+    expect(visited.slice(-7)).toEqual([
+      'FinalBake',
+      'DecommissionBlue',
+      'CheckDecommission',
+      'WaitForDecommission',
+      'DecommissionBlue',
+      'CheckDecommission',
+      'UpgradeSuccess',
+    ]);
+    expect(visited).not.toContain('PrepareExecution');
+    expect(r.taskInvocations.execution).toBeUndefined();
+    // Soaks and the final bake are Wait states with the function's seconds.
+    expect(onWait).toHaveBeenCalledWith(600, 'BakeTraffic');
+    expect(onWait).toHaveBeenCalledWith(3600, 'FinalBake');
+    expect(inputsOf('bluegreen').map((i) => i.action)).toContain('gate');
+    for (const input of inputsOf('bluegreen')) expect(input.planKey).toBe(PLAN.planKey);
+  });
+
+  it('given a breach at 10 %, when judged, then ShiftBackToBlue polls until done and the execution fails, with no decommission', async () => {
+    const { result, inputsOf } = blueGreenRun({
+      bluegreen: blueGreenStub({ breachAt: 10, waits: { revert: 1 } }),
+    });
+    const r = await result;
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('UpgradeFailed');
+    expect(r.statesVisited.filter((s) => s === 'ShiftTraffic')).toHaveLength(1);
+    expect(r.statesVisited).toEqual(
+      expect.arrayContaining(['ShiftBackToBlue', 'CheckShiftBack', 'WaitForShiftBack', 'UpgradeFailure']),
+    );
+    expect(r.statesVisited).not.toContain('DecommissionBlue');
+    expect(r.statesVisited).not.toContain('HandleFailure');
+    expect(inputsOf('bluegreen').map((i) => i.action)).toEqual([
+      'provision',
+      'readiness',
+      'shift',
+      'gate',
+      'revert',
+      'revert',
+    ]);
+  });
+
+  it('given green fails to provision, when caught, then AbandonGreen cleans up, then HandleFailure reports the original error', async () => {
+    const { result, inputsOf } = blueGreenRun({
+      bluegreen: blueGreenStub({ failOn: 'provision', waits: { abandon: 1 } }),
+    });
+    const r = await result;
+    expect(r.status).toBe('FAILED');
+    expect(r.statesVisited).toEqual(
+      expect.arrayContaining([
+        'ProvisionGreen',
+        'AbandonGreen',
+        'WaitForAbandon',
+        'HandleFailure',
+        'UpgradeFailure',
+      ]),
+    );
+    expect(r.statesVisited).not.toContain('ShiftTraffic');
+    const failure = inputsOf('rollback').at(-1);
+    expect(failure).toMatchObject({ mode: 'failure', error: { Error: 'GreenProvisioningFailedError' } });
   });
 });

@@ -61,6 +61,9 @@ function handlers(
       }),
       validation: logged('validation', () => ({ passed: true, failedChecks: [], final: true })),
       rollback: logged('rollback', () => ({ outcome: 'stopped' })),
+      bluegreen: logged('bluegreen', () => {
+        throw new Error('an in_place run never reaches the blue/green branch');
+      }),
     },
   };
 }

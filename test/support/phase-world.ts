@@ -22,6 +22,10 @@ export interface PhaseWorldOptions {
   readonly metrics?: ValidationMetrics;
 }
 
+const notUsed = async () => {
+  throw new Error('an in-place phase called a blue/green port');
+};
+
 export function phaseWorld(options: PhaseWorldOptions = {}) {
   const store = new Map<string, unknown>();
   const published: DomainEvent[] = [];
@@ -65,6 +69,10 @@ export function phaseWorld(options: PhaseWorldOptions = {}) {
       deleteNodegroup: jest.fn(async () => ({ kind: 'deleting' as const })),
       describeNodegroup: jest.fn(async () => undefined),
     },
+    // Blue/green's ports: the in-place phases never call them (the blue/green phase is tested on the sandbox).
+    provisioner: new Proxy({} as PhaseDeps['provisioner'], { get: () => notUsed }),
+    traffic: new Proxy({} as PhaseDeps['traffic'], { get: () => notUsed }),
+    readiness: new Proxy({} as PhaseDeps['readiness'], { get: () => notUsed }),
     events: {
       publish: jest.fn(async (events: readonly DomainEvent[]) => {
         published.push(...structuredClone(events));

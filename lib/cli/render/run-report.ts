@@ -110,6 +110,11 @@ export function renderRunReport(r: SandboxRunReport): string {
   out.push(
     `Final state: control plane ${fs.controlPlane}; node groups ${versions(fs.nodegroups)}; add-ons ${versions(fs.addons)}`,
   );
+  if (fs.clusters) {
+    const clusters = Object.entries(fs.clusters).map(([name, c]) => `${name} ${c.version} ${c.status}`);
+    const weights = Object.entries(fs.trafficWeights ?? {}).map(([name, w]) => `${name} ${w}`);
+    out.push(`Clusters: ${clusters.join(', ')}; traffic weights: ${weights.join(', ') || 'none'}`);
+  }
   out.push('');
   out.push(
     `Time: ${formatMinutes(Math.round(r.simulatedMinutes))} simulated, ${(r.wallMilliseconds / 1000).toFixed(2)} s wall`,

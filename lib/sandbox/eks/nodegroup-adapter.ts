@@ -19,10 +19,11 @@ export class SandboxNodegroupLifecycle implements NodegroupLifecycle {
    * @throws ResourceInUseException while the control plane is updating.
    */
   async createNodegroup(input: CreateNodegroupInput): Promise<CreateNodegroupOutcome> {
-    return this.session.run('createNodegroup', ({ eks, now }) => {
+    return this.session.run('createNodegroup', ({ eks, now, scenario }) => {
       const world = eks.cluster(input.clusterName);
       try {
-        createNodegroup(world, now, input);
+        // A green cluster's node groups meet the scenario's provisioning fault.
+        createNodegroup(world, now, input, world.created ? scenario.provisionFailure : undefined);
         return { kind: 'created' } as const;
       } catch (error) {
         if (error instanceof ResourceInUseException && findNodegroup(world, input.nodegroupName)) {

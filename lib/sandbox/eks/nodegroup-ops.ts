@@ -3,7 +3,7 @@ import { NODEGROUP_NAME_MAX, NODEGROUP_NAME_PATTERN } from '../../domain/nodegro
 import { DEFAULT_POLICY } from '../../domain/plan-types';
 import type { Nodegroup } from '../../domain/snapshot';
 import { compareVersions, isKubernetesVersion } from '../../domain/version';
-import type { Scenario } from '../scenarios';
+import type { ProvisionFailureFault, Scenario } from '../scenarios';
 import { addMinutes } from './clock';
 import { InvalidParameterException, ResourceInUseException, ResourceNotFoundException } from './errors';
 import { findNodegroup } from './progress';
@@ -29,7 +29,12 @@ function nodes(ng: Pick<Nodegroup, 'scalingConfig'>): number {
  * @throws InvalidParameterException for a bad name or a version above the control plane.
  * @throws ResourceInUseException when a group of that name exists (EKS's wording), or the control plane is updating.
  */
-export function createNodegroup(world: ClusterWorld, now: Date, input: CreateNodegroupInput): Nodegroup {
+export function createNodegroup(
+  world: ClusterWorld,
+  now: Date,
+  input: CreateNodegroupInput,
+  failure?: ProvisionFailureFault,
+): Nodegroup {
   const { cluster } = world.snapshot;
   const context = { clusterName: cluster.name, nodegroupName: input.nodegroupName };
   if (input.nodegroupName.length > NODEGROUP_NAME_MAX || !NODEGROUP_NAME_PATTERN.test(input.nodegroupName)) {
@@ -46,9 +51,9 @@ export function createNodegroup(world: ClusterWorld, now: Date, input: CreateNod
       input.nodegroupName,
     );
   }
-  if (cluster.status === 'UPDATING') {
+  if (cluster.status === 'UPDATING' || cluster.status === 'CREATING') {
     throw new ResourceInUseException(
-      `Cluster ${cluster.name} is currently being updated`,
+      `Cluster ${cluster.name} is currently ${cluster.status === 'CREATING' ? 'being created' : 'being updated'}`,
       context,
       cluster.name,
     );
@@ -82,8 +87,13 @@ export function createNodegroup(world: ClusterWorld, now: Date, input: CreateNod
     nodegroupName: input.nodegroupName,
     ...(clientRequestToken !== undefined ? { clientRequestToken } : {}),
     startedAt: now.toISOString(),
-    endsAt: addMinutes(now, LAUNCH_MINUTES + nodes(created)),
+    endsAt: addMinutes(now, failure ? failure.afterMinutes : LAUNCH_MINUTES + nodes(created)),
     settled: false,
+    ...(failure
+      ? {
+          failure: { code: failure.code, message: failure.message.replaceAll('{name}', input.nodegroupName) },
+        }
+      : {}),
   });
   return structuredClone(created);
 }
@@ -118,7 +128,10 @@ export function settleNodegroupOps(world: ClusterWorld, now: Date): void {
     op.settled = true;
     if (op.kind === 'create') {
       const ng = findNodegroup(world, op.nodegroupName);
-      if (ng) ng.status = 'ACTIVE';
+      if (ng && op.failure) {
+        ng.status = 'CREATE_FAILED';
+        ng.health = { issues: [{ code: op.failure.code, message: op.failure.message }] };
+      } else if (ng) ng.status = 'ACTIVE';
     } else {
       world.snapshot.nodegroups = world.snapshot.nodegroups.filter(
         (n) => n.nodegroupName !== op.nodegroupName,

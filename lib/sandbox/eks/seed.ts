@@ -19,8 +19,24 @@ export function emptyState(scenario: Scenario, epoch: Date): SandboxState {
     sequence: 0,
     calls: {},
     clusters: {},
+    deletedClusters: {},
+    hostedZones: {
+      [SANDBOX_TRAFFIC.hostedZoneId]: { name: SANDBOX_TRAFFIC.zoneName, records: [] },
+    },
   };
 }
+
+/**
+ * The sandbox's Route 53: one hosted zone whose weighted CNAME sends all of the
+ * service's traffic to each snapshot cluster (the blue of a blue/green upgrade).
+ */
+export const SANDBOX_TRAFFIC = {
+  hostedZoneId: 'Z0SANDBOX0000000001',
+  zoneName: 'sandbox.example.',
+  recordName: 'api.sandbox.example.',
+  recordTargetPattern: '{cluster}.ingress.sandbox.example',
+  healthCheckUrl: 'https://{cluster}.ingress.sandbox.example/healthz',
+} as const;
 
 /** Adds the snapshot's cluster to the world as it is at `now`, with the scenario's initial faults. */
 export function addCluster(
@@ -36,8 +52,18 @@ export function addCluster(
     initialVersion: copy.cluster.version,
     updates: [] as SimUpdate[],
     nodegroupOps: [],
+    lifecycleOps: [],
+    created: false,
   };
   state.clusters[name] = world;
+  state.hostedZones[SANDBOX_TRAFFIC.hostedZoneId]?.records.push({
+    name: SANDBOX_TRAFFIC.recordName,
+    type: 'CNAME',
+    setIdentifier: name,
+    weight: 100,
+    ttl: 60,
+    value: SANDBOX_TRAFFIC.recordTargetPattern.replaceAll('{cluster}', name),
+  });
   const current = copy.cluster.version;
   if (scenario.readinessInsight && isKubernetesVersion(current)) {
     const fault = scenario.readinessInsight;

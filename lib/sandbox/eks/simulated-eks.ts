@@ -4,6 +4,7 @@ import type { Cluster, Insight } from '../../domain/snapshot';
 import { isKubernetesVersion, previousMinor } from '../../domain/version';
 import type { Scenario, UpdateFailureFault } from '../scenarios';
 import { addMinutes } from './clock';
+import { settleLifecycleOps } from './cluster-ops';
 import { ResourceNotFoundException } from './errors';
 import { refreshInsights } from './insights';
 import { settleNodegroupOps } from './nodegroup-ops';
@@ -49,6 +50,7 @@ export class SimulatedEks {
       settleUpdates(world, now);
       settleNodegroupOps(world, now);
     }
+    settleLifecycleOps(state, now);
     return new SimulatedEks(state, now, scenario);
   }
 

@@ -62,6 +62,31 @@ export const nodegroupOpSchema = z.object({
   startedAt: z.string(),
   endsAt: z.string(),
   settled: z.boolean(),
+  /** A create that ends CREATE_FAILED, with EKS's health issue (scenario provision-failure). */
+  failure: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+
+/**
+ * A blue/green create or delete EKS accepted (a cluster, an add-on, a Fargate
+ * profile); like an update, its end is fixed when it starts.
+ */
+export const lifecycleOpSchema = z.object({
+  kind: z.enum(['create', 'delete']),
+  resource: z.enum(['cluster', 'addon', 'fargate']),
+  name: z.string(),
+  startedAt: z.string(),
+  endsAt: z.string(),
+  settled: z.boolean(),
+});
+
+/** One record of a hosted zone (weighted CNAMEs: a set identifier and a weight). */
+export const recordSetSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  setIdentifier: z.string().optional(),
+  weight: z.number().int().min(0).max(255).optional(),
+  ttl: z.number().int().nonnegative(),
+  value: z.string(),
 });
 
 const clusterWorldSchema = z.object({
@@ -71,6 +96,10 @@ const clusterWorldSchema = z.object({
   updates: z.array(simUpdateSchema),
   /** Node groups being created or deleted (lib/sandbox/eks/nodegroup-ops.ts). */
   nodegroupOps: z.array(nodegroupOpSchema).default([]),
+  /** Creates and deletes of the cluster itself, its add-ons and Fargate profiles (blue/green). */
+  lifecycleOps: z.array(lifecycleOpSchema).default([]),
+  /** True for a cluster created through CreateCluster (a green cluster), not read from a snapshot. */
+  created: z.boolean().default(false),
 });
 
 export const sandboxStateSchema = z.object({
@@ -82,6 +111,12 @@ export const sandboxStateSchema = z.object({
   /** Calls per sandbox operation: the throttling fault counts them; the CLI reports them. */
   calls: z.record(z.string(), z.number().int().nonnegative()),
   clusters: z.record(z.string(), clusterWorldSchema),
+  /** Clusters DeleteCluster removed: their last version and when they went (reports). */
+  deletedClusters: z.record(z.string(), z.object({ version: z.string(), deletedAt: z.string() })).default({}),
+  /** Route 53: hosted zones by id, each with its records. */
+  hostedZones: z
+    .record(z.string(), z.object({ name: z.string(), records: z.array(recordSetSchema) }))
+    .default({}),
 });
 
 export type SandboxState = z.infer<typeof sandboxStateSchema>;
@@ -89,6 +124,8 @@ export type ClusterWorld = SandboxState['clusters'][string];
 export type SimUpdate = z.infer<typeof simUpdateSchema>;
 export type UpdateTarget = SimUpdate['target'];
 export type NodegroupOp = z.infer<typeof nodegroupOpSchema>;
+export type LifecycleOp = z.infer<typeof lifecycleOpSchema>;
+export type RecordSet = z.infer<typeof recordSetSchema>;
 
 /**
  * The next update id, shaped like EKS's (a UUID) but derived from the world's

@@ -6,6 +6,11 @@ import { SandboxMetricsReader } from '../metrics';
 import { getScenario, type Scenario } from '../scenarios';
 import { defaultStateDir, JsonStateFile } from '../state-store';
 import { SandboxInsightsReader, SandboxSnapshotReader, SandboxUpdateRunner } from './adapters';
+import {
+  SandboxClusterProvisioner,
+  SandboxTrafficShifter,
+  SandboxWorkloadReadiness,
+} from './blue-green-adapters';
 import type { Clock } from './clock';
 import { SandboxNodegroupLifecycle } from './nodegroup-adapter';
 import { WorldSession } from './session';
@@ -45,6 +50,12 @@ export interface SandboxWorld {
   /** CreateNodegroup / DeleteNodegroup / DescribeNodegroup: node groups rolled back by replacement. */
   readonly nodegroups: SandboxNodegroupLifecycle;
   readonly metricsReader: SandboxMetricsReader;
+  /** Blue/green: CreateCluster/CreateAddon/CreateFargateProfile and their deletes. */
+  readonly provisioner: SandboxClusterProvisioner;
+  /** Blue/green: the world's Route 53 weighted records. */
+  readonly traffic: SandboxTrafficShifter;
+  /** Blue/green: green's health check. */
+  readonly readiness: SandboxWorkloadReadiness;
   /** The port's Clock in virtual time: give it to handlers so events and windows follow the world. */
   readonly clock: Clock;
   /** Virtual time now. */
@@ -92,6 +103,9 @@ export function createSandboxWorld(options: SandboxWorldOptions = {}): SandboxWo
     insightsReader: new SandboxInsightsReader(session),
     nodegroups: new SandboxNodegroupLifecycle(session),
     metricsReader: new SandboxMetricsReader(session),
+    provisioner: new SandboxClusterProvisioner(session),
+    traffic: new SandboxTrafficShifter(session),
+    readiness: new SandboxWorkloadReadiness(session),
     clock: { now },
     now,
     advance: (minutes) => session.advance(minutes),

@@ -21,6 +21,7 @@ export const FUNCTIONS = {
   execution: { timeout: 900 },
   validation: { timeout: 300 },
   rollback: { timeout: 300 },
+  bluegreen: { timeout: 300 },
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];

@@ -31,6 +31,17 @@ describe('parseAgentConfig', () => {
         forceNodegroupUpdates: false,
       },
       rollback: { revertControlPlane: true },
+      blueGreen: {
+        recordTtlSeconds: 60,
+        weights: [10, 25, 50, 100],
+        soakSeconds: 600,
+        finalBakeSeconds: 3600,
+        keepGreenOnFailure: false,
+        keepBlue: false,
+        namePattern: '{blue}-{target}',
+        pollSeconds: 60,
+        readinessTimeoutSeconds: 3600,
+      },
       lockTtlSeconds: 172_800,
     };
     expect(parseAgentConfig(undefined)).toEqual(expected);
@@ -164,5 +175,37 @@ describe('parseAgentConfig', () => {
     expect(error.message).toContain('execution.minPollSeconds');
     expect(error.message).toContain('; ');
     expect(error.message).toContain('lockTtlSeconds');
+  });
+
+  it('given blue/green weights as SSM holds them, then they parse; out of order or short of 100 is refused', () => {
+    expect(parseAgentConfig({ blueGreen: { weights: '5, 50,100' } }).blueGreen.weights).toEqual([5, 50, 100]);
+    expect(parseAgentConfig({ blueGreen: { weights: [100] } }).blueGreen.weights).toEqual([100]);
+    expect(refusal({ blueGreen: { weights: '50,25,100' } }).message).toContain(
+      'blueGreen.weights: weights must be strictly ascending',
+    );
+    expect(refusal({ blueGreen: { weights: '10,50' } }).message).toContain('the last weight must be 100');
+    expect(refusal({ blueGreen: { weights: '0,100' } }).message).toContain('blueGreen.weights');
+  });
+
+  it('given blue/green keys, then the zone id, patterns and the final bake within the 48 h execution are checked', () => {
+    const ok = parseAgentConfig({
+      blueGreen: {
+        hostedZoneId: 'Z0123456789ABC',
+        recordName: 'api.example.com',
+        recordTargetPattern: '{cluster}.ingress.example.com',
+        healthCheckUrl: 'https://{cluster}.ingress.example.com/healthz',
+        keepBlue: 'true',
+        finalBakeSeconds: '86400',
+      },
+    }).blueGreen;
+    expect(ok).toMatchObject({ hostedZoneId: 'Z0123456789ABC', keepBlue: true, finalBakeSeconds: 86_400 });
+    expect(refusal({ blueGreen: { hostedZoneId: 'zone one' } }).message).toContain('blueGreen.hostedZoneId');
+    expect(refusal({ blueGreen: { recordTargetPattern: 'lb.example.com' } }).message).toContain(
+      'blueGreen.recordTargetPattern',
+    );
+    expect(refusal({ blueGreen: { namePattern: 'green' } }).message).toContain('blueGreen.namePattern');
+    expect(refusal({ blueGreen: { finalBakeSeconds: 86_401 } }).message).toContain(
+      'blueGreen.finalBakeSeconds',
+    );
   });
 });

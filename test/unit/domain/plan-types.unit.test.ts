@@ -16,7 +16,8 @@ describe('plan types', () => {
         shiftTrafficMinutes: 15,
         decommissionMinutes: 15,
       },
-      trafficSteps: [10, 50, 100],
+      trafficSteps: [10, 25, 50, 100],
+      blueGreen: { namePattern: '{blue}-{target}', soakMinutes: 10, finalBakeMinutes: 60 },
       gateSoakMinutes: { 'control-plane': 5, canary: 2, nodegroups: 5 },
     });
   });

@@ -220,14 +220,15 @@ describe('in-place plan', () => {
 });
 
 describe('blue/green plan', () => {
-  test('given blue_green, then it plans provision, staged traffic and decommission, and blocks execution for now', () => {
-    const plan = reason(snapshot({ version: '1.28' }), {
-      targetVersion: '1.31',
-      strategy: 'blue_green',
-      force: false,
+  test('given blue_green, then it plans provision, the four default traffic steps and decommission, ready to run', () => {
+    const s = snapshot({
+      version: '1.28',
+      nodegroups: [nodegroup('general', '1.28', { scalingConfig: { desiredSize: 3 } })],
     });
+    const plan = reason(s, { targetVersion: '1.31', strategy: 'blue_green', force: false });
     expect(plan.steps.map((s) => s.kind)).toEqual([
       'provision-cluster',
+      'shift-traffic',
       'shift-traffic',
       'shift-traffic',
       'shift-traffic',
@@ -236,10 +237,45 @@ describe('blue/green plan', () => {
     expect(plan.steps[0]).toMatchObject({ name: 'test-cluster-1-31', from: '1.28', to: '1.31' });
     expect(plan.steps.filter((s) => s.kind === 'shift-traffic').map((s) => `${s.from}->${s.to}`)).toEqual([
       '0->10',
-      '10->50',
+      '10->25',
+      '25->50',
       '50->100',
     ]);
+    expect(plan.verdict).toBe('ready');
+    expect(plan.findings.map((f) => f.code)).not.toContain('STRATEGY_NOT_EXECUTABLE');
+    const cost = plan.findings.find((f) => f.code === 'BLUE_GREEN_SIDE_BY_SIDE');
+    expect(cost?.severity).toBe('info');
+    // 20 min provisioning + 3 x 5 min for the nodes, 4 x 10 min soak, 60 min final bake: 135 min.
+    expect(cost?.message).toContain('side by side for about 2.3 h');
+    expect(cost?.message).toContain('1 node group(s) (3 node(s)');
+    expect(plan.steps[0]?.estimatedMinutes).toBe(35);
+    expect(plan.steps.at(-1)).toMatchObject({ name: 'test-cluster', to: 'deleted', estimatedMinutes: 75 });
+  });
+
+  test('given a name pattern EKS would refuse, then the plan is blocked naming the pattern', () => {
+    const policy = { ...DEFAULT_POLICY, blueGreen: { ...DEFAULT_POLICY.blueGreen, namePattern: '-{blue}' } };
+    const plan = reason(
+      snapshot({ version: '1.28' }),
+      { targetVersion: '1.29', strategy: 'blue_green', force: false },
+      policy,
+    );
     expect(plan.verdict).toBe('blocked');
-    expect(plan.findings.map((f) => f.code)).toContain('STRATEGY_NOT_EXECUTABLE');
+    const finding = plan.findings.find((f) => f.code === 'GREEN_NAME_INVALID');
+    expect(finding?.severity).toBe('block');
+    expect(finding?.message).toContain('"-{blue}" gives "-test-cluster"');
+  });
+
+  test('given an add-on with no version for the target, then the plan is blocked; a far one that has one is not', () => {
+    const s = snapshot({
+      version: '1.28',
+      addons: [addon('eks-pod-identity-agent', 'v1.3.4-eksbuild.1')],
+    });
+    // Green's add-ons are new: no one-minor-at-a-time path is needed, only a version for the target.
+    const ready = reason(s, { targetVersion: '1.31', strategy: 'blue_green', force: false });
+    expect(ready.verdict).toBe('ready');
+    const blocked = reason(s, { targetVersion: '1.34', strategy: 'blue_green', force: false });
+    const finding = blocked.findings.find((f) => f.code === 'ADDON_NO_TARGET_VERSION');
+    expect(finding).toMatchObject({ severity: 'block', resource: 'eks-pod-identity-agent' });
+    expect(finding?.message).toContain('no version compatible with Kubernetes 1.34');
   });
 });
