@@ -128,8 +128,8 @@ export function validateRunOptions(options: RunOptions): ValidRun {
       { option: '--report-out', path: options.reportOut },
     ]);
   }
-  const reportFormat = options.reportOut === undefined ? 'json' : reportFormatOf(options.reportOut);
   if (options.reportOut !== undefined) checkOutputPath(options.reportOut, '--report-out', [snapshotOption]);
+  const reportFormat = options.reportOut === undefined ? 'json' : reportFormatOf(options.reportOut);
 
   const stateDir = resolve(options.stateDir ?? defaultStateDir());
   inspectStateDir(stateDir);
