@@ -51,7 +51,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 table{border-collapse:collapse;width:100%;margin:6px 0}th,td{text-align:left;vertical-align:top;padding:4px 8px;border-bottom:1px solid var(--line)}
 th{background:var(--bg);font-weight:600}
 .timeline{border:1px solid var(--line);border-radius:6px;padding:8px;background:#fff}
-.row{display:grid;grid-template-columns:340px 1fr 110px;align-items:center;gap:8px;min-height:22px}
+.row{display:grid;grid-template-columns:340px 1fr 130px;align-items:center;gap:8px;min-height:22px}
 .row .label{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .row .dur{color:var(--muted);font-variant-numeric:tabular-nums;text-align:right}
 .track{position:relative;height:16px;background:var(--bg);border-radius:3px}
@@ -106,13 +106,13 @@ function stepRow(view: UpgradeView, step: StepBar): string {
       : `<div class="bar step kind-${e(step.kind)} status-${step.status}" data-step-id="${e(step.id)}" data-status="${step.status}" style="${place(view, step.start, step.end ?? step.start)}" title="${e(title)}"></div>`;
   const together =
     step.alongside.length > 0
-      ? ` <span class="parallel" title="${e(step.alongside.join(', '))}">∥ with ${step.alongside.length}</span>`
+      ? `<span class="parallel" title="${e(`ran at the same time as ${step.alongside.join(', ')}`)}">∥${step.alongside.length}</span> `
       : '';
   const dur =
     step.start === undefined
       ? STATUS_TEXT[step.status]
       : `${step.status === 'failed' ? 'FAILED ' : ''}${duration(step.start, step.end ?? step.start)}`;
-  return `<div class="row step-row status-${step.status}" data-step-id="${e(step.id)}"><div class="label" title="${e(step.label)}">${step.index}. ${e(step.label)}${together}</div><div class="track">${bar}</div><div class="dur">${e(dur)}</div></div>`;
+  return `<div class="row step-row status-${step.status}" data-step-id="${e(step.id)}"><div class="label" title="${e(step.label)}">${step.index}. ${e(step.label)}</div><div class="track">${bar}</div><div class="dur">${together}${e(dur)}</div></div>`;
 }
 
 function timeline(view: UpgradeView): string {
@@ -135,7 +135,7 @@ function timeline(view: UpgradeView): string {
   const rollbackRow = rb
     ? `<div class="lane-title">Rollback</div><div class="row rollback-row"><div class="label">rollback: ${e(rb.outcome)}</div><div class="track"><div class="bar rollback" style="${place(view, rb.start, rb.end ?? view.span)}" title="${e(`rollback ${rb.outcome}, ${clock(rb.start)} to ${clock(rb.end ?? view.span)}`)}"></div></div><div class="dur">${e(duration(rb.start, rb.end ?? view.span))}</div></div>`
     : '';
-  return `<section class="timeline" aria-label="timeline">${axis(view)}<div class="lane-title">Phases</div>${phases}<div class="lane-title">Steps and gates (∥: ran at the same time as others)</div>${view.steps.map((s) => stepRow(view, s)).join('')}${rollbackRow}${axis(view)}</section>`;
+  return `<section class="timeline" aria-label="timeline">${axis(view)}<div class="lane-title">Phases</div>${phases}<div class="lane-title">Steps and gates (∥N: ran at the same time as N others)</div>${view.steps.map((s) => stepRow(view, s)).join('')}${rollbackRow}${axis(view)}</section>`;
 }
 
 function validations(view: UpgradeView): string {

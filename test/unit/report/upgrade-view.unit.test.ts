@@ -186,6 +186,9 @@ describe('renderUpgradeHtml', () => {
     const html = renderUpgradeHtml(buildUpgradeView(input()));
     expect(html.match(/class="bar step /g)).toHaveLength(5);
     expect(html).toContain('data-step-id="gate:1.31:nodegroups" data-status="failed"');
+    // The two node groups that moved together are marked so, and nothing else.
+    expect(html.match(/∥\d+/g)).toEqual(['∥1', '∥1']);
+    expect(html).toContain('title="ran at the same time as ng:b"');
     expect(html).toContain('batch-spot is behind');
     expect(html).toContain('rollback-control-plane');
     expect(html).not.toMatch(/<script|<link|src=|@import|url\(/i);
