@@ -74,6 +74,23 @@ export type RunOutcome =
   /** The request id had started an upgrade already: it is reported, nothing new started. */
   | 'duplicate';
 
+/** When a step ran, in virtual minutes since the request (absent: not seen by this process). */
+export interface StepTime {
+  /** For a gate: when its soak began. */
+  readonly startedAt?: number;
+  readonly finishedAt?: number;
+}
+
+/** What ran when, as this process watched it (steps a crashed process did have no times). */
+export interface RunTimeline {
+  /** Minute 0, in virtual time (ISO 8601): when this process began the run. */
+  readonly origin: string;
+  /** By step id. */
+  readonly steps: Readonly<Record<string, StepTime>>;
+  /** When the soak before the final validation began. */
+  readonly finalSoakFrom?: number;
+}
+
 export interface VersionChange {
   readonly resource: string;
   readonly from: string;
@@ -101,6 +118,9 @@ export interface SandboxRunReport {
   readonly findings: readonly Finding[];
   readonly plannedSteps: number;
   readonly completedSteps: number;
+  /** The plan's steps, in order (none without a plan). */
+  readonly steps: readonly UpgradeStep[];
+  readonly timeline: RunTimeline;
   readonly changes: readonly VersionChange[];
   readonly rollback?: EventDetail<'rollback.completed'>;
   readonly failure?: EventDetail<'upgrade.failed'>;
@@ -148,6 +168,13 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
   const progress = options.onProgress ?? (() => undefined);
   let plan: UpgradePlan | undefined;
   let lastCompleted = 0;
+  let stepTimes: Record<string, { startedAt?: number; finishedAt?: number }> = {};
+  let finalSoakFrom: number | undefined;
+  const timeStep = (id: string, edge: 'startedAt' | 'finishedAt') => {
+    const times = stepTimes[id] ?? {};
+    stepTimes[id] = times;
+    times[edge] ??= minutesSinceStart();
+  };
 
   const stack = createLocalStack({
     stateDir,
@@ -168,8 +195,19 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
     },
     onWait: (seconds, state) => progress({ kind: 'wait', at: minutesSinceStart(), seconds, state }),
     onTask: (name, _input, outcome) => {
-      if (name !== 'execution' || plan === undefined || outcome.result === undefined) return;
-      const result = outcome.result as { started?: string[]; finished?: string[] };
+      if (name !== 'execution' || outcome.result === undefined) return;
+      const result = outcome.result as {
+        status?: string;
+        gate?: { stepId: string } | null;
+        started?: string[];
+        finished?: string[];
+      };
+      for (const id of result.finished ?? []) timeStep(id, 'finishedAt');
+      for (const id of result.started ?? []) timeStep(id, 'startedAt');
+      // A gate's bar starts with its soak; the final validation's soak starts at `done`.
+      if (result.status === 'gate' && result.gate) timeStep(result.gate.stepId, 'startedAt');
+      if (result.status === 'done') finalSoakFrom ??= minutesSinceStart();
+      if (plan === undefined) return;
       const steps = plan.steps;
       const report = (kind: 'step-started' | 'step-finished', ids: readonly string[] | undefined) => {
         for (const id of ids ?? []) {
@@ -188,6 +226,10 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
   // The executions a killed process left RUNNING carry on first, as in Step Functions
   // they never stopped: their updates finish, and their lock is released when they end.
   const resumed = options.keepState ? await stack.resumeOrphans() : [];
+  // Resumed executions have their own timeline: kept apart, for the report of a resumed request.
+  const resumedTimeline = { steps: stepTimes, finalSoakFrom };
+  stepTimes = {};
+  finalSoakFrom = undefined;
 
   const clusters = Object.keys(stack.world.inspect().clusters);
   const clusterName = options.clusterName ?? clusters[0] ?? '';
@@ -295,6 +337,11 @@ export async function runSandboxUpgrade(options: SandboxRunOptions): Promise<San
     findings: plan?.findings ?? [],
     plannedSteps: plan?.steps.length ?? 0,
     completedSteps: (await loadRecord(stack.deps.artifacts, upgradeId))?.completed.length ?? lastCompleted,
+    steps: plan?.steps ?? [],
+    timeline: timelineOf(
+      start,
+      execution?.resumedAfter !== undefined ? resumedTimeline : { steps: stepTimes, finalSoakFrom },
+    ),
     changes:
       strategy === 'blue_green'
         ? blueGreenChanges(before, worldAfter, greenName)
@@ -339,6 +386,17 @@ function worldSnapshot(stack: LocalStack, clusterName: string): EnvironmentSnaps
     throw new InvalidRequestError(`the sandbox has no cluster ${clusterName} (it has: ${known})`);
   }
   return world.snapshot;
+}
+
+function timelineOf(
+  origin: number,
+  t: { steps: RunTimeline['steps']; finalSoakFrom: number | undefined },
+): RunTimeline {
+  return {
+    origin: new Date(origin).toISOString(),
+    steps: t.steps,
+    ...(t.finalSoakFrom !== undefined ? { finalSoakFrom: t.finalSoakFrom } : {}),
+  };
 }
 
 function nextMinor(version: string): string {

@@ -88,6 +88,9 @@ export async function duplicateReport(
     findings: context.plan?.findings ?? [],
     plannedSteps: context.plan?.steps.length ?? 0,
     completedSteps: record?.completed.length ?? 0,
+    steps: context.plan?.steps ?? [],
+    // Nothing ran in this process.
+    timeline: { origin: stack.world.now().toISOString(), steps: {} },
     changes: [],
     // Nothing ran: the cluster as this run found it.
     finalState: finalState(context.before),

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { lazyTracing } from '../aws/tracing';
 import { type AwsEnv, backendFrom, readAwsEnv } from './env';
 import type { AgentDeps, Wiring } from './wiring';
 
@@ -67,7 +68,9 @@ export function lambdaHandler<K extends keyof AgentDeps, R>(
     } finally {
       await afterInvoke?.();
     }
-  }).use(injectLambdaContext(logger));
+  })
+    .use(injectLambdaContext(logger))
+    .use(lazyTracing(name));
 }
 
 /** Results are small by design (the state machine carries them); still, never log more than 2 KB. */

@@ -118,6 +118,11 @@ describe('run --sandbox checks every argument before anything runs', () => {
     [['--events-out', 'demo'], '--events-out demo is a directory'],
     [['--events-out', '/no/such/dir/events.jsonl'], 'the directory /no/such/dir does not exist'],
     [['--report-out', ''], '--report-out is empty'],
+    [
+      ['--report-out', 'report.txt'],
+      '--report-out report.txt: the extension says the format; use .json (the report) or .html (a page of the upgrade), not .txt',
+    ],
+    [['--report-out', 'report'], 'use .json (the report) or .html (a page of the upgrade)'],
   ])('%j exits 2 with one line, and the state directory is not even created', async (args, message) => {
     const stateDir = join(tmp(), 'state');
     const r = await cli(['run', '--sandbox', ...args, '--state-dir', stateDir]);

@@ -368,6 +368,41 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
     test('a dashboard', () => {
       expect(ofType(template(), 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
     });
+
+    test('metrics from the events: filters on the audit log group, in the stage namespace; an alarm on rollbacks', () => {
+      const filters = ofType(template(), 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
+      expect(filters.length).toBeGreaterThanOrEqual(8);
+      for (const f of filters) {
+        expect(f.LogGroupName).toEqual({ Ref: 'AuditLogGroup' });
+        for (const t of array(f.MetricTransformations)) {
+          expect(obj(t, 'transformation').MetricNamespace).toBe(`EksUpgradeAgent/${stage}`);
+        }
+      }
+      const alarm = resource(template(), 'RollbackAlarm', 'AWS::CloudWatch::Alarm').Properties;
+      expect(alarm).toMatchObject({ Namespace: `EksUpgradeAgent/${stage}`, MetricName: 'Rollbacks' });
+    });
+
+    test('X-Ray: every function traced actively with the two X-Ray actions, the state machine traced', () => {
+      const roles = roleStatements(template());
+      for (const fn of FUNCTION_NAMES) {
+        const props = resource(
+          template(),
+          `${logicalId(fn)}LambdaFunction`,
+          'AWS::Lambda::Function',
+        ).Properties;
+        expect({ fn, tracing: props.TracingConfig }).toEqual({ fn, tracing: { Mode: 'Active' } });
+        const xray = (roles.get(functionRole(fn)) ?? []).find((st) =>
+          st.actions.includes('xray:PutTraceSegments'),
+        );
+        expect({ fn, actions: xray?.actions.sort(), resources: xray?.resources }).toEqual({
+          fn,
+          actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+          resources: ['*'],
+        });
+      }
+      const machine = resource(template(), 'UpgradeStateMachine', 'AWS::StepFunctions::StateMachine');
+      expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+    });
   });
 
   describe('default configuration', () => {

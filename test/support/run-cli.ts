@@ -11,12 +11,16 @@ export interface CliResult {
 }
 
 /** Runs the CLI as a user does: a separate node process on the package's bin. */
-export function runCli(args: readonly string[], env: Record<string, string> = {}): CliResult {
+export function runCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, ...env },
-    timeout: 60_000,
+    timeout: timeoutMs,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { STRATEGIES, type Strategy } from '../../domain/plan-types';
 import { clusterNameProblem, requestIdProblem } from '../../domain/request-fields';
 import { parseSnapshot } from '../../domain/snapshot';
@@ -42,7 +42,32 @@ export interface ValidRun {
   readonly stateDir: string;
   readonly eventsOut?: string;
   readonly reportOut?: string;
+  /** By --report-out's extension: `.json` the report, `.html`/`.htm` a page of the upgrade. */
+  readonly reportFormat: ReportFormat;
   readonly output: 'text' | 'json';
+}
+
+export type ReportFormat = 'json' | 'html';
+
+const REPORT_FORMATS: Readonly<Record<string, ReportFormat>> = {
+  '.json': 'json',
+  '.html': 'html',
+  '.htm': 'html',
+};
+
+/**
+ * The format of --report-out, from its extension.
+ * @throws CliUsageError for any other extension.
+ */
+export function reportFormatOf(path: string): ReportFormat {
+  const ext = extname(path).toLowerCase();
+  const format = REPORT_FORMATS[ext];
+  if (format === undefined) {
+    throw new CliUsageError(
+      `--report-out ${path}: the extension says the format; use .json (the report) or .html (a page of the upgrade)${ext === '' ? '' : `, not ${ext}`}`,
+    );
+  }
+  return format;
 }
 
 function notEmpty(value: string | undefined, option: string): void {
@@ -104,6 +129,7 @@ export function validateRunOptions(options: RunOptions): ValidRun {
     ]);
   }
   if (options.reportOut !== undefined) checkOutputPath(options.reportOut, '--report-out', [snapshotOption]);
+  const reportFormat = options.reportOut === undefined ? 'json' : reportFormatOf(options.reportOut);
 
   const stateDir = resolve(options.stateDir ?? defaultStateDir());
   inspectStateDir(stateDir);
@@ -115,6 +141,7 @@ export function validateRunOptions(options: RunOptions): ValidRun {
     strategy: options.strategy as Strategy,
     stateDir,
     output: options.output,
+    reportFormat,
     ...(options.cluster !== undefined ? { clusterName: options.cluster } : {}),
     ...(options.target !== undefined ? { targetVersion: options.target } : {}),
     ...(options.requestId !== undefined ? { requestId: options.requestId } : {}),

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { STRATEGIES } from '../../domain/plan-types';
+import { renderUpgradeHtml } from '../../report/html';
+import { buildUpgradeView } from '../../report/view';
 import { runSandboxUpgrade, type SandboxRunReport } from '../../sandbox/local-run';
 import { SCENARIO_NAMES } from '../../sandbox/scenarios';
 import { DEFAULT_SANDBOX_SNAPSHOT } from '../../wiring/sandbox';
@@ -46,7 +48,7 @@ export function registerRun(program: Command, io: CliIo): void {
     )
     .option('--keep-state', 'continue with the world already in the state directory', false)
     .option('--events-out <file>', 'write every published event, one JSON per line')
-    .option('--report-out <file>', 'write the report as JSON')
+    .option('--report-out <file>', 'write the report: .json (the report) or .html (a page of the upgrade)')
     .option('--output <format>', 'report format on stdout: text | json', 'text')
     .option('--quiet', 'no progress on stderr', false)
     .addHelpText(
@@ -89,7 +91,15 @@ export function registerRun(program: Command, io: CliIo): void {
               },
             ]
           : []),
-        ...(valid.reportOut ? [{ path: valid.reportOut, what: 'the report', text: json }] : []),
+        ...(valid.reportOut
+          ? [
+              {
+                path: valid.reportOut,
+                what: 'the report',
+                text: valid.reportFormat === 'html' ? renderUpgradeHtml(buildUpgradeView(report)) : json,
+              },
+            ]
+          : []),
       ];
       for (const file of files) {
         try {
