@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AgentError } from './errors';
+import { lazy } from './lazy';
 import { describeIssues } from './snapshot';
 
 /**
@@ -8,76 +9,80 @@ import { describeIssues } from './snapshot';
  * coercion); defaults ship with the stack and are repeated here so a missing
  * optional key never changes behaviour silently.
  */
-const num = z.coerce.number();
-
 /** The highest `execution/maxParallelNodegroups` accepted: it bounds the execution's state. */
 export const MAX_PARALLEL_NODEGROUPS = 50;
-const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
-const metricsSource = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('alb'),
-    /** The ALB's CloudWatch dimension, "app/NAME/ID". */
-    loadBalancer: z.string().min(1),
-    /** The target group's dimension, "targetgroup/NAME/ID". */
-    targetGroup: z.string().min(1),
-  }),
-  z.object({
-    type: z.literal('custom'),
-    namespace: z.string().min(1),
-    errorRateMetric: z.string().min(1),
-    latencyP99Metric: z.string().min(1),
-    dimensions: z.record(z.string(), z.string()).default({}),
-  }),
-  /** An explicit opt-out: validation then judges the cluster only, and says so. */
-  z.object({ type: z.literal('none') }),
-]);
+/** The configuration's schema, built on first use (lib/domain/lazy.ts). */
+export const agentConfigSchema = lazy(() => {
+  const num = z.coerce.number();
 
-export const agentConfigSchema = z.object({
-  validation: z
-    .object({
-      maxErrorRate: num.pipe(z.number().min(0).max(1)).default(0.01),
-      maxLatencyP99Ms: num.pipe(z.number().positive()).default(500),
-      minSampleCount: num.pipe(z.number().int().min(1)).default(1),
-      soakSeconds: num.pipe(z.number().int().min(0).max(86_400)).default(300),
-      metrics: metricsSource.default({ type: 'none' }),
-      /** The bake gates of each hop: how long the cluster serves before each gate judges it. */
-      gates: z
-        .object({
-          controlPlaneSoakSeconds: num.pipe(z.number().int().min(0).max(86_400)).default(300),
-          canarySoakSeconds: num.pipe(z.number().int().min(0).max(86_400)).default(120),
-          nodegroupsSoakSeconds: num.pipe(z.number().int().min(0).max(86_400)).default(300),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  execution: z
-    .object({
-      /** UpdateAddon resolveConflicts: PRESERVE keeps the operator's configuration changes. */
-      addonResolveConflicts: z.enum(['NONE', 'OVERWRITE', 'PRESERVE']).default('PRESERVE'),
-      minPollSeconds: num.pipe(z.number().int().min(5)).default(15),
-      maxPollSeconds: num.pipe(z.number().int().min(5)).default(900),
-      busyRetrySeconds: num.pipe(z.number().int().min(5)).default(60),
-      /**
-       * Node-group updates of one hop in flight at once (EKS takes one update per node
-       * group, several node groups at a time). 1 moves them one by one.
-       */
-      maxParallelNodegroups: num.pipe(z.number().int().min(1).max(MAX_PARALLEL_NODEGROUPS)).default(5),
-      /** Pass EKS's force on node-group updates (ignores PodDisruptionBudgets). Off by default. */
-      forceNodegroupUpdates: bool.default(false),
-    })
-    .prefault({}),
-  rollback: z
-    .object({
-      /** Start EKS's control-plane version rollback when it is possible and safe. */
-      revertControlPlane: bool.default(true),
-    })
-    .prefault({}),
-  /** How long a cluster lock lives if an execution never releases it (timed out, aborted). */
-  lockTtlSeconds: num.pipe(z.number().int().min(60)).default(172_800),
+  const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
+  const metricsSource = z.discriminatedUnion('type', [
+    z.object({
+      type: z.literal('alb'),
+      /** The ALB's CloudWatch dimension, "app/NAME/ID". */
+      loadBalancer: z.string().min(1),
+      /** The target group's dimension, "targetgroup/NAME/ID". */
+      targetGroup: z.string().min(1),
+    }),
+    z.object({
+      type: z.literal('custom'),
+      namespace: z.string().min(1),
+      errorRateMetric: z.string().min(1),
+      latencyP99Metric: z.string().min(1),
+      dimensions: z.record(z.string(), z.string()).default({}),
+    }),
+    /** An explicit opt-out: validation then judges the cluster only, and says so. */
+    z.object({ type: z.literal('none') }),
+  ]);
+
+  return z.object({
+    validation: z
+      .object({
+        maxErrorRate: num.pipe(z.number().min(0).max(1)).default(0.01),
+        maxLatencyP99Ms: num.pipe(z.number().positive()).default(500),
+        minSampleCount: num.pipe(z.number().int().min(1)).default(1),
+        soakSeconds: num.pipe(z.number().int().min(0).max(86_400)).default(300),
+        metrics: metricsSource.default({ type: 'none' }),
+        /** The bake gates of each hop: how long the cluster serves before each gate judges it. */
+        gates: z
+          .object({
+            controlPlaneSoakSeconds: num.pipe(z.number().int().min(0).max(86_400)).default(300),
+            canarySoakSeconds: num.pipe(z.number().int().min(0).max(86_400)).default(120),
+            nodegroupsSoakSeconds: num.pipe(z.number().int().min(0).max(86_400)).default(300),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    execution: z
+      .object({
+        /** UpdateAddon resolveConflicts: PRESERVE keeps the operator's configuration changes. */
+        addonResolveConflicts: z.enum(['NONE', 'OVERWRITE', 'PRESERVE']).default('PRESERVE'),
+        minPollSeconds: num.pipe(z.number().int().min(5)).default(15),
+        maxPollSeconds: num.pipe(z.number().int().min(5)).default(900),
+        busyRetrySeconds: num.pipe(z.number().int().min(5)).default(60),
+        /**
+         * Node-group updates of one hop in flight at once (EKS takes one update per node
+         * group, several node groups at a time). 1 moves them one by one.
+         */
+        maxParallelNodegroups: num.pipe(z.number().int().min(1).max(MAX_PARALLEL_NODEGROUPS)).default(5),
+        /** Pass EKS's force on node-group updates (ignores PodDisruptionBudgets). Off by default. */
+        forceNodegroupUpdates: bool.default(false),
+      })
+      .prefault({}),
+    rollback: z
+      .object({
+        /** Start EKS's control-plane version rollback when it is possible and safe. */
+        revertControlPlane: bool.default(true),
+      })
+      .prefault({}),
+    /** How long a cluster lock lives if an execution never releases it (timed out, aborted). */
+    lockTtlSeconds: num.pipe(z.number().int().min(60)).default(172_800),
+  });
 });
 
-export type AgentConfig = z.infer<typeof agentConfigSchema>;
+export type AgentConfig = z.infer<ReturnType<typeof agentConfigSchema>>;
 export type MetricsSourceConfig = AgentConfig['validation']['metrics'];
 
 /** The configuration in SSM (or a file) is malformed: fix the named key. */
@@ -91,7 +96,7 @@ export class InvalidConfigError extends AgentError {
  * @throws InvalidConfigError naming each bad key.
  */
 export function parseAgentConfig(input: unknown): AgentConfig {
-  const result = agentConfigSchema.safeParse(input ?? {});
+  const result = agentConfigSchema().safeParse(input ?? {});
   if (!result.success) {
     throw new InvalidConfigError(
       `agent configuration is invalid: ${describeIssues(result.error).join('; ')}`,
@@ -100,5 +105,5 @@ export function parseAgentConfig(input: unknown): AgentConfig {
   return result.data;
 }
 
-// Pure: a bundle that never reads the defaults does not parse them at cold start.
-export const DEFAULT_CONFIG: AgentConfig = /* @__PURE__ */ parseAgentConfig({});
+/** The defaults (every key missing), parsed on first use: not at cold start. */
+export const defaultConfig: () => AgentConfig = lazy(() => parseAgentConfig({}));

@@ -13,6 +13,7 @@ import { FileClusterLock } from './cluster-lock';
 import { SandboxConfigSource } from './config-source';
 import { createSandboxWorld, type SandboxWorld } from './eks';
 import { type BusEvent, LocalEventBus, type LocalRule } from './event-bus';
+import { executionTimeoutSeconds } from './local-sfn/definition';
 import { LocalExecutionRegistry } from './local-sfn/executions';
 import { resumePoint } from './local-sfn/resume';
 import {
@@ -155,6 +156,7 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
       overrides: { validation: { metrics: SANDBOX_METRICS_SOURCE }, ...options.config },
     }),
     clock,
+    executionTimeoutSeconds: executionTimeoutSeconds(),
   };
   const deps = intercept.deps ? intercept.deps(baseDeps) : baseDeps;
   const drained = <R>(name: string, work: (input: unknown) => Promise<R>) => {

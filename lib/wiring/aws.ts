@@ -65,3 +65,14 @@ export function awsStarter(env: AwsEnv): ExecutionStarter {
   }
   return stepFunctionsStarter(new StepFunctionsClient(), stateMachineArn);
 }
+
+/** @throws MissingEnvironmentError when EXECUTION_TIMEOUT_SECONDS is not set. */
+export function awsExecutionTimeoutSeconds(env: AwsEnv): number {
+  const seconds = env.EXECUTION_TIMEOUT_SECONDS;
+  if (seconds === undefined) {
+    throw new MissingEnvironmentError(
+      "EXECUTION_TIMEOUT_SECONDS is not set: serverless.yml gives the execution function the state machine's TimeoutSeconds",
+    );
+  }
+  return seconds;
+}

@@ -65,7 +65,7 @@ export const nodegroupOpSchema = z.object({
 });
 
 const clusterWorldSchema = z.object({
-  snapshot: snapshotSchema,
+  snapshot: snapshotSchema(),
   /** The control-plane version the world started with (metrics breach once it moves). */
   initialVersion: z.string(),
   updates: z.array(simUpdateSchema),

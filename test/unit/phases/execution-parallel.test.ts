@@ -7,6 +7,7 @@ import type { ExecutionDeps } from '../../../lib/phases/deps';
 import { executePhase } from '../../../lib/phases/execution';
 import { artifactKeys, type UpgradeRecord } from '../../../lib/phases/records';
 import type { StartStepOutcome, UpdateRef, UpdateState } from '../../../lib/ports';
+import { executionTimeoutSeconds } from '../../../lib/sandbox/local-sfn/definition';
 
 /**
  * The execution phase with node groups in parallel, on in-memory ports: what it
@@ -72,6 +73,7 @@ function world(steps: UpgradeStep[], options: { limit?: number; busy?: string[] 
     },
     events: { publish: async () => {} },
     clock: { now: () => new Date(now) },
+    executionTimeoutSeconds: executionTimeoutSeconds(),
     insights: { readInsights: async () => [], refreshInsights: async () => {} },
     updates: {
       startStep: async (clusterName, step): Promise<StartStepOutcome> => {
@@ -96,7 +98,7 @@ function world(steps: UpgradeStep[], options: { limit?: number; busy?: string[] 
       {
         upgradeId: UPGRADE,
         correlationId: 'arn:aws:states:eu-west-1:1:execution:m:x',
-        request: upgradeRequestSchema.parse({
+        request: upgradeRequestSchema().parse({
           clusterName: 'payments-prod',
           targetVersion: '1.31',
           requestId: 'req-1',
@@ -116,11 +118,11 @@ function world(steps: UpgradeStep[], options: { limit?: number; busy?: string[] 
 }
 
 describe('executePhase with node groups in parallel', () => {
-  it('starts node groups of one run up to the limit, and waits for the first estimate', async () => {
+  it('starts node groups of one run up to the limit, and waits for the first look (80 % of the estimate)', async () => {
     const w = world([ng('a'), ng('b', 20), ng('c'), gate]);
     const r = await w.call(INITIAL_PROGRESS);
     expect(w.started).toEqual(['nodegroup:a:1.31', 'nodegroup:b:1.31']);
-    expect(r).toMatchObject({ status: 'waiting', waitSeconds: 600, started: w.started, finished: [] });
+    expect(r).toMatchObject({ status: 'waiting', waitSeconds: 480, started: w.started, finished: [] });
     expect(r.progress).toMatchObject({ next: 2, done: 0, polls: 0 });
     expect(r.progress.inFlight.map((f) => [f.stepId, f.updateId, f.polls])).toEqual([
       ['nodegroup:a:1.31', 'u-nodegroup:a:1.31', 0],
@@ -146,8 +148,8 @@ describe('executePhase with node groups in parallel', () => {
       ['nodegroup:b:1.31', 1],
       ['nodegroup:c:1.31', 0],
     ]);
-    // b is due in 600 s (20 min from its start), c in 600 s: the soonest.
-    expect(r.waitSeconds).toBe(600);
+    // b's first look is due in 360 s (80 % of 20 min from its start), c's in 480 s: the soonest.
+    expect(r.waitSeconds).toBe(360);
   });
 
   it('answers a gate only once nothing is in flight, with every node group of the run recorded', async () => {
@@ -158,8 +160,8 @@ describe('executePhase with node groups in parallel', () => {
     const waiting = await w.call(first.progress);
     expect(waiting.status).toBe('waiting');
     expect(waiting.progress.inFlight.map((f) => f.stepId)).toEqual(['nodegroup:a:1.31']);
-    // a overruns: looked at again after 3 % of the 600 s it has taken, at least 30 s.
-    expect(waiting.waitSeconds).toBe(30);
+    // a overruns: looked at again after 3 % of the 600 s it has taken (18 s), at least 15 s.
+    expect(waiting.waitSeconds).toBe(18);
     w.advance(30);
     w.end('nodegroup:a:1.31');
     const r = await w.call(waiting.progress);
@@ -187,7 +189,7 @@ describe('executePhase with node groups in parallel', () => {
     const r = await w.call(INITIAL_PROGRESS);
     expect(w.started).toEqual(['nodegroup:a:1.31']);
     expect(r.progress).toMatchObject({ next: 1, busyAnswers: 1 });
-    // The busy retry (60 s) comes before a's first look (1,800 s).
+    // The busy retry (60 s) comes before a's first look (1,440 s: 80 % of 30 min).
     expect(r.waitSeconds).toBe(60);
   });
 
