@@ -27,7 +27,7 @@ const CLOUDWATCH: Client = ['@aws-sdk/client-cloudwatch', 'CloudWatchClient'];
  * carries without using.
  */
 export const CLIENTS_USED: Record<string, readonly Client[]> = {
-  trigger: [SSM, DYNAMODB, EVENTBRIDGE, SFN],
+  trigger: [SSM, DYNAMODB, EVENTBRIDGE, SFN, S3],
   perception: [EKS, EC2, S3, EVENTBRIDGE],
   reasoning: [S3, EVENTBRIDGE],
   execution: [EKS, S3, SSM, EVENTBRIDGE],

@@ -7,7 +7,7 @@
  * every INIT at most 1.2x its baseline. Prints figures; it is a benchmark, not a
  * test (no thresholds in jest).
  *
- * Run: npm run bench:bundle -- [--package-dir DIR] [--samples N]
+ * Run: npm run bench:bundle -- [--package-dir DIR] [--samples N] [--functions trigger,reasoning]
  *   without --package-dir: `sls package --stage dev` into a temporary directory
  *   (offline, no AWS credentials).
  *
@@ -92,9 +92,9 @@ async function main(): Promise<void> {
   try {
     const packageDir = args.packageDir ?? packageStage(scratch);
     const esbuildOptions = esbuildOptionsFromServerlessYml(STAGE);
-    const contents = await Promise.all(FUNCTIONS.map((fn) => contentsOf(fn, esbuildOptions)));
+    const contents = await Promise.all(args.functions.map((fn) => contentsOf(fn, esbuildOptions)));
     const rows: Row[] = [];
-    for (const [i, fn] of FUNCTIONS.entries()) {
+    for (const [i, fn] of args.functions.entries()) {
       const zipPath = join(packageDir, `${fn}.zip`);
       const files = readZip(readFileSync(zipPath));
       const js = files.get(`handlers/${fn}.js`);
@@ -283,20 +283,25 @@ function printTable(header: string[], rows: string[][], rightAlign: boolean[]): 
   for (const r of rows) console.log(line(r));
 }
 
-function parseArgs(argv: string[]): { packageDir?: string; samples: number } {
+function parseArgs(argv: string[]): { packageDir?: string; samples: number; functions: string[] } {
   let packageDir: string | undefined;
   let samples = 11;
+  let functions = FUNCTIONS;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--package-dir') packageDir = argv[++i];
     else if (arg === '--samples') samples = Number(argv[++i]);
+    else if (arg === '--functions') functions = (argv[++i] ?? '').split(',');
     else
       throw new Error(
-        `unknown argument ${arg}; usage: tsx bench/bundle.ts [--package-dir DIR] [--samples N]`,
+        `unknown argument ${arg}; usage: tsx bench/bundle.ts [--package-dir DIR] [--samples N] [--functions a,b]`,
       );
   }
   if (!Number.isInteger(samples) || samples < 1) throw new Error('--samples must be a positive integer');
-  return { ...(packageDir ? { packageDir } : {}), samples };
+  const unknown = functions.filter((fn) => !FUNCTIONS.includes(fn));
+  if (unknown.length > 0)
+    throw new Error(`--functions: no function ${unknown.join(', ')} (${FUNCTIONS.join(', ')})`);
+  return { ...(packageDir ? { packageDir } : {}), samples, functions };
 }
 
 main().catch((error: unknown) => {

@@ -10,13 +10,13 @@
  * not a test.
  * Run: npm run bench:detection
  */
-import { DEFAULT_CONFIG } from '../lib/domain/config';
+import { defaultConfig } from '../lib/domain/config';
 import { nextCheckSeconds, OVERDUE_FRACTION } from '../lib/domain/detection';
 import { nodegroupMinutes } from '../lib/domain/estimates';
 import { DEFAULT_POLICY } from '../lib/domain/plan-types';
 import type { Nodegroup } from '../lib/domain/snapshot';
 
-const tuning = DEFAULT_CONFIG.execution;
+const tuning = defaultConfig().execution;
 type Rule = (estimate: number, elapsed: number) => number;
 
 const current: Rule = (estimate, elapsed) => nextCheckSeconds(estimate, elapsed, tuning);

@@ -1,5 +1,13 @@
 import { executePhase } from '../lib/phases/execution';
-import { awsArtifacts, awsClock, awsConfig, awsEvents, awsInsights, awsUpdates } from '../lib/wiring/aws';
+import {
+  awsArtifacts,
+  awsClock,
+  awsConfig,
+  awsEvents,
+  awsExecutionTimeoutSeconds,
+  awsInsights,
+  awsUpdates,
+} from '../lib/wiring/aws';
 import { lambdaHandler } from '../lib/wiring/lambda';
 
 /** ExecutionPhase: starts the next EKS update or polls the one in flight. Logic: lib/phases/execution.ts. */
@@ -12,6 +20,7 @@ export const handler = lambdaHandler(
     config: awsConfig(env),
     events: awsEvents(env),
     clock: awsClock(),
+    executionTimeoutSeconds: awsExecutionTimeoutSeconds(env),
   }),
   (event, deps) => executePhase(event, deps),
 );

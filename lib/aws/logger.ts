@@ -5,8 +5,16 @@ export type EdgeLogger = Pick<Logger, 'error' | 'warn' | 'info'>;
 
 let shared: Logger | undefined;
 
-/** One Powertools Logger for the AWS edge, created on first use (structured JSON in Lambda). */
-export function defaultLogger(): EdgeLogger {
+/**
+ * The one Powertools Logger of a function (structured JSON in Lambda), created on
+ * first use: a cold start that never logs does not build it.
+ */
+export function sharedLogger(): Logger {
   shared ??= new Logger({ serviceName: 'eks-upgrade-agent' });
   return shared;
+}
+
+/** The AWS edge's logger (the shared one). */
+export function defaultLogger(): EdgeLogger {
+  return sharedLogger();
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazy } from './lazy';
 import { clusterNameSchema, requestIdSchema } from './request-fields';
 import { kubernetesVersionSchema } from './version';
 
@@ -11,110 +12,135 @@ import { kubernetesVersionSchema } from './version';
 export const EVENT_SOURCE = 'eks-upgrade-agent';
 export const SCHEMA_VERSION = '1';
 
-const phase = z.enum(['perception', 'reasoning', 'execution', 'validation', 'rollback']);
-export type PhaseName = z.infer<typeof phase>;
+/** The event schemas, built together on first use (lib/domain/lazy.ts). */
+const schemas = lazy(() => {
+  const phase = z.enum(['perception', 'reasoning', 'execution', 'validation', 'rollback']);
 
-const errorInfo = z.object({ name: z.string(), message: z.string() });
+  const errorInfo = z.object({ name: z.string(), message: z.string() });
 
-/** Every agent event carries these. */
-const envelope = z.object({
-  schemaVersion: z.literal(SCHEMA_VERSION),
-  upgradeId: z.string().min(1),
-  clusterName: z.string().min(1),
-  /** When it happened (ISO 8601). */
-  occurredAt: z.string(),
-  /** The Step Functions execution (or local run) the event belongs to. */
-  correlationId: z.string().min(1),
+  /** Every agent event carries these. */
+  const envelope = z.object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    upgradeId: z.string().min(1),
+    clusterName: z.string().min(1),
+    /** When it happened (ISO 8601). */
+    occurredAt: z.string(),
+    /** The Step Functions execution (or local run) the event belongs to. */
+    correlationId: z.string().min(1),
+  });
+
+  /** Inbound: asks for an upgrade; the trigger rule starts the state machine with it. */
+  const upgradeRequested = z.object({
+    schemaVersion: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION),
+    clusterName: clusterNameSchema(),
+    targetVersion: kubernetesVersionSchema(),
+    strategy: z.enum(['in_place', 'blue_green']).default('in_place'),
+    force: z.boolean().default(false),
+    dryRun: z.boolean().default(false),
+    /** The caller's id for this request; duplicates of one request start one upgrade. */
+    requestId: requestIdSchema(),
+    /** Recorded in events (each at most 256 KB with everything else): a name, not a document. */
+    requestedBy: z.string().max(256).optional(),
+  });
+
+  /** Which bake gate a validation was: its stage and hop. */
+  const gateInfo = z.object({
+    stage: z.enum(['control-plane', 'canary', 'nodegroups']),
+    hop: z.string(),
+  });
+
+  const details = {
+    'upgrade.started': envelope.extend({
+      currentVersion: z.string(),
+      targetVersion: z.string(),
+      strategy: z.string(),
+      stepCount: z.number().int().nonnegative(),
+      estimatedMinutes: z.number().nonnegative(),
+    }),
+    'upgrade.completed': envelope.extend({
+      targetVersion: z.string(),
+      durationSeconds: z.number().nonnegative(),
+    }),
+    'upgrade.failed': envelope.extend({
+      targetVersion: z.string(),
+      phase: phase.or(z.literal('trigger')),
+      error: errorInfo,
+      reason: z.string(),
+    }),
+    'phase.started': envelope.extend({ phase }),
+    'phase.completed': envelope.extend({ phase, summary: z.string().optional() }),
+    'phase.failed': envelope.extend({ phase, error: errorInfo }),
+    'validation.success': envelope.extend({
+      success: z.literal(true),
+      metrics: z.record(z.string(), z.number().nullable()),
+      checks: z.array(z.object({ name: z.string(), passed: z.boolean(), detail: z.string() })),
+      /** Present for a hop's bake gate; absent for the final validation. */
+      gate: gateInfo.optional(),
+    }),
+    'validation.failure': envelope.extend({
+      success: z.literal(false),
+      metrics: z.record(z.string(), z.number().nullable()),
+      checks: z.array(z.object({ name: z.string(), passed: z.boolean(), detail: z.string() })),
+      targetVersion: z.string(),
+      gate: gateInfo.optional(),
+    }),
+    'rollback.triggered': envelope.extend({
+      reason: z.string(),
+      trigger: z.enum(['state-machine', 'event-rule']),
+    }),
+    'rollback.completed': envelope.extend({
+      /**
+       * reverted: everything the current hop changed that can go back went back;
+       * partially-reverted: some of it; stopped: nothing was reverted (steps halted).
+       */
+      outcome: z.enum(['reverted', 'partially-reverted', 'stopped']),
+      /** The hop that was reverted; earlier hops passed their gates and are kept. */
+      hop: z.string().optional(),
+      /** The first LISTED_ACTIONS actions, in order. */
+      actions: z.array(z.object({ action: z.string(), resource: z.string(), result: z.string() })),
+      /** How many actions there were in all. */
+      actionCount: z.number().int().nonnegative().optional(),
+      /** When not all are listed: actions per kind, and the artifact key of the record that holds them all. */
+      actionCounts: z.record(z.string(), z.number().int().nonnegative()).optional(),
+      actionsKey: z.string().optional(),
+    }),
+    'traffic.shifted': envelope.extend({
+      fromCluster: z.string(),
+      toCluster: z.string(),
+      percentage: z.number().min(0).max(100),
+    }),
+    'cluster.provisioned': envelope.extend({ newClusterName: z.string(), version: z.string() }),
+    'cluster.decommissioned': envelope.extend({ decommissionedClusterName: z.string() }),
+  } as const;
+  return { envelope, upgradeRequested, details };
 });
 
 /** Inbound: asks for an upgrade; the trigger rule starts the state machine with it. */
-export const upgradeRequestedDetail = z.object({
-  schemaVersion: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION),
-  clusterName: clusterNameSchema,
-  targetVersion: kubernetesVersionSchema,
-  strategy: z.enum(['in_place', 'blue_green']).default('in_place'),
-  force: z.boolean().default(false),
-  dryRun: z.boolean().default(false),
-  /** The caller's id for this request; duplicates of one request start one upgrade. */
-  requestId: requestIdSchema,
-  /** Recorded in events (each at most 256 KB with everything else): a name, not a document. */
-  requestedBy: z.string().max(256).optional(),
-});
+export const upgradeRequestedDetail = () => schemas().upgradeRequested;
+/** One schema per detail type the agent publishes. */
+export const eventDetailSchemas = () => schemas().details;
 
-/** Which bake gate a validation was: its stage and hop. */
-const gateInfo = z.object({
-  stage: z.enum(['control-plane', 'canary', 'nodegroups']),
-  hop: z.string(),
-});
-
-export const eventDetailSchemas = {
-  'upgrade.started': envelope.extend({
-    currentVersion: z.string(),
-    targetVersion: z.string(),
-    strategy: z.string(),
-    stepCount: z.number().int().nonnegative(),
-    estimatedMinutes: z.number().nonnegative(),
-  }),
-  'upgrade.completed': envelope.extend({
-    targetVersion: z.string(),
-    durationSeconds: z.number().nonnegative(),
-  }),
-  'upgrade.failed': envelope.extend({
-    targetVersion: z.string(),
-    phase: phase.or(z.literal('trigger')),
-    error: errorInfo,
-    reason: z.string(),
-  }),
-  'phase.started': envelope.extend({ phase }),
-  'phase.completed': envelope.extend({ phase, summary: z.string().optional() }),
-  'phase.failed': envelope.extend({ phase, error: errorInfo }),
-  'validation.success': envelope.extend({
-    success: z.literal(true),
-    metrics: z.record(z.string(), z.number().nullable()),
-    checks: z.array(z.object({ name: z.string(), passed: z.boolean(), detail: z.string() })),
-    /** Present for a hop's bake gate; absent for the final validation. */
-    gate: gateInfo.optional(),
-  }),
-  'validation.failure': envelope.extend({
-    success: z.literal(false),
-    metrics: z.record(z.string(), z.number().nullable()),
-    checks: z.array(z.object({ name: z.string(), passed: z.boolean(), detail: z.string() })),
-    targetVersion: z.string(),
-    gate: gateInfo.optional(),
-  }),
-  'rollback.triggered': envelope.extend({
-    reason: z.string(),
-    trigger: z.enum(['state-machine', 'event-rule']),
-  }),
-  'rollback.completed': envelope.extend({
-    /**
-     * reverted: everything the current hop changed that can go back went back;
-     * partially-reverted: some of it; stopped: nothing was reverted (steps halted).
-     */
-    outcome: z.enum(['reverted', 'partially-reverted', 'stopped']),
-    /** The hop that was reverted; earlier hops passed their gates and are kept. */
-    hop: z.string().optional(),
-    /** The first LISTED_ACTIONS actions, in order. */
-    actions: z.array(z.object({ action: z.string(), resource: z.string(), result: z.string() })),
-    /** How many actions there were in all. */
-    actionCount: z.number().int().nonnegative().optional(),
-    /** When not all are listed: actions per kind, and the artifact key of the record that holds them all. */
-    actionCounts: z.record(z.string(), z.number().int().nonnegative()).optional(),
-    actionsKey: z.string().optional(),
-  }),
-  'traffic.shifted': envelope.extend({
-    fromCluster: z.string(),
-    toCluster: z.string(),
-    percentage: z.number().min(0).max(100),
-  }),
-  'cluster.provisioned': envelope.extend({ newClusterName: z.string(), version: z.string() }),
-  'cluster.decommissioned': envelope.extend({ decommissionedClusterName: z.string() }),
-} as const;
-
-export type AgentEventType = keyof typeof eventDetailSchemas;
-export const AGENT_EVENT_TYPES = Object.keys(eventDetailSchemas) as AgentEventType[];
-export type EventDetail<T extends AgentEventType> = z.infer<(typeof eventDetailSchemas)[T]>;
-export type UpgradeRequestedDetail = z.infer<typeof upgradeRequestedDetail>;
+type DetailSchemas = ReturnType<typeof eventDetailSchemas>;
+export type AgentEventType = keyof DetailSchemas;
+export type PhaseName = EventDetail<'phase.completed'>['phase'];
+/** Every detail type, in the schemas' order (a unit test holds the two together). */
+export const AGENT_EVENT_TYPES: AgentEventType[] = [
+  'upgrade.started',
+  'upgrade.completed',
+  'upgrade.failed',
+  'phase.started',
+  'phase.completed',
+  'phase.failed',
+  'validation.success',
+  'validation.failure',
+  'rollback.triggered',
+  'rollback.completed',
+  'traffic.shifted',
+  'cluster.provisioned',
+  'cluster.decommissioned',
+];
+export type EventDetail<T extends AgentEventType> = z.infer<DetailSchemas[T]>;
+export type UpgradeRequestedDetail = z.infer<ReturnType<typeof upgradeRequestedDetail>>;
 
 /** A domain event ready to publish: a detail type and its detail. */
 export type DomainEvent = {
@@ -122,7 +148,8 @@ export type DomainEvent = {
 }[AgentEventType];
 
 /** The fields every event of one upgrade shares. */
-export type EventContext = Pick<z.infer<typeof envelope>, 'upgradeId' | 'clusterName' | 'correlationId'>;
+type Envelope = z.infer<ReturnType<typeof schemas>['envelope']>;
+export type EventContext = Pick<Envelope, 'upgradeId' | 'clusterName' | 'correlationId'>;
 
 /**
  * Builds a typed event; `occurredAt` is passed in because the domain never reads the clock.
@@ -132,9 +159,9 @@ export function makeEvent<T extends AgentEventType>(
   detailType: T,
   context: EventContext,
   occurredAt: string,
-  fields: Omit<EventDetail<T>, keyof z.infer<typeof envelope>>,
+  fields: Omit<EventDetail<T>, keyof Envelope>,
 ): DomainEvent {
-  const detail = eventDetailSchemas[detailType].parse({
+  const detail = eventDetailSchemas()[detailType].parse({
     schemaVersion: SCHEMA_VERSION,
     ...context,
     occurredAt,

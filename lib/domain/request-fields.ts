@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazy } from './lazy';
 
 /**
  * The rules for the fields of an upgrade request that become names and keys.
@@ -26,10 +27,12 @@ export function requestIdProblem(id: string): string | undefined {
 }
 
 /** The zod form of the same rule, for the upgrade.requested detail. */
-export const requestIdSchema = z.string().superRefine((id, ctx) => {
-  const problem = requestIdProblem(id);
-  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const requestIdSchema = lazy(() =>
+  z.string().superRefine((id, ctx) => {
+    const problem = requestIdProblem(id);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+);
 
 /** EKS's own rule for cluster names (CreateCluster): 1-100 characters, alphanumeric first. */
 export const MAX_CLUSTER_NAME = 100;
@@ -52,7 +55,9 @@ export function clusterNameProblem(name: string): string | undefined {
 }
 
 /** The zod form of the cluster-name rule. */
-export const clusterNameSchema = z.string().superRefine((name, ctx) => {
-  const problem = clusterNameProblem(name);
-  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const clusterNameSchema = lazy(() =>
+  z.string().superRefine((name, ctx) => {
+    const problem = clusterNameProblem(name);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+);

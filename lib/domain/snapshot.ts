@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { InvalidSnapshotError } from './errors';
+import { lazy } from './lazy';
 import { refuseForeignShapes } from './snapshot-guards';
 import { normalizeTimestamp, timestampProblem } from './timestamp';
 import { kubernetesVersionSchema } from './version';
@@ -26,212 +27,238 @@ function list<T extends z.ZodType>(item: T) {
   return z.preprocess((value) => (value === null ? undefined : value), z.array(item).default([]));
 }
 
-/** Either timestamp form AWS uses, normalised to UTC ISO 8601; anything else is an issue at its path. */
-const isoTimestamp = z.unknown().transform((value, ctx): string => {
-  const iso = normalizeTimestamp(value);
-  if (iso === undefined) {
-    ctx.addIssue({ code: 'custom', message: timestampProblem(value) ?? 'not a timestamp' });
-    return z.NEVER;
-  }
-  return iso;
-});
-const timestamp = opt(isoTimestamp);
-const version = kubernetesVersionSchema;
+/** Every schema of the snapshot, built together on first use (lib/domain/lazy.ts). */
+const schemas = lazy(() => {
+  /** Either timestamp form AWS uses, normalised to UTC ISO 8601; anything else is an issue at its path. */
+  const isoTimestamp = z.unknown().transform((value, ctx): string => {
+    const iso = normalizeTimestamp(value);
+    if (iso === undefined) {
+      ctx.addIssue({ code: 'custom', message: timestampProblem(value) ?? 'not a timestamp' });
+      return z.NEVER;
+    }
+    return iso;
+  });
+  const timestamp = opt(isoTimestamp);
+  const version = kubernetesVersionSchema();
 
-const str = opt(z.string());
-const strings = opt(z.array(z.string()));
+  const str = opt(z.string());
+  const strings = opt(z.array(z.string()));
 
-const healthIssue = z.looseObject({
-  code: str,
-  message: str,
-  resourceIds: strings,
-});
-const health = opt(z.looseObject({ issues: opt(z.array(healthIssue)) }));
+  const healthIssue = z.looseObject({
+    code: str,
+    message: str,
+    resourceIds: strings,
+  });
+  const health = opt(z.looseObject({ issues: opt(z.array(healthIssue)) }));
 
-export const clusterSchema = z.looseObject({
-  name: z.string().min(1),
-  arn: str,
-  version,
-  status: z.enum(['CREATING', 'ACTIVE', 'DELETING', 'FAILED', 'UPDATING', 'PENDING']),
-  platformVersion: str,
-  createdAt: timestamp,
-  resourcesVpcConfig: z.looseObject({
-    subnetIds: list(z.string()),
-    securityGroupIds: strings,
-    vpcId: str,
-  }),
-  health,
-  upgradePolicy: opt(z.looseObject({ supportType: opt(z.enum(['STANDARD', 'EXTENDED'])) })),
-  tags: opt(z.record(z.string(), z.string())),
-});
-
-const count = opt(z.number().int().nonnegative());
-
-export const nodegroupSchema = z.looseObject({
-  nodegroupName: z.string().min(1),
-  nodegroupArn: str,
-  clusterName: str,
-  version,
-  releaseVersion: str,
-  createdAt: timestamp,
-  modifiedAt: timestamp,
-  status: z.enum([
-    'CREATING',
-    'ACTIVE',
-    'UPDATING',
-    'DELETING',
-    'CREATE_FAILED',
-    'DELETE_FAILED',
-    'DEGRADED',
-  ]),
-  capacityType: str,
-  amiType: str,
-  scalingConfig: opt(z.looseObject({ minSize: count, maxSize: count, desiredSize: count })),
-  updateConfig: opt(
-    z.looseObject({
-      maxUnavailable: opt(z.number().int().positive()),
-      maxUnavailablePercentage: opt(z.number().int().positive().max(100)),
+  const clusterSchema = z.looseObject({
+    name: z.string().min(1),
+    arn: str,
+    version,
+    status: z.enum(['CREATING', 'ACTIVE', 'DELETING', 'FAILED', 'UPDATING', 'PENDING']),
+    platformVersion: str,
+    createdAt: timestamp,
+    resourcesVpcConfig: z.looseObject({
+      subnetIds: list(z.string()),
+      securityGroupIds: strings,
+      vpcId: str,
     }),
-  ),
-  launchTemplate: opt(z.looseObject({ id: str, name: str, version: str })),
-  health,
-});
+    health,
+    upgradePolicy: opt(z.looseObject({ supportType: opt(z.enum(['STANDARD', 'EXTENDED'])) })),
+    tags: opt(z.record(z.string(), z.string())),
+  });
 
-export const addonSchema = z.looseObject({
-  addonName: z.string().min(1),
-  clusterName: str,
-  addonArn: str,
-  status: z.enum([
-    'CREATING',
-    'ACTIVE',
-    'CREATE_FAILED',
-    'UPDATING',
-    'DELETING',
-    'DELETE_FAILED',
-    'DEGRADED',
-    'UPDATE_FAILED',
-  ]),
-  addonVersion: z.string().min(1),
-  createdAt: timestamp,
-  modifiedAt: timestamp,
-  health,
-});
+  const count = opt(z.number().int().nonnegative());
 
-export const addonInfoSchema = z.looseObject({
-  addonName: z.string().min(1),
-  type: str,
-  owner: str,
-  publisher: str,
-  addonVersions: list(
-    z.looseObject({
-      addonVersion: z.string().min(1),
-      architecture: strings,
-      compatibilities: list(
-        z.looseObject({
-          clusterVersion: version,
-          platformVersions: strings,
-          defaultVersion: opt(z.boolean()),
-        }),
-      ),
-      requiresConfiguration: opt(z.boolean()),
-    }),
-  ),
-});
-
-const insightStatus = z.looseObject({
-  status: z.enum(['PASSING', 'WARNING', 'ERROR', 'UNKNOWN']),
-  reason: str,
-});
-
-const clientStat = z.looseObject({
-  userAgent: str,
-  numberOfRequestsLast30Days: opt(z.number()),
-  lastRequestTime: timestamp,
-});
-
-const deprecationDetail = z.looseObject({
-  usage: str,
-  replacedWith: str,
-  stopServingVersion: str,
-  startServingReplacementVersion: str,
-  clientStats: opt(z.array(clientStat)),
-});
-
-export const insightSchema = z.looseObject({
-  id: z.string().min(1),
-  name: str,
-  category: z.string(),
-  kubernetesVersion: str,
-  lastRefreshTime: timestamp,
-  lastTransitionTime: timestamp,
-  description: str,
-  insightStatus,
-  recommendation: str,
-  additionalInfo: opt(z.record(z.string(), z.string())),
-  resources: opt(
-    z.array(
+  const nodegroupSchema = z.looseObject({
+    nodegroupName: z.string().min(1),
+    nodegroupArn: str,
+    clusterName: str,
+    version,
+    releaseVersion: str,
+    createdAt: timestamp,
+    modifiedAt: timestamp,
+    status: z.enum([
+      'CREATING',
+      'ACTIVE',
+      'UPDATING',
+      'DELETING',
+      'CREATE_FAILED',
+      'DELETE_FAILED',
+      'DEGRADED',
+    ]),
+    capacityType: str,
+    amiType: str,
+    scalingConfig: opt(z.looseObject({ minSize: count, maxSize: count, desiredSize: count })),
+    updateConfig: opt(
       z.looseObject({
-        insightStatus: opt(insightStatus),
-        kubernetesResourceUri: str,
-        arn: str,
+        maxUnavailable: opt(z.number().int().positive()),
+        maxUnavailablePercentage: opt(z.number().int().positive().max(100)),
       }),
     ),
-  ),
-  categorySpecificSummary: opt(
-    z.looseObject({
-      deprecationDetails: opt(z.array(deprecationDetail)),
-      addonCompatibilityDetails: opt(z.array(z.looseObject({ name: str, compatibleVersions: strings }))),
-    }),
-  ),
+    launchTemplate: opt(z.looseObject({ id: str, name: str, version: str })),
+    health,
+  });
+
+  const addonSchema = z.looseObject({
+    addonName: z.string().min(1),
+    clusterName: str,
+    addonArn: str,
+    status: z.enum([
+      'CREATING',
+      'ACTIVE',
+      'CREATE_FAILED',
+      'UPDATING',
+      'DELETING',
+      'DELETE_FAILED',
+      'DEGRADED',
+      'UPDATE_FAILED',
+    ]),
+    addonVersion: z.string().min(1),
+    createdAt: timestamp,
+    modifiedAt: timestamp,
+    health,
+  });
+
+  const addonInfoSchema = z.looseObject({
+    addonName: z.string().min(1),
+    type: str,
+    owner: str,
+    publisher: str,
+    addonVersions: list(
+      z.looseObject({
+        addonVersion: z.string().min(1),
+        architecture: strings,
+        compatibilities: list(
+          z.looseObject({
+            clusterVersion: version,
+            platformVersions: strings,
+            defaultVersion: opt(z.boolean()),
+          }),
+        ),
+        requiresConfiguration: opt(z.boolean()),
+      }),
+    ),
+  });
+
+  const insightStatus = z.looseObject({
+    status: z.enum(['PASSING', 'WARNING', 'ERROR', 'UNKNOWN']),
+    reason: str,
+  });
+
+  const clientStat = z.looseObject({
+    userAgent: str,
+    numberOfRequestsLast30Days: opt(z.number()),
+    lastRequestTime: timestamp,
+  });
+
+  const deprecationDetail = z.looseObject({
+    usage: str,
+    replacedWith: str,
+    stopServingVersion: str,
+    startServingReplacementVersion: str,
+    clientStats: opt(z.array(clientStat)),
+  });
+
+  const insightSchema = z.looseObject({
+    id: z.string().min(1),
+    name: str,
+    category: z.string(),
+    kubernetesVersion: str,
+    lastRefreshTime: timestamp,
+    lastTransitionTime: timestamp,
+    description: str,
+    insightStatus,
+    recommendation: str,
+    additionalInfo: opt(z.record(z.string(), z.string())),
+    resources: opt(
+      z.array(
+        z.looseObject({
+          insightStatus: opt(insightStatus),
+          kubernetesResourceUri: str,
+          arn: str,
+        }),
+      ),
+    ),
+    categorySpecificSummary: opt(
+      z.looseObject({
+        deprecationDetails: opt(z.array(deprecationDetail)),
+        addonCompatibilityDetails: opt(z.array(z.looseObject({ name: str, compatibleVersions: strings }))),
+      }),
+    ),
+  });
+
+  const fargateProfileSchema = z.looseObject({
+    fargateProfileName: z.string().min(1),
+    status: str,
+    createdAt: timestamp,
+    selectors: opt(z.array(z.looseObject({ namespace: str }))),
+  });
+
+  const subnetSchema = z.looseObject({
+    SubnetId: z.string().min(1),
+    AvailableIpAddressCount: z.number().int().nonnegative(),
+    AvailabilityZone: str,
+    CidrBlock: str,
+    VpcId: str,
+  });
+
+  /** EC2 DescribeLaunchTemplates.LaunchTemplates[] (PascalCase, AWS's own EC2 shape): the templates node groups use. */
+  const versionNumber = opt(z.number().int().positive());
+  const launchTemplateSchema = z.looseObject({
+    LaunchTemplateId: str,
+    LaunchTemplateName: str,
+    DefaultVersionNumber: versionNumber,
+    LatestVersionNumber: versionNumber,
+  });
+
+  /** DescribeClusterVersions.clusterVersions[]: optional, gives support dates for the cost finding. */
+  const clusterVersionInfoSchema = z.looseObject({
+    clusterVersion: version,
+    versionStatus: str,
+    releaseDate: timestamp,
+    endOfStandardSupportDate: timestamp,
+    endOfExtendedSupportDate: timestamp,
+  });
+
+  const snapshotSchema = z.object({
+    capturedAt: timestamp,
+    cluster: clusterSchema,
+    nodegroups: list(nodegroupSchema),
+    addons: list(addonSchema),
+    addonVersions: list(addonInfoSchema),
+    insights: list(insightSchema),
+    fargateProfiles: list(fargateProfileSchema),
+    subnets: list(subnetSchema),
+    launchTemplates: opt(z.array(launchTemplateSchema)),
+    clusterVersions: opt(z.array(clusterVersionInfoSchema)),
+  });
+  return {
+    cluster: clusterSchema,
+    nodegroup: nodegroupSchema,
+    addon: addonSchema,
+    addonInfo: addonInfoSchema,
+    insight: insightSchema,
+    fargateProfile: fargateProfileSchema,
+    subnet: subnetSchema,
+    launchTemplate: launchTemplateSchema,
+    clusterVersionInfo: clusterVersionInfoSchema,
+    snapshot: snapshotSchema,
+  };
 });
 
-export const fargateProfileSchema = z.looseObject({
-  fargateProfileName: z.string().min(1),
-  status: str,
-  createdAt: timestamp,
-  selectors: opt(z.array(z.looseObject({ namespace: str }))),
-});
+export const clusterSchema = () => schemas().cluster;
+export const nodegroupSchema = () => schemas().nodegroup;
+export const addonSchema = () => schemas().addon;
+export const addonInfoSchema = () => schemas().addonInfo;
+export const insightSchema = () => schemas().insight;
+export const fargateProfileSchema = () => schemas().fargateProfile;
+export const subnetSchema = () => schemas().subnet;
+export const launchTemplateSchema = () => schemas().launchTemplate;
+export const clusterVersionInfoSchema = () => schemas().clusterVersionInfo;
+export const snapshotSchema = () => schemas().snapshot;
 
-export const subnetSchema = z.looseObject({
-  SubnetId: z.string().min(1),
-  AvailableIpAddressCount: z.number().int().nonnegative(),
-  AvailabilityZone: str,
-  CidrBlock: str,
-  VpcId: str,
-});
-
-/** EC2 DescribeLaunchTemplates.LaunchTemplates[] (PascalCase, AWS's own EC2 shape): the templates node groups use. */
-const versionNumber = opt(z.number().int().positive());
-export const launchTemplateSchema = z.looseObject({
-  LaunchTemplateId: str,
-  LaunchTemplateName: str,
-  DefaultVersionNumber: versionNumber,
-  LatestVersionNumber: versionNumber,
-});
-
-/** DescribeClusterVersions.clusterVersions[]: optional, gives support dates for the cost finding. */
-export const clusterVersionInfoSchema = z.looseObject({
-  clusterVersion: version,
-  versionStatus: str,
-  releaseDate: timestamp,
-  endOfStandardSupportDate: timestamp,
-  endOfExtendedSupportDate: timestamp,
-});
-
-export const snapshotSchema = z.object({
-  capturedAt: timestamp,
-  cluster: clusterSchema,
-  nodegroups: list(nodegroupSchema),
-  addons: list(addonSchema),
-  addonVersions: list(addonInfoSchema),
-  insights: list(insightSchema),
-  fargateProfiles: list(fargateProfileSchema),
-  subnets: list(subnetSchema),
-  launchTemplates: opt(z.array(launchTemplateSchema)),
-  clusterVersions: opt(z.array(clusterVersionInfoSchema)),
-});
-
-export type EnvironmentSnapshot = z.infer<typeof snapshotSchema>;
+export type EnvironmentSnapshot = z.infer<ReturnType<typeof snapshotSchema>>;
 export type Cluster = EnvironmentSnapshot['cluster'];
 export type Nodegroup = EnvironmentSnapshot['nodegroups'][number];
 export type Addon = EnvironmentSnapshot['addons'][number];
@@ -256,7 +283,7 @@ export function describeIssues(error: z.ZodError): string[] {
  */
 export function parseSnapshot(input: unknown): EnvironmentSnapshot {
   refuseForeignShapes(input);
-  const result = snapshotSchema.safeParse(input);
+  const result = snapshotSchema().safeParse(input);
   if (!result.success) {
     const issues = describeIssues(result.error);
     throw new InvalidSnapshotError(`environment snapshot is invalid:\n  ${issues.join('\n  ')}`, issues);

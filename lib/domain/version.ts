@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { InvalidRequestError } from './errors';
+import { lazy } from './lazy';
 
 /** A Kubernetes minor version as EKS spells it: "1.29". */
 export type KubernetesVersion = `${number}.${number}`;
@@ -66,10 +67,12 @@ export function parseVersion(value: string): ParsedVersion {
 }
 
 /** The zod form of the same rule, for the schemas at the edges (events, requests). */
-export const kubernetesVersionSchema = z.string().superRefine((value, ctx) => {
-  const problem = versionProblem(value);
-  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const kubernetesVersionSchema = lazy(() =>
+  z.string().superRefine((value, ctx) => {
+    const problem = versionProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+);
 
 export function formatVersion(version: ParsedVersion): KubernetesVersion {
   return `${version.major}.${version.minor}`;

@@ -37,6 +37,12 @@ export interface PhaseDeps {
   readonly locks: ClusterLock;
   readonly config: ConfigSource;
   readonly clock: Clock;
+  /**
+   * The state machine's TimeoutSeconds (statemachines/upgrade.asl.yml): the time an
+   * execution has. Read from that file, never restated (serverless.yml passes it to the
+   * execution function as EXECUTION_TIMEOUT_SECONDS; the sandbox reads the file it runs).
+   */
+  readonly executionTimeoutSeconds: number;
 }
 
 /** What each phase touches: a handler's bundle then carries only these adapters' SDK clients. */
@@ -44,7 +50,7 @@ export type PerceptionDeps = Pick<PhaseDeps, 'snapshots' | 'artifacts' | 'events
 export type ReasoningDeps = Pick<PhaseDeps, 'artifacts' | 'config' | 'events' | 'clock'>;
 export type ExecutionDeps = Pick<
   PhaseDeps,
-  'updates' | 'insights' | 'artifacts' | 'config' | 'events' | 'clock'
+  'updates' | 'insights' | 'artifacts' | 'config' | 'events' | 'clock' | 'executionTimeoutSeconds'
 >;
 export type ValidationDeps = Pick<
   PhaseDeps,

@@ -1,6 +1,6 @@
 import type { AgentConfig } from '../domain/config';
 import { nextCheckSeconds } from '../domain/detection';
-import { InvalidRequestError } from '../domain/errors';
+import { InvalidRequestError, PlanBlockedError } from '../domain/errors';
 import {
   currentStep,
   type ExecutionProgress,
@@ -14,6 +14,7 @@ import {
 import { mayStart, type StepInFlight } from '../domain/parallel-steps';
 import type { GateStage, UpgradeStep } from '../domain/plan-types';
 import { clientRequestToken } from '../domain/request-token';
+import { scheduleProblem } from '../domain/schedule';
 import type { UpdateRef } from '../ports';
 import { executionInput, parseInput } from './contracts';
 import type { ExecutionDeps } from './deps';
@@ -73,6 +74,8 @@ function updateRef(clusterName: string, step: UpgradeStep, updateId: string): Up
  * @throws InsightBlocksHopError when an insight is in ERROR for the next hop and the request does not force.
  * @throws UpgradeHaltedError when a rollback halted the upgrade.
  * @throws InvalidRequestError when an update in flight names a step the plan does not have.
+ * @throws PlanBlockedError (code EXECUTION_TIMEOUT) on the first call, before any step,
+ *   when the plan would not finish within the state machine's TimeoutSeconds.
  */
 export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<ExecutionResult> {
   const input = parseInput(executionInput, raw, 'execution');
@@ -97,6 +100,7 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
         record = { ...record, phase: 'execution' };
         await saveRecord(deps.artifacts, record);
       }
+      if (first) refuseUnfitSchedule(plan.steps, config.execution.maxParallelNodegroups, deps);
       const tuning = config.execution;
       const steps = plan.steps;
       const indexOf = new Map(steps.map((s, i) => [s.id, i]));
@@ -277,4 +281,23 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
             : undefined,
     },
   );
+}
+
+/**
+ * The schedule guard (lib/domain/schedule.ts): a plan that would outlast the execution
+ * is refused before its first step, naming the maxParallelNodegroups that would fit.
+ * @throws PlanBlockedError with code EXECUTION_TIMEOUT.
+ */
+function refuseUnfitSchedule(
+  steps: readonly UpgradeStep[],
+  maxParallelNodegroups: number,
+  deps: Pick<ExecutionDeps, 'executionTimeoutSeconds'>,
+): void {
+  const problem = scheduleProblem(steps, {
+    executionTimeoutSeconds: deps.executionTimeoutSeconds,
+    maxParallelNodegroups,
+  });
+  if (problem) {
+    throw new PlanBlockedError(`plan blocked: ${problem.code}: ${problem.message}`, [problem.code]);
+  }
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { InvalidRequestError } from '../domain/errors';
 import type { PhaseName } from '../domain/events';
+import { lazy } from '../domain/lazy';
 import type { UpgradePlan } from '../domain/plan-types';
 import { type EnvironmentSnapshot, parseSnapshot } from '../domain/snapshot';
 import type { ArtifactStore } from '../ports';
@@ -22,46 +23,54 @@ export const artifactKeys = {
  * The upgrade record: what was done, when, and whether a rollback halted it.
  * It is what rollback reads (whichever path calls it) and what explains an upgrade afterwards.
  */
-export const upgradeRecordSchema = z.object({
-  upgradeId: z.string(),
-  clusterName: z.string(),
-  targetVersion: z.string(),
-  startedAt: z.string(),
-  phase: z.enum(['perception', 'reasoning', 'execution', 'validation', 'rollback']),
-  completed: z.array(z.object({ stepId: z.string(), finishedAt: z.string() })),
-  halted: z.boolean(),
-  lastHopCompletedAt: z.string().optional(),
-  /**
-   * When the final validation passed: the upgrade is complete. Saved before
-   * upgrade.completed is published, so a retry or a failure handler that comes after
-   * a lost response does not judge, or fail, a finished upgrade again.
-   */
-  completedAt: z.string().optional(),
-});
-export type UpgradeRecord = z.infer<typeof upgradeRecordSchema>;
+export const upgradeRecordSchema = lazy(() =>
+  z.object({
+    upgradeId: z.string(),
+    clusterName: z.string(),
+    targetVersion: z.string(),
+    startedAt: z.string(),
+    phase: z.enum(['perception', 'reasoning', 'execution', 'validation', 'rollback']),
+    completed: z.array(z.object({ stepId: z.string(), finishedAt: z.string() })),
+    halted: z.boolean(),
+    lastHopCompletedAt: z.string().optional(),
+    /**
+     * When the final validation passed: the upgrade is complete. Saved before
+     * upgrade.completed is published, so a retry or a failure handler that comes after
+     * a lost response does not judge, or fail, a finished upgrade again.
+     */
+    completedAt: z.string().optional(),
+  }),
+);
+export type UpgradeRecord = z.infer<ReturnType<typeof upgradeRecordSchema>>;
 
 /**
  * The validation phase's verdict on an upgrade: which checks failed, and when.
  * A rollback asked for by an event (the validation.failure rule) acts only on a
  * failed verdict recorded here for the same upgrade and cluster.
  */
-export const validationRecordSchema = z.object({
-  upgradeId: z.string(),
-  clusterName: z.string(),
-  targetVersion: z.string(),
-  passed: z.boolean(),
-  failedChecks: z.array(z.string()),
-  judgedAt: z.string(),
-});
-export type ValidationRecord = z.infer<typeof validationRecordSchema>;
+export const validationRecordSchema = lazy(() =>
+  z.object({
+    upgradeId: z.string(),
+    clusterName: z.string(),
+    targetVersion: z.string(),
+    passed: z.boolean(),
+    failedChecks: z.array(z.string()),
+    judgedAt: z.string(),
+  }),
+);
+export type ValidationRecord = z.infer<ReturnType<typeof validationRecordSchema>>;
 
 export async function saveValidationRecord(store: ArtifactStore, record: ValidationRecord): Promise<void> {
   await store.putJson(artifactKeys.validation(record.upgradeId), record);
 }
 
 /** The document under `key` when it is what `schema` describes; undefined when absent or not. */
-async function loadValid<T>(store: ArtifactStore, key: string, schema: z.ZodType<T>): Promise<T | undefined> {
-  const parsed = schema.safeParse(await store.getJson(key));
+async function loadValid<T>(
+  store: ArtifactStore,
+  key: string,
+  schema: () => z.ZodType<T>,
+): Promise<T | undefined> {
+  const parsed = schema().safeParse(await store.getJson(key));
   return parsed.success ? parsed.data : undefined;
 }
 
@@ -78,13 +87,15 @@ export async function loadValidationRecord(
  * before the event, so a HandleFailure that runs again (a lost response, a resumed run)
  * re-sends this same fact and never a second, different one.
  */
-export const failureRecordSchema = z.object({
-  failedAt: z.string(),
-  phase: z.enum(['perception', 'reasoning', 'execution', 'validation', 'rollback']),
-  error: z.object({ name: z.string(), message: z.string() }),
-  reason: z.string(),
-});
-export type FailureRecord = z.infer<typeof failureRecordSchema>;
+export const failureRecordSchema = lazy(() =>
+  z.object({
+    failedAt: z.string(),
+    phase: z.enum(['perception', 'reasoning', 'execution', 'validation', 'rollback']),
+    error: z.object({ name: z.string(), message: z.string() }),
+    reason: z.string(),
+  }),
+);
+export type FailureRecord = z.infer<ReturnType<typeof failureRecordSchema>>;
 
 export async function saveFailureRecord(
   store: ArtifactStore,
@@ -108,14 +119,16 @@ export async function loadFailureRecord(
  * a requester re-sends) gets this same refusal again and starts nothing, so the
  * upgrade id never has two different terminal events.
  */
-export const refusalRecordSchema = z.object({
-  refusedAt: z.string(),
-  /** The request as refused (a different request under the same id is a reused id). */
-  request: z.record(z.string(), z.unknown()),
-  error: z.object({ name: z.string(), message: z.string() }),
-  reason: z.string(),
-});
-export type RefusalRecord = z.infer<typeof refusalRecordSchema>;
+export const refusalRecordSchema = lazy(() =>
+  z.object({
+    refusedAt: z.string(),
+    /** The request as refused (a different request under the same id is a reused id). */
+    request: z.record(z.string(), z.unknown()),
+    error: z.object({ name: z.string(), message: z.string() }),
+    reason: z.string(),
+  }),
+);
+export type RefusalRecord = z.infer<ReturnType<typeof refusalRecordSchema>>;
 
 export async function saveRefusalRecord(
   store: ArtifactStore,
@@ -137,7 +150,7 @@ export async function loadRecord(
   upgradeId: string,
 ): Promise<UpgradeRecord | undefined> {
   const raw = await store.getJson(artifactKeys.record(upgradeId));
-  return raw === undefined ? undefined : upgradeRecordSchema.parse(raw);
+  return raw === undefined ? undefined : upgradeRecordSchema().parse(raw);
 }
 
 export async function saveRecord(store: ArtifactStore, record: UpgradeRecord): Promise<void> {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { type AgentError, RollbackUnavailableError } from '../domain/errors';
+import { lazy } from '../domain/lazy';
 import { clientRequestToken } from '../domain/request-token';
 import type { RevertAction, RollbackOutcomeV2, RollbackPlan } from '../domain/rollback-plan';
 import type { ArtifactStore, UpdateRef } from '../ports';
@@ -17,36 +18,40 @@ import type { RollbackDeps } from './deps';
 
 export const rollbackRunKey = (upgradeId: string) => `upgrades/${upgradeId}/rollback.json`;
 
-const resultSchema = z.object({
-  action: z.string(),
-  resource: z.string(),
-  result: z.string(),
-  /** true reverted, false failed, null kept or not attempted. */
-  ok: z.boolean().nullable(),
-});
+const resultSchema = lazy(() =>
+  z.object({
+    action: z.string(),
+    resource: z.string(),
+    result: z.string(),
+    /** true reverted, false failed, null kept or not attempted. */
+    ok: z.boolean().nullable(),
+  }),
+);
 
-export const rollbackRunSchema = z.object({
-  upgradeId: z.string(),
-  clusterName: z.string(),
-  targetVersion: z.string(),
-  reason: z.string(),
-  claimedBy: z.enum(['state-machine', 'event-rule']),
-  hop: z.string().optional(),
-  expected: z.enum(['reverted', 'partially-reverted', 'stopped']),
-  /** The plan's actions, written by this agent (trusted as RevertAction). */
-  actions: z.array(z.looseObject({ kind: z.string(), resource: z.string(), why: z.string() })),
-  cursor: z.number().int().nonnegative(),
-  inFlight: z
-    .object({
-      stage: z.enum(['creating', 'deleting', 'rolling']),
-      startedAt: z.string(),
-      updateId: z.string().optional(),
-    })
-    .optional(),
-  results: z.array(resultSchema),
-  outcome: z.enum(['reverted', 'partially-reverted', 'stopped']).optional(),
-});
-export type RollbackRun = z.infer<typeof rollbackRunSchema>;
+export const rollbackRunSchema = lazy(() =>
+  z.object({
+    upgradeId: z.string(),
+    clusterName: z.string(),
+    targetVersion: z.string(),
+    reason: z.string(),
+    claimedBy: z.enum(['state-machine', 'event-rule']),
+    hop: z.string().optional(),
+    expected: z.enum(['reverted', 'partially-reverted', 'stopped']),
+    /** The plan's actions, written by this agent (trusted as RevertAction). */
+    actions: z.array(z.looseObject({ kind: z.string(), resource: z.string(), why: z.string() })),
+    cursor: z.number().int().nonnegative(),
+    inFlight: z
+      .object({
+        stage: z.enum(['creating', 'deleting', 'rolling']),
+        startedAt: z.string(),
+        updateId: z.string().optional(),
+      })
+      .optional(),
+    results: z.array(resultSchema()),
+    outcome: z.enum(['reverted', 'partially-reverted', 'stopped']).optional(),
+  }),
+);
+export type RollbackRun = z.infer<ReturnType<typeof rollbackRunSchema>>;
 export type RollbackRunResult = RollbackRun['results'][number];
 
 export function newRollbackRun(
@@ -68,7 +73,7 @@ export async function loadRollbackRun(
   upgradeId: string,
 ): Promise<RollbackRun | undefined> {
   const raw = await store.getJson(rollbackRunKey(upgradeId));
-  return raw === undefined ? undefined : rollbackRunSchema.parse(raw);
+  return raw === undefined ? undefined : rollbackRunSchema().parse(raw);
 }
 
 export type Step = { readonly wait: number } | { readonly finished: RollbackOutcomeV2 };

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { InvalidRequestError } from '../domain/errors';
 import { executionName } from '../domain/execution-name';
+import { lazy } from '../domain/lazy';
 import type { ExecutionStarter, ExecutionStatus, ExistingExecution, StartOutcome } from '../ports';
 import { parseInput, type UpgradeRequestInput, upgradeRequestSchema } from './contracts';
 import type { TriggerDeps } from './deps';
@@ -22,7 +23,9 @@ export type TriggerResult =
     }
   | { readonly status: 'rejected'; readonly upgradeId: string; readonly reason: string };
 
-const eventSchema = z.object({ 'detail-type': z.literal('upgrade.requested'), detail: z.unknown() });
+const eventSchema = lazy(() =>
+  z.object({ 'detail-type': z.literal('upgrade.requested'), detail: z.unknown() }),
+);
 
 /**
  * The trigger: an upgrade.requested event becomes one execution, named from the
@@ -44,7 +47,7 @@ export async function triggerUpgrade(
   deps: TriggerDeps & { starter: ExecutionStarter },
 ): Promise<TriggerResult> {
   const event = parseInput(eventSchema, raw, 'upgrade.requested event');
-  const parsed = upgradeRequestSchema.safeParse(event.detail);
+  const parsed = upgradeRequestSchema().safeParse(event.detail);
   if (!parsed.success) return rejectInvalid(event.detail, parsed.error, deps);
   const request = parsed.data;
   const upgradeId = executionName(request);

@@ -12,7 +12,7 @@ type DeepPartial<T> = T extends readonly unknown[]
     : T;
 
 /** Configuration as written by hand: the schema's input (strings are coerced), any key left out. */
-export type RawAgentConfig = DeepPartial<z.input<typeof agentConfigSchema>>;
+export type RawAgentConfig = DeepPartial<z.input<ReturnType<typeof agentConfigSchema>>>;
 
 /** The stage the sandbox's configuration lives under unless told otherwise. */
 export const DEFAULT_SANDBOX_STAGE = 'local';

@@ -15,6 +15,7 @@ import { SandboxConfigSource } from './config-source';
 import { createSandboxWorld, type SandboxWorld } from './eks';
 import { SANDBOX_TRAFFIC } from './eks/seed';
 import { type BusEvent, LocalEventBus, type LocalRule } from './event-bus';
+import { executionTimeoutSeconds } from './local-sfn/definition';
 import { LocalExecutionRegistry } from './local-sfn/executions';
 import { resumePoint } from './local-sfn/resume';
 import {
@@ -170,6 +171,7 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
       },
     }),
     clock,
+    executionTimeoutSeconds: executionTimeoutSeconds(),
   };
   const deps = intercept.deps ? intercept.deps(baseDeps) : baseDeps;
   const drained = <R>(name: string, work: (input: unknown) => Promise<R>) => {

@@ -58,15 +58,30 @@ export function awsMetricsFor(): PhaseDeps['metricsFor'] {
   };
 }
 
+/** A variable only some functions get: there, its absence is a mis-deployment, named. */
+function required<K extends 'STATE_MACHINE_ARN' | 'EXECUTION_TIMEOUT_SECONDS'>(
+  env: AwsEnv,
+  name: K,
+  why: string,
+): NonNullable<AwsEnv[K]> {
+  const value = env[name];
+  if (value === undefined) throw new MissingEnvironmentError(`${name} is not set: ${why}`);
+  return value as NonNullable<AwsEnv[K]>;
+}
+
 /** @throws MissingEnvironmentError when STATE_MACHINE_ARN is not set. */
 export function awsStarter(env: AwsEnv): ExecutionStarter {
-  const stateMachineArn = env.STATE_MACHINE_ARN;
-  if (stateMachineArn === undefined) {
-    throw new MissingEnvironmentError(
-      'STATE_MACHINE_ARN is not set: only the trigger function starts upgrades',
-    );
-  }
+  const stateMachineArn = required(env, 'STATE_MACHINE_ARN', 'only the trigger function starts upgrades');
   return stepFunctionsStarter(new StepFunctionsClient(), stateMachineArn);
+}
+
+/** @throws MissingEnvironmentError when EXECUTION_TIMEOUT_SECONDS is not set. */
+export function awsExecutionTimeoutSeconds(env: AwsEnv): number {
+  return required(
+    env,
+    'EXECUTION_TIMEOUT_SECONDS',
+    "serverless.yml gives the execution function the state machine's TimeoutSeconds",
+  );
 }
 
 /** Blue/green: CreateCluster, CreateAddon, CreateFargateProfile, their Describe and Delete. */

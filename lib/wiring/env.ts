@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AgentError } from '../domain/errors';
+import { lazy } from '../domain/lazy';
 
 /**
  * The environment a deployed handler reads (set by serverless.yml). Validated once
@@ -11,19 +12,23 @@ export class MissingEnvironmentError extends AgentError {
   readonly retryable = false;
 }
 
-const awsEnvSchema = z.object({
-  EKS_UPGRADE_AGENT_STAGE: z.string().min(1),
-  EVENT_BUS_NAME: z.string().min(1),
-  ARTIFACT_BUCKET: z.string().min(1),
-  AGENT_TABLE: z.string().min(1),
-  /** Only the trigger function starts executions. */
-  STATE_MACHINE_ARN: z.string().min(1).optional(),
-});
-export type AwsEnv = z.infer<typeof awsEnvSchema>;
+const awsEnvSchema = lazy(() =>
+  z.object({
+    EKS_UPGRADE_AGENT_STAGE: z.string().min(1),
+    EVENT_BUS_NAME: z.string().min(1),
+    ARTIFACT_BUCKET: z.string().min(1),
+    AGENT_TABLE: z.string().min(1),
+    /** Only the trigger function starts executions. */
+    STATE_MACHINE_ARN: z.string().min(1).optional(),
+    /** Only the execution function: the state machine's TimeoutSeconds, which serverless.yml reads from its file. */
+    EXECUTION_TIMEOUT_SECONDS: z.coerce.number().int().positive().optional(),
+  }),
+);
+export type AwsEnv = z.infer<ReturnType<typeof awsEnvSchema>>;
 
 /** @throws MissingEnvironmentError naming every missing variable. */
 export function readAwsEnv(env: NodeJS.ProcessEnv): AwsEnv {
-  const result = awsEnvSchema.safeParse(env);
+  const result = awsEnvSchema().safeParse(env);
   if (!result.success) {
     const names = result.error.issues.map((i) => i.path.join('.')).join(', ');
     throw new MissingEnvironmentError(

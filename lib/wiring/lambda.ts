@@ -1,13 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { sharedLogger } from '../aws/logger';
 import { lazyTracing } from '../aws/tracing';
 import { type AwsEnv, backendFrom, readAwsEnv } from './env';
 import type { AgentDeps, Wiring } from './wiring';
-
-/** Structured JSON logs with the Lambda context (request id, cold start) on every line. */
-export const logger = new Logger({ serviceName: 'eks-upgrade-agent' });
 
 /**
  * Picks the adapters once per container. The comparison is written out against
@@ -55,22 +52,31 @@ export function lambdaHandler<K extends keyof AgentDeps, R>(
     });
     return pending;
   };
-  return middy(async (event: unknown, context: Context): Promise<R> => {
-    const { deps, beforeInvoke, afterInvoke } = await wiring();
-    beforeInvoke?.(context);
-    try {
-      const result = await work(event, deps);
-      logger.info(`${name} finished`, { result: summarize(result) });
-      return result;
-    } catch (error) {
-      logger.error(`${name} failed`, error as Error);
-      throw error;
-    } finally {
-      await afterInvoke?.();
-    }
-  })
-    .use(injectLambdaContext(logger))
-    .use(lazyTracing(name));
+  // Built on the first invocation, with the logger: neither is needed at cold start.
+  let handler: ((event: unknown, context: Context) => Promise<R>) | undefined;
+  const build = () => {
+    const logger = sharedLogger();
+    return middy(async (event: unknown, context: Context): Promise<R> => {
+      const { deps, beforeInvoke, afterInvoke } = await wiring();
+      beforeInvoke?.(context);
+      try {
+        const result = await work(event, deps);
+        logger.info(`${name} finished`, { result: summarize(result) });
+        return result;
+      } catch (error) {
+        logger.error(`${name} failed`, error as Error);
+        throw error;
+      } finally {
+        await afterInvoke?.();
+      }
+    })
+      .use(injectLambdaContext(logger))
+      .use(lazyTracing(name));
+  };
+  return (event: unknown, context: Context): Promise<R> => {
+    handler ??= build();
+    return handler(event, context);
+  };
 }
 
 /** Results are small by design (the state machine carries them); still, never log more than 2 KB. */

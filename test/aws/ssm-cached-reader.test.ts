@@ -10,7 +10,7 @@ import { ParameterNotFoundError } from '../../lib/aws/errors';
 import type { EdgeLogger } from '../../lib/aws/logger';
 import { CachedParameterReader } from '../../lib/aws/ssm/cached-reader';
 import { SsmConfigSource } from '../../lib/aws/ssm/config-source';
-import { DEFAULT_CONFIG, InvalidConfigError } from '../../lib/domain/config';
+import { defaultConfig, InvalidConfigError } from '../../lib/domain/config';
 
 const sdk = mockClient(SdkSSMClient);
 const reader = (maxAgeSeconds = 60) =>
@@ -93,7 +93,7 @@ describe('SsmConfigSource', () => {
       loadBalancer: 'app/web/1',
       targetGroup: 'targetgroup/web/2',
     });
-    expect(config.execution).toEqual(DEFAULT_CONFIG.execution);
+    expect(config.execution).toEqual(defaultConfig().execution);
   });
 
   test('falls back to the defaults, with a warning, when nothing is stored', async () => {
@@ -104,7 +104,7 @@ describe('SsmConfigSource', () => {
       reader: reader(),
       logger: log as unknown as EdgeLogger,
     });
-    await expect(source.load()).resolves.toEqual(DEFAULT_CONFIG);
+    await expect(source.load()).resolves.toEqual(defaultConfig());
     expect(log.warn).toHaveBeenCalledWith(expect.stringContaining('defaults'), {
       path: '/eks-upgrade-agent/dev/config',
     });

@@ -17,7 +17,7 @@ import {
 } from '../../lib/aws/errors';
 import { createDefaultAgentConfig } from '../../lib/aws/ssm/default-config';
 import { SSMClient } from '../../lib/aws/ssm/ssm-client';
-import { DEFAULT_CONFIG, parseAgentConfig } from '../../lib/domain/config';
+import { defaultConfig, parseAgentConfig } from '../../lib/domain/config';
 
 const sdk = mockClient(SdkSSMClient);
 const client = () => new SSMClient({ client: new SdkSSMClient({}) });
@@ -187,7 +187,7 @@ describe('configurations', () => {
 
   test('the default agent configuration is the domain default and round-trips through Parameter Store', async () => {
     const config = createDefaultAgentConfig();
-    expect(parseAgentConfig(config)).toEqual(DEFAULT_CONFIG);
+    expect(parseAgentConfig(config)).toEqual(defaultConfig());
     const stored = new Map<string, string>();
     sdk.on(PutParameterCommand).callsFake((input: { Name: string; Value: string }) => {
       stored.set(input.Name, input.Value);
@@ -197,7 +197,7 @@ describe('configurations', () => {
       Parameters: [...stored].map(([Name, Value]) => ({ Name, Value, Type: 'String' })),
     }));
     await client().putConfiguration(config, 'production');
-    expect(parseAgentConfig(await client().getConfiguration('production'))).toEqual(DEFAULT_CONFIG);
+    expect(parseAgentConfig(await client().getConfiguration('production'))).toEqual(defaultConfig());
   });
 });
 

@@ -25,6 +25,24 @@ function updatesOf(dir: string) {
 }
 
 describe('parallel node groups', () => {
+  test('given a plan that outlasts the 48 h execution one at a time, then it is refused before any update, naming the parallelism that fits', async () => {
+    const dir = stateDir();
+    const r = await runSandboxUpgrade({
+      stateDir: dir,
+      snapshotFile: DEMO_SNAPSHOT,
+      snapshot: wideDemoSnapshot(60, ['aws-ebs-csi-driver']),
+      targetVersion: '1.33',
+      config: { execution: { maxParallelNodegroups: 1 } },
+    });
+    expect(r.outcome).toBe('blocked');
+    expect(r.failure?.error.name).toBe('PlanBlockedError');
+    expect(r.failure?.reason).toContain(
+      'EXECUTION_TIMEOUT: the plan takes about 60.6 h with maxParallelNodegroups 1',
+    );
+    expect(r.failure?.reason).toContain('set execution/maxParallelNodegroups to 2 or more (it is 1)');
+    expect(updatesOf(dir)).toEqual([]);
+  });
+
   test('given 12 node groups and a limit of 4, then at most 4 node-group updates overlap, nothing overlaps the control plane or an add-on, and the canary moves alone', async () => {
     const dir = stateDir();
     const r = await runSandboxUpgrade({

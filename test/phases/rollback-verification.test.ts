@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG } from '../../lib/domain/config';
+import { defaultConfig } from '../../lib/domain/config';
 import type { DomainEvent } from '../../lib/domain/events';
 import type { EnvironmentSnapshot } from '../../lib/domain/snapshot';
 import type { RollbackDeps } from '../../lib/phases/deps';
@@ -38,7 +38,7 @@ function world(cluster: EnvironmentSnapshot) {
         releases.push([clusterName, holder]);
       },
     },
-    config: { load: async () => DEFAULT_CONFIG },
+    config: { load: async () => defaultConfig() },
     clock: { now: () => NOW },
     snapshots: { readSnapshot: async () => cluster },
     metricsFor: () => undefined,

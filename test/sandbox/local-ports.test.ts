@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ParameterValidationError } from '../../lib/aws/errors';
-import { DEFAULT_CONFIG, InvalidConfigError } from '../../lib/domain/config';
+import { defaultConfig, InvalidConfigError } from '../../lib/domain/config';
 import { InvalidRequestError } from '../../lib/domain/errors';
 import {
   ARTIFACTS_DIR_NAME,
@@ -171,7 +171,7 @@ describe('SandboxConfigSource', () => {
   it('given nothing in the parameter store, when loaded, then the defaults', async () => {
     const source = new SandboxConfigSource({ stateDir: tempDir() });
     expect(source.path).toBe(CONFIG_PATH);
-    await expect(source.load()).resolves.toEqual(DEFAULT_CONFIG);
+    await expect(source.load()).resolves.toEqual(defaultConfig());
   });
 
   it('given a value put in the parameter store, when loaded, then it reaches the configuration (strings coerced)', async () => {
@@ -185,9 +185,9 @@ describe('SandboxConfigSource', () => {
     });
 
     const config = await new SandboxConfigSource({ stateDir }).load();
-    expect(config.validation).toEqual({ ...DEFAULT_CONFIG.validation, soakSeconds: 60 });
-    expect(config.execution).toEqual({ ...DEFAULT_CONFIG.execution, forceNodegroupUpdates: true });
-    expect(config.lockTtlSeconds).toBe(DEFAULT_CONFIG.lockTtlSeconds);
+    expect(config.validation).toEqual({ ...defaultConfig().validation, soakSeconds: 60 });
+    expect(config.execution).toEqual({ ...defaultConfig().execution, forceNodegroupUpdates: true });
+    expect(config.lockTtlSeconds).toBe(defaultConfig().lockTtlSeconds);
   });
 
   it('given a stored tree and overrides, when loaded, then the overrides win key by key over the store', async () => {
@@ -201,9 +201,9 @@ describe('SandboxConfigSource', () => {
       overrides: { validation: { maxErrorRate: 0.02 }, execution: { forceNodegroupUpdates: 'true' } },
     }).load();
 
-    expect(config.validation).toEqual({ ...DEFAULT_CONFIG.validation, soakSeconds: 60, maxErrorRate: 0.02 });
+    expect(config.validation).toEqual({ ...defaultConfig().validation, soakSeconds: 60, maxErrorRate: 0.02 });
     expect(config.execution.forceNodegroupUpdates).toBe(true);
-    expect(config.execution.minPollSeconds).toBe(DEFAULT_CONFIG.execution.minPollSeconds);
+    expect(config.execution.minPollSeconds).toBe(defaultConfig().execution.minPollSeconds);
     expect(config.lockTtlSeconds).toBe(600);
   });
 
@@ -216,7 +216,7 @@ describe('SandboxConfigSource', () => {
     expect((await new SandboxConfigSource({ stateDir, stage: 'prod' }).load()).lockTtlSeconds).toBe(900);
     expect((await new SandboxConfigSource({ stateDir, store }).load()).lockTtlSeconds).toBe(600);
     expect((await new SandboxConfigSource({ stateDir, stage: 'qa' }).load()).lockTtlSeconds).toBe(
-      DEFAULT_CONFIG.lockTtlSeconds,
+      defaultConfig().lockTtlSeconds,
     );
   });
 

@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG } from '../../lib/domain/config';
+import { defaultConfig } from '../../lib/domain/config';
 import { planRollback, type RollbackStepView } from '../../lib/domain/rollback-plan';
 import {
   advanceRollback,
@@ -69,7 +69,7 @@ async function failedCanary(scenario?: string) {
     controlPlaneRollback: world.updateRunner,
     updates: world.updateRunner,
     artifacts,
-    config: { load: async () => DEFAULT_CONFIG },
+    config: { load: async () => defaultConfig() },
     clock: world.clock,
   };
   const run = newRollbackRun(

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CONFIG } from '../../lib/domain/config';
+import { defaultConfig } from '../../lib/domain/config';
 import { DESIGN_STATES } from '../support/design';
 import { PROD_CLUSTER_PATTERN, securityChecks } from './security';
 import {
@@ -406,7 +406,7 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
   });
 
   describe('default configuration', () => {
-    test('the SSM parameters are DEFAULT_CONFIG, leaf for leaf', () => {
+    test('the SSM parameters are defaultConfig(), leaf for leaf', () => {
       const prefix = `/eks-upgrade-agent/${stage}/config/`;
       const parameters = Object.fromEntries(
         ofType(template(), 'AWS::SSM::Parameter').map(([id, p]) => {
@@ -415,7 +415,7 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
         }),
       );
       const expected = Object.fromEntries(
-        flatten(DEFAULT_CONFIG).map(([path, value]) => [`${prefix}${path}`, value]),
+        flatten(defaultConfig()).map(([path, value]) => [`${prefix}${path}`, value]),
       );
       expect(parameters).toEqual(expected);
       expect(parameters[`${prefix}validation/metrics/type`]).toBe('none');

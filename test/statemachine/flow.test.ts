@@ -42,7 +42,7 @@ const EXECUTION_NAME = 'payments-prod-1-31-req-1';
 const UPGRADE_ID = EXECUTION_NAME;
 
 function executionStartInput(overrides: Record<string, unknown> = {}) {
-  const request = upgradeRequestSchema.parse({
+  const request = upgradeRequestSchema().parse({
     clusterName: 'payments-prod',
     targetVersion: '1.31',
     requestId: 'req-1',
@@ -393,7 +393,7 @@ describe('upgrade state machine flow (stub functions)', () => {
       error: { Error: 'PlanBlockedError', Cause: expect.any(String) },
     });
     // The Cause is the Lambda runtime's JSON, as Step Functions reports a function's error.
-    const { Cause } = caughtErrorSchema.parse(failure?.error);
+    const { Cause } = caughtErrorSchema().parse(failure?.error);
     const cause = JSON.parse(String(Cause));
     expect(cause).toEqual({
       errorType: 'PlanBlockedError',
@@ -558,7 +558,7 @@ describe('upgrade state machine flow (stub functions)', () => {
     expect(result.retries).toEqual([]);
     const [failure] = inputsOf('rollback');
     expect(failure?.mode).toBe('failure');
-    const error = caughtErrorSchema.parse(failure?.error);
+    const error = caughtErrorSchema().parse(failure?.error);
     expect(error.Error).toBe('StepFailedError');
     expect(JSON.parse(String(error.Cause)).errorMessage).toContain('PodEvictionFailure');
   });

@@ -14,7 +14,7 @@ import {
 const NAME = 'payments-prod-1-31-limits';
 const input = {
   upgradeId: NAME,
-  request: upgradeRequestSchema.parse({
+  request: upgradeRequestSchema().parse({
     clusterName: 'payments-prod',
     targetVersion: '1.31',
     requestId: 'req-1',

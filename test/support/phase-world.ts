@@ -1,9 +1,10 @@
-import { type AgentConfig, DEFAULT_CONFIG, parseAgentConfig } from '../../lib/domain/config';
+import { type AgentConfig, defaultConfig, parseAgentConfig } from '../../lib/domain/config';
 import type { AgentEventType, DomainEvent, EventDetail } from '../../lib/domain/events';
 import type { EnvironmentSnapshot } from '../../lib/domain/snapshot';
 import type { PhaseDeps } from '../../lib/phases/deps';
 import type { OncePerUpgrade } from '../../lib/phases/rollback';
 import type { MetricsReader, ValidationMetrics } from '../../lib/ports';
+import { executionTimeoutSeconds } from '../../lib/sandbox/local-sfn/definition';
 import { snapshot as buildSnapshot } from './snapshot-builder';
 
 /**
@@ -31,7 +32,7 @@ export function phaseWorld(options: PhaseWorldOptions = {}) {
   const published: DomainEvent[] = [];
   let now = new Date(options.now ?? NOW);
   let cluster = options.snapshot ?? buildSnapshot();
-  let config: AgentConfig = options.config === undefined ? DEFAULT_CONFIG : parseAgentConfig(options.config);
+  let config: AgentConfig = options.config === undefined ? defaultConfig() : parseAgentConfig(options.config);
   const metricsReader: MetricsReader = {
     readValidationMetrics: jest.fn(
       async () =>
@@ -91,6 +92,7 @@ export function phaseWorld(options: PhaseWorldOptions = {}) {
     },
     config: { load: jest.fn(async () => config) },
     clock: { now: jest.fn(() => new Date(now)) },
+    executionTimeoutSeconds: executionTimeoutSeconds(),
   };
   // Like Powertools idempotency: the first call's result is stored and handed to later callers.
   const onceResults = new Map<string, unknown>();

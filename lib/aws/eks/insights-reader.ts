@@ -70,7 +70,7 @@ export class EksInsightsReader implements InsightsReader {
       throw error;
     }
     if (found === undefined) throw new UnexpectedResponseError('DescribeInsight', `no insight for ${id}`);
-    const parsed = insightSchema.safeParse(toPlainJson(found));
+    const parsed = insightSchema().safeParse(toPlainJson(found));
     if (!parsed.success) {
       throw new UnexpectedResponseError(
         'DescribeInsight',

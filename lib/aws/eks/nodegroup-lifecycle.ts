@@ -65,7 +65,7 @@ export class EksNodegroupLifecycle implements NodegroupLifecycle {
       const out = await this.eks.send(new DescribeNodegroupCommand({ clusterName, nodegroupName }));
       if (!out.nodegroup)
         throw new UnexpectedResponseError('DescribeNodegroup', `no node group ${nodegroupName}`);
-      const parsed = nodegroupSchema.safeParse(toPlainJson(out.nodegroup));
+      const parsed = nodegroupSchema().safeParse(toPlainJson(out.nodegroup));
       if (!parsed.success) {
         throw new UnexpectedResponseError(
           'DescribeNodegroup',

@@ -20,7 +20,7 @@ export async function requestUpgrade(
   busName: string,
   detail: unknown,
 ): Promise<{ eventId: string; detail: UpgradeRequestedDetail }> {
-  const parsed = upgradeRequestedDetail.safeParse(detail);
+  const parsed = upgradeRequestedDetail().safeParse(detail);
   if (!parsed.success) {
     throw new InvalidRequestError(`upgrade.requested is invalid: ${describeIssues(parsed.error).join('; ')}`);
   }

@@ -90,7 +90,7 @@ export const recordSetSchema = z.object({
 });
 
 const clusterWorldSchema = z.object({
-  snapshot: snapshotSchema,
+  snapshot: snapshotSchema(),
   /** The control-plane version the world started with (metrics breach once it moves). */
   initialVersion: z.string(),
   updates: z.array(simUpdateSchema),

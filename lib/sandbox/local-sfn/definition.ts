@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { AgentError } from '../../domain/errors';
+import { DEFAULT_EXECUTION_TIMEOUT_SECONDS } from './limits';
 
 /**
  * Loads statemachines/upgrade.asl.yml - the file serverless.yml deploys - for
@@ -179,4 +180,13 @@ function rejectUnresolved(value: unknown, at: string): void {
     }
     rejectUnresolved(item, `${at}.${key}`);
   }
+}
+
+/**
+ * The definition's own TimeoutSeconds (Step Functions' one year when it sets none):
+ * the time an execution has, as the schedule guard of the execution phase needs it.
+ */
+export function executionTimeoutSeconds(path: string = DEFAULT_DEFINITION_PATH): number {
+  const timeout = loadStateMachineDefinition(path).definition.TimeoutSeconds;
+  return typeof timeout === 'number' ? timeout : DEFAULT_EXECUTION_TIMEOUT_SECONDS;
 }

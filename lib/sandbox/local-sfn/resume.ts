@@ -23,7 +23,7 @@ export interface ResumePoint {
  */
 export async function resumePoint(artifacts: ArtifactStore, orphan: OrphanedExecution): Promise<ResumePoint> {
   const fromStart = { input: orphan.input, completedSteps: 0 };
-  const parsed = executionInput.pick({ upgradeId: true, request: true }).safeParse(orphan.input);
+  const parsed = executionInput().pick({ upgradeId: true, request: true }).safeParse(orphan.input);
   if (!parsed.success || parsed.data.request.dryRun) return fromStart;
   const { upgradeId } = parsed.data;
   const failure = await loadFailureRecord(artifacts, upgradeId);

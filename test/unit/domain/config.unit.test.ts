@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG, InvalidConfigError, parseAgentConfig } from '../../../lib/domain/config';
+import { defaultConfig, InvalidConfigError, parseAgentConfig } from '../../../lib/domain/config';
 
 /** The agent's configuration: the defaults that ship, the string forms SSM holds, and what is refused. */
 function refusal(input: unknown): InvalidConfigError {
@@ -46,7 +46,7 @@ describe('parseAgentConfig', () => {
     };
     expect(parseAgentConfig(undefined)).toEqual(expected);
     expect(parseAgentConfig({})).toEqual(expected);
-    expect(DEFAULT_CONFIG).toEqual(expected);
+    expect(defaultConfig()).toEqual(expected);
   });
 
   it('given the string values SSM stores, then numbers and booleans are coerced', () => {

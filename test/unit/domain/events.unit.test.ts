@@ -53,7 +53,7 @@ const valid: { [T in AgentEventType]: Record<string, unknown> } = {
 };
 
 const parses = (type: AgentEventType, fields: Record<string, unknown>) =>
-  eventDetailSchemas[type].safeParse({ ...envelope, ...fields }).success;
+  eventDetailSchemas()[type].safeParse({ ...envelope, ...fields }).success;
 
 describe('the domain events', () => {
   it('names its source and schema version as the rules and consumers expect', () => {
@@ -140,7 +140,7 @@ describe('the upgrade.requested detail', () => {
   const minimal = { clusterName: 'payments', targetVersion: '1.31', requestId: 'chg-1' };
 
   it('fills in the schema version, the in-place strategy, no force and no dry run', () => {
-    expect(upgradeRequestedDetail.parse(minimal)).toEqual({
+    expect(upgradeRequestedDetail().parse(minimal)).toEqual({
       ...minimal,
       schemaVersion: '1',
       strategy: 'in_place',
@@ -150,16 +150,16 @@ describe('the upgrade.requested detail', () => {
   });
 
   it('accepts in_place and blue_green when given, and refuses an unknown strategy', () => {
-    expect(upgradeRequestedDetail.safeParse({ ...minimal, strategy: 'in_place' }).success).toBe(true);
-    expect(upgradeRequestedDetail.safeParse({ ...minimal, strategy: 'blue_green' }).success).toBe(true);
-    expect(upgradeRequestedDetail.safeParse({ ...minimal, strategy: 'canary' }).success).toBe(false);
+    expect(upgradeRequestedDetail().safeParse({ ...minimal, strategy: 'in_place' }).success).toBe(true);
+    expect(upgradeRequestedDetail().safeParse({ ...minimal, strategy: 'blue_green' }).success).toBe(true);
+    expect(upgradeRequestedDetail().safeParse({ ...minimal, strategy: 'canary' }).success).toBe(false);
   });
 
   it('keeps requestedBy up to 256 characters and refuses a longer one', () => {
     expect(
-      upgradeRequestedDetail.parse({ ...minimal, requestedBy: 'a'.repeat(256) }).requestedBy,
+      upgradeRequestedDetail().parse({ ...minimal, requestedBy: 'a'.repeat(256) }).requestedBy,
     ).toHaveLength(256);
-    expect(upgradeRequestedDetail.safeParse({ ...minimal, requestedBy: 'a'.repeat(257) }).success).toBe(
+    expect(upgradeRequestedDetail().safeParse({ ...minimal, requestedBy: 'a'.repeat(257) }).success).toBe(
       false,
     );
   });

@@ -14,7 +14,7 @@ const detail = (fields: Record<string, unknown>) => ({
 });
 
 function issues(fields: Record<string, unknown>): string[] {
-  const parsed = upgradeRequestedDetail.safeParse(detail(fields));
+  const parsed = upgradeRequestedDetail().safeParse(detail(fields));
   return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 }
 

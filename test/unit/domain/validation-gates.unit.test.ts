@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG } from '../../../lib/domain/config';
+import { defaultConfig } from '../../../lib/domain/config';
 import { judge } from '../../../lib/domain/validation';
 import { nodegroup, snapshot } from '../../support/snapshot-builder';
 
@@ -21,7 +21,7 @@ describe('judge at a gate', () => {
         metrics: healthy,
         nodegroupsMayLag: true,
       },
-      DEFAULT_CONFIG.validation,
+      defaultConfig().validation,
     );
     expect(verdict.passed).toBe(true);
     expect(nodegroupsCheck(verdict)).toEqual({
@@ -34,7 +34,7 @@ describe('judge at a gate', () => {
   it('given the same cluster at the hop last gate (or the final validation), then the lagging group fails it', () => {
     const verdict = judge(
       { snapshot: cluster(['1.30', '1.31']), targetVersion: '1.31', metrics: healthy },
-      DEFAULT_CONFIG.validation,
+      defaultConfig().validation,
     );
     expect(verdict.passed).toBe(false);
     expect(nodegroupsCheck(verdict)).toEqual({
@@ -47,7 +47,7 @@ describe('judge at a gate', () => {
   it('given a node group newer than the gate hop, then it fails even when node groups may lag', () => {
     const verdict = judge(
       { snapshot: cluster(['1.31']), targetVersion: '1.30', metrics: healthy, nodegroupsMayLag: true },
-      DEFAULT_CONFIG.validation,
+      defaultConfig().validation,
     );
     expect(nodegroupsCheck(verdict)?.passed).toBe(false);
   });

@@ -1,10 +1,10 @@
-import { DEFAULT_CONFIG } from '../../../lib/domain/config';
+import { defaultConfig } from '../../../lib/domain/config';
 import { judge, type MetricValue } from '../../../lib/domain/validation';
 import { addon, nodegroup, snapshot } from '../../support/snapshot-builder';
 
 /** The final validation's verdict, check by check: names, outcomes and the words a person reads. */
 const thresholds = {
-  ...DEFAULT_CONFIG.validation,
+  ...defaultConfig().validation,
   maxErrorRate: 0.01,
   maxLatencyP99Ms: 500,
   minSampleCount: 3,

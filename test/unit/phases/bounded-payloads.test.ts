@@ -108,10 +108,10 @@ describe('a rollback of 1,930 actions', () => {
       occurredAt: '2026-11-28T00:00:00.000Z',
       correlationId: 'x',
     };
-    expect(eventDetailSchemas['rollback.completed'].safeParse({ ...envelope, ...completed }).success).toBe(
+    expect(eventDetailSchemas()['rollback.completed'].safeParse({ ...envelope, ...completed }).success).toBe(
       true,
     );
-    expect(eventDetailSchemas['upgrade.failed'].safeParse({ ...envelope, ...failed }).success).toBe(true);
+    expect(eventDetailSchemas()['upgrade.failed'].safeParse({ ...envelope, ...failed }).success).toBe(true);
   });
 
   it('given few actions, then it lists them all without a key', () => {

@@ -8,6 +8,7 @@ import type { ExecutionDeps } from '../../../lib/phases/deps';
 import { executePhase } from '../../../lib/phases/execution';
 import { artifactKeys, type UpgradeRecord } from '../../../lib/phases/records';
 import type { StartStepOutcome, UpdateRef, UpdateState } from '../../../lib/ports';
+import { executionTimeoutSeconds } from '../../../lib/sandbox/local-sfn/definition';
 
 /**
  * The execution phase with node groups in parallel, on in-memory ports: what it
@@ -73,6 +74,7 @@ function world(steps: UpgradeStep[], options: { limit?: number; busy?: string[] 
     },
     events: { publish: async () => {} },
     clock: { now: () => new Date(now) },
+    executionTimeoutSeconds: executionTimeoutSeconds(),
     insights: { readInsights: async () => [], refreshInsights: async () => {} },
     updates: {
       startStep: async (clusterName, step): Promise<StartStepOutcome> => {
@@ -97,7 +99,7 @@ function world(steps: UpgradeStep[], options: { limit?: number; busy?: string[] 
       {
         upgradeId: UPGRADE,
         correlationId: 'arn:aws:states:eu-west-1:1:execution:m:x',
-        request: upgradeRequestSchema.parse({
+        request: upgradeRequestSchema().parse({
           clusterName: 'payments-prod',
           targetVersion: '1.31',
           requestId: 'req-1',
@@ -117,7 +119,7 @@ function world(steps: UpgradeStep[], options: { limit?: number; busy?: string[] 
 }
 
 describe('executePhase with node groups in parallel', () => {
-  it('starts node groups of one run up to the limit, and waits for the first estimate', async () => {
+  it('starts node groups of one run up to the limit, and waits for the first look (80 % of the estimate)', async () => {
     const w = world([ng('a'), ng('b', 20), ng('c'), gate]);
     const r = await w.call(INITIAL_PROGRESS);
     expect(w.started).toEqual(['nodegroup:a:1.31', 'nodegroup:b:1.31']);
@@ -196,7 +198,7 @@ describe('executePhase with node groups in parallel', () => {
     const r = await w.call(INITIAL_PROGRESS);
     expect(w.started).toEqual(['nodegroup:a:1.31']);
     expect(r.progress).toMatchObject({ next: 1, busyAnswers: 1 });
-    // The busy retry (60 s) comes before a's first look (1,800 s).
+    // The busy retry (60 s) comes before a's first look (1,440 s: 80 % of 30 min).
     expect(r.waitSeconds).toBe(60);
   });
 

@@ -22,7 +22,7 @@ import { phaseWorld } from '../../support/phase-world';
  */
 
 const insight = (overrides: Record<string, unknown> = {}) =>
-  insightSchema.parse({
+  insightSchema().parse({
     id: 'ins-1',
     name: 'Deprecated APIs removed in 1.30',
     category: 'UPGRADE_READINESS',
@@ -42,7 +42,7 @@ describe('executePhase: starting a step', () => {
       force: false,
       resolveConflicts: 'PRESERVE',
     });
-    // 25 min estimate: first look at the estimate, capped at maxPollSeconds.
+    // 25 min estimate: first look at 80 % of it (1,200 s), capped at maxPollSeconds.
     expect(result).toEqual({
       status: 'waiting',
       waitSeconds: 900,
@@ -246,5 +246,39 @@ describe('executePhase: phase events', () => {
       await executePhase(executionCall(progress), w.deps);
       expect(w.types()).not.toContain('phase.started');
     }
+  });
+});
+
+describe('executePhase: the schedule guard', () => {
+  // 200 node groups of 15 min: 50 h one at a time, 25 h two at a time; an execution may take 43.2 h.
+  const many = Array.from({ length: 200 }, (_, i) => nodegroupStep(`ng-${i}`));
+
+  test('given a plan that outlasts the execution, then the first call refuses it before any step, naming the parallelism that fits', async () => {
+    const w = phaseWorld({ config: { execution: { maxParallelNodegroups: 1 } } });
+    await givenUpgrade(w, many);
+    const call = executePhase(executionCall(), w.deps);
+    await expect(call).rejects.toMatchObject({
+      name: 'PlanBlockedError',
+      codes: ['EXECUTION_TIMEOUT'],
+      message: expect.stringContaining(
+        'plan blocked: EXECUTION_TIMEOUT: the plan takes about 50.0 h with maxParallelNodegroups 1, more than the 43.2 h',
+      ),
+    });
+    await expect(call).rejects.toThrow('set execution/maxParallelNodegroups to 2 or more (it is 1)');
+    expect(w.deps.updates.startStep).not.toHaveBeenCalled();
+  });
+
+  test('given the same plan with enough parallelism, then it starts', async () => {
+    const w = phaseWorld({ config: { execution: { maxParallelNodegroups: 2 } } });
+    await givenUpgrade(w, many);
+    await executePhase(executionCall(), w.deps);
+    expect(w.deps.updates.startStep).toHaveBeenCalledTimes(2);
+  });
+
+  test('given a later call (steps already done), then the guard does not run again', async () => {
+    const w = phaseWorld({ config: { execution: { maxParallelNodegroups: 1 } } });
+    await givenUpgrade(w, many);
+    await executePhase(executionCall({ ...FRESH, next: 1, done: 1, polls: 1 }), w.deps);
+    expect(w.deps.updates.startStep).toHaveBeenCalledTimes(1);
   });
 });

@@ -8,7 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { stepFunctionsStarter } from '../../../lib/aws/stepfunctions/execution-starter';
 import { StepFunctionsClient } from '../../../lib/aws/stepfunctions/step-functions-client';
-import { DEFAULT_CONFIG } from '../../../lib/domain/config';
+import { defaultConfig } from '../../../lib/domain/config';
 import type { DomainEvent } from '../../../lib/domain/events';
 import { executionName } from '../../../lib/domain/execution-name';
 import { upgradeRequestSchema } from '../../../lib/phases/contracts';
@@ -57,7 +57,7 @@ function setup(starter: Partial<ExecutionStarter>) {
   };
   const deps = {
     locks,
-    config: { load: async () => DEFAULT_CONFIG },
+    config: { load: async () => defaultConfig() },
     events: { publish: async (events: readonly DomainEvent[]) => void published.push(...events) },
     clock: { now: () => new Date('2026-11-28T10:00:00Z') },
     artifacts: {
@@ -218,7 +218,7 @@ describe('triggerUpgrade over Step Functions (aws-sdk-client-mock)', () => {
 
   test('a late duplicate: DescribeExecution finds it before any lock or StartExecution', async () => {
     // As the trigger builds it: the request as its schema parses it.
-    const input = { upgradeId: NAME, request: upgradeRequestSchema.parse(request) };
+    const input = { upgradeId: NAME, request: upgradeRequestSchema().parse(request) };
     sdk
       .on(DescribeExecutionCommand)
       .resolves({ executionArn: ARN, status: 'SUCCEEDED', input: JSON.stringify(input) });

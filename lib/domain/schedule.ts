@@ -1,0 +1,105 @@
+import { MAX_PARALLEL_NODEGROUPS } from './config';
+import { mayStart, type StepInFlight } from './parallel-steps';
+import type { UpgradeStep } from './plan-types';
+
+/**
+ * Whether a plan fits in one execution. The state machine stops an execution at its
+ * TimeoutSeconds (statemachines/upgrade.asl.yml, 48 h) wherever it is, mid-hop, with
+ * no Catch run: nothing rolls back and the cluster lock stays until it expires. So a
+ * plan whose estimate does not fit is refused before its first step, with the
+ * `execution/maxParallelNodegroups` that would make it fit.
+ */
+
+/**
+ * Share of the execution's time kept free: detection latency (under 2 % of a step on
+ * average, lib/domain/detection.ts), Lambda and Wait overhead, and updates that take
+ * longer than their estimate.
+ */
+export const SCHEDULE_MARGIN = 0.1;
+
+/** The named refusal: PlanBlockedError's code. */
+export const EXECUTION_TIMEOUT = 'EXECUTION_TIMEOUT';
+
+/**
+ * Minutes the steps take when each lasts its estimate and they start as the execution
+ * phase starts them (lib/domain/parallel-steps.ts): in plan order, node-group updates
+ * of one run together up to `limit`, everything else alone, a gate once nothing is in
+ * flight.
+ */
+export function scheduledMinutes(steps: readonly UpgradeStep[], limit: number): number {
+  let now = 0;
+  let next = 0;
+  let running: (StepInFlight & { readonly end: number })[] = [];
+  while (next < steps.length || running.length > 0) {
+    while (next < steps.length && mayStart(steps, next, running, limit)) {
+      const step = steps[next] as UpgradeStep;
+      running.push({ index: next, step, end: now + step.estimatedMinutes });
+      next += 1;
+    }
+    if (running.length === 0) {
+      // Only a gate waits for an empty field; it is answered after its soak.
+      now += (steps[next] as UpgradeStep).estimatedMinutes;
+      next += 1;
+      continue;
+    }
+    now = Math.min(...running.map((r) => r.end));
+    running = running.filter((r) => r.end > now);
+  }
+  return now;
+}
+
+export interface ScheduleBudget {
+  /** The state machine's TimeoutSeconds. */
+  readonly executionTimeoutSeconds: number;
+  /** `execution/maxParallelNodegroups`. */
+  readonly maxParallelNodegroups: number;
+}
+
+/** Why the plan does not fit in one execution; undefined when it does. */
+export interface ScheduleProblem {
+  readonly code: typeof EXECUTION_TIMEOUT;
+  readonly message: string;
+  readonly scheduledMinutes: number;
+  readonly budgetMinutes: number;
+  /** The smallest maxParallelNodegroups that fits; undefined when none up to MAX_PARALLEL_NODEGROUPS does. */
+  readonly fittingParallel?: number;
+}
+
+/** Minutes of an execution a plan may take: TimeoutSeconds less SCHEDULE_MARGIN. */
+export function budgetMinutes(executionTimeoutSeconds: number): number {
+  return (executionTimeoutSeconds / 60) * (1 - SCHEDULE_MARGIN);
+}
+
+/**
+ * Whether `steps` fit in the execution's time with the configured parallelism: undefined
+ * if they do, else the problem, naming the smallest maxParallelNodegroups that would fit
+ * (or saying that none does, so the upgrade must be split into requests of fewer hops).
+ */
+export function scheduleProblem(
+  steps: readonly UpgradeStep[],
+  budget: ScheduleBudget,
+): ScheduleProblem | undefined {
+  const limit = budget.maxParallelNodegroups;
+  const minutes = scheduledMinutes(steps, limit);
+  const allowed = budgetMinutes(budget.executionTimeoutSeconds);
+  if (minutes <= allowed) return undefined;
+  let fittingParallel: number | undefined;
+  for (let k = limit + 1; k <= MAX_PARALLEL_NODEGROUPS && fittingParallel === undefined; k++) {
+    if (scheduledMinutes(steps, k) <= allowed) fittingParallel = k;
+  }
+  const hours = (m: number) => `${(m / 60).toFixed(1)} h`;
+  const fix =
+    fittingParallel !== undefined
+      ? `set execution/maxParallelNodegroups to ${fittingParallel} or more (it is ${limit})`
+      : `no execution/maxParallelNodegroups up to ${MAX_PARALLEL_NODEGROUPS} fits: request fewer hops at a time (a lower targetVersion first)`;
+  return {
+    code: EXECUTION_TIMEOUT,
+    message:
+      `the plan takes about ${hours(minutes)} with maxParallelNodegroups ${limit}, more than the ` +
+      `${hours(allowed)} an execution may take (the state machine's TimeoutSeconds, ` +
+      `${budget.executionTimeoutSeconds} s, less ${SCHEDULE_MARGIN * 100} %); ${fix}`,
+    scheduledMinutes: minutes,
+    budgetMinutes: allowed,
+    ...(fittingParallel !== undefined ? { fittingParallel } : {}),
+  };
+}

@@ -1,0 +1,90 @@
+import { MAX_PARALLEL_NODEGROUPS } from '../../../lib/domain/config';
+import type { UpgradeStep } from '../../../lib/domain/plan-types';
+import {
+  budgetMinutes,
+  EXECUTION_TIMEOUT,
+  SCHEDULE_MARGIN,
+  scheduledMinutes,
+  scheduleProblem,
+} from '../../../lib/domain/schedule';
+import { executionTimeoutSeconds } from '../../../lib/sandbox/local-sfn/definition';
+
+const ng = (name: string, minutes: number): UpgradeStep => ({
+  kind: 'nodegroup',
+  id: `nodegroup:${name}:1.31`,
+  name,
+  hop: '1.31',
+  from: '1.30',
+  to: '1.31',
+  estimatedMinutes: minutes,
+});
+const cp: UpgradeStep = {
+  kind: 'control-plane',
+  id: 'control-plane:1.31',
+  hop: '1.31',
+  from: '1.30',
+  to: '1.31',
+  estimatedMinutes: 25,
+};
+const gate: UpgradeStep = {
+  kind: 'gate',
+  id: 'gate:1.31:nodegroups',
+  hop: '1.31',
+  from: '1.31',
+  to: '1.31',
+  stage: 'nodegroups',
+  estimatedMinutes: 5,
+};
+
+describe('scheduledMinutes', () => {
+  it('one at a time, then the steps add up', () => {
+    expect(scheduledMinutes([cp, ng('a', 10), ng('b', 20), gate], 1)).toBe(60);
+  });
+
+  it('node groups of one run overlap up to the limit; the control plane and a gate stay alone', () => {
+    const steps = [cp, ng('a', 10), ng('b', 20), ng('c', 10), gate];
+    // a and b together (20), c starts when a ends (10 + 10): the run takes 20.
+    expect(scheduledMinutes(steps, 2)).toBe(25 + 20 + 5);
+    expect(scheduledMinutes(steps, 3)).toBe(25 + 20 + 5);
+  });
+
+  it('an empty plan takes no time', () => {
+    expect(scheduledMinutes([], 5)).toBe(0);
+  });
+});
+
+describe('scheduleProblem', () => {
+  const timeout = executionTimeoutSeconds();
+  const hundred = Array.from({ length: 100 }, (_, i) => ng(`ng-${i}`, 60));
+
+  it('reads the state machine file: 48 h less the margin', () => {
+    expect(timeout).toBe(48 * 3600);
+    expect(SCHEDULE_MARGIN).toBe(0.1);
+    expect(budgetMinutes(timeout)).toBeCloseTo(48 * 60 * 0.9);
+  });
+
+  it('given a plan that fits, then no problem', () => {
+    expect(scheduleProblem(hundred, { executionTimeoutSeconds: timeout, maxParallelNodegroups: 5 })).toBe(
+      undefined,
+    );
+  });
+
+  it('given a plan that does not fit, then EXECUTION_TIMEOUT naming the smallest parallelism that fits', () => {
+    // 100 hours of node groups: 3 at a time is 34 h (fits 43.2 h), 2 at a time 50 h.
+    const problem = scheduleProblem(hundred, { executionTimeoutSeconds: timeout, maxParallelNodegroups: 2 });
+    expect(problem).toMatchObject({ code: EXECUTION_TIMEOUT, scheduledMinutes: 3000, fittingParallel: 3 });
+    expect(problem?.message).toBe(
+      'the plan takes about 50.0 h with maxParallelNodegroups 2, more than the 43.2 h an execution may take ' +
+        "(the state machine's TimeoutSeconds, 172800 s, less 10 %); set execution/maxParallelNodegroups to 3 or more (it is 2)",
+    );
+  });
+
+  it('given a plan no parallelism fits, then it says to request fewer hops', () => {
+    const long = [cp, ng('a', 60 * 44), gate];
+    const problem = scheduleProblem(long, { executionTimeoutSeconds: timeout, maxParallelNodegroups: 5 });
+    expect(problem?.fittingParallel).toBeUndefined();
+    expect(problem?.message).toContain(
+      `no execution/maxParallelNodegroups up to ${MAX_PARALLEL_NODEGROUPS} fits: request fewer hops at a time`,
+    );
+  });
+});
