@@ -127,6 +127,8 @@ export const agentConfigSchema = lazy(() => {
         pollSeconds: num.pipe(z.number().int().min(5).max(3600)).default(60),
         /** Workloads ready: an HTTP GET on green (`{cluster}` replaced) answers 2xx. Required to run blue_green. */
         healthCheckUrl: z.string().url().includes('{cluster}').optional(),
+        /** How long green may take to be ACTIVE (cluster, node groups, add-ons, Fargate) before the upgrade fails. */
+        provisionTimeoutSeconds: num.pipe(z.number().int().min(600).max(86_400)).default(7200),
         /** How long to wait for green's workloads after it is ACTIVE before the upgrade fails. */
         readinessTimeoutSeconds: num.pipe(z.number().int().min(60).max(86_400)).default(3600),
       })

@@ -43,6 +43,8 @@ export const blueGreenRecordSchema = z.object({
   blue: z.string(),
   green: z.string(),
   target: z.string(),
+  /** When the first provisioning call ran: the deadline `blueGreen/provisionTimeoutSeconds` counts from it. */
+  provisionStartedAt: z.string().optional(),
   provisionedAt: z.string().optional(),
   readyAt: z.string().optional(),
   /** Percentages sent to green so far, in order. */
@@ -93,6 +95,7 @@ export async function blueGreenPhase(raw: unknown, deps: BlueGreenDeps): Promise
     blue,
     green,
     target: request.targetVersion,
+    provisionStartedAt: deps.clock.now().toISOString(),
     shifted: [],
     passed: 0,
   };
@@ -147,8 +150,14 @@ export async function blueGreenPhase(raw: unknown, deps: BlueGreenDeps): Promise
           }
           if (record.provisionedAt) return answer('ready');
           const created = await provision(await spec(), deps);
-          if (created === 'waiting' || typeof created === 'number') {
-            return answer('waiting', { waitSeconds: typeof created === 'number' ? created : bg.pollSeconds });
+          if (created.pending.length > 0) {
+            const startedAt = Date.parse(record.provisionStartedAt ?? deps.clock.now().toISOString());
+            if (deps.clock.now().getTime() - startedAt >= bg.provisionTimeoutSeconds * 1000) {
+              throw new GreenProvisioningFailedError(
+                `green ${green} was not ACTIVE ${bg.provisionTimeoutSeconds} s after its creation started (blueGreen/provisionTimeoutSeconds); still not ACTIVE: ${created.pending.join(', ')}. Nothing was shifted`,
+              );
+            }
+            return answer('waiting', { waitSeconds: created.waitSeconds ?? bg.pollSeconds });
           }
           await save({ ...record, provisionedAt: deps.clock.now().toISOString() });
           await stepDone(`provision-cluster:${green}`);
@@ -346,15 +355,21 @@ function failed(what: string, state: ResourceState | undefined): void {
  * else 'waiting' (or the seconds to the first look after creating the cluster).
  * @throws GreenProvisioningFailedError for any part that failed.
  */
-async function provision(spec: GreenSpec, deps: BlueGreenDeps): Promise<'done' | 'waiting' | number> {
+/** What is not ACTIVE yet (none: green is provisioned), and how long to wait when a create was just sent. */
+interface Provisioning {
+  readonly pending: readonly string[];
+  readonly waitSeconds?: number;
+}
+
+async function provision(spec: GreenSpec, deps: BlueGreenDeps): Promise<Provisioning> {
   const name = spec.cluster.name;
   const cluster = await deps.provisioner.describeCluster(name);
   if (!cluster) {
     await deps.provisioner.createCluster(spec.cluster);
-    return CLUSTER_SECONDS;
+    return { pending: [`cluster ${name}`], waitSeconds: CLUSTER_SECONDS };
   }
   failed(`green cluster ${name}`, cluster);
-  if (cluster.status !== ACTIVE) return 'waiting';
+  if (cluster.status !== ACTIVE) return { pending: [`cluster ${name} (${cluster.status})`] };
   const [nodegroups, addons, profiles] = await Promise.all([
     Promise.all(spec.nodegroups.map((ng) => deps.nodegroups.describeNodegroup(name, ng.nodegroupName))),
     Promise.all(spec.addons.map((a) => deps.provisioner.describeAddon(name, a.addonName))),
@@ -362,7 +377,10 @@ async function provision(spec: GreenSpec, deps: BlueGreenDeps): Promise<'done' |
       spec.fargateProfiles.map((p) => deps.provisioner.describeFargateProfile(name, p.fargateProfileName)),
     ),
   ]);
-  let done = true;
+  const pending: string[] = [];
+  const waitFor = (what: string, status: string | undefined) => {
+    if (status !== ACTIVE) pending.push(`${what} (${status ?? 'creating'})`);
+  };
   for (const [i, ng] of spec.nodegroups.entries()) {
     const now = nodegroups[i];
     if (now) {
@@ -373,27 +391,27 @@ async function provision(spec: GreenSpec, deps: BlueGreenDeps): Promise<'done' |
         ).map((x) => `${x.code ?? 'Unknown'}: ${x.message ?? ''}`),
       });
     } else await deps.nodegroups.createNodegroup(ng);
-    if (now?.status !== ACTIVE) done = false;
+    waitFor(`node group ${ng.nodegroupName}`, now?.status);
   }
   for (const [i, addon] of spec.addons.entries()) {
     const now = addons[i];
     failed(`green add-on ${addon.addonName}`, now);
     if (!now) await deps.provisioner.createAddon(addon);
-    if (now?.status !== ACTIVE) done = false;
+    waitFor(`add-on ${addon.addonName}`, now?.status);
   }
   // EKS creates one Fargate profile at a time per cluster.
   const creating = profiles.some((p) => p?.status === 'CREATING');
   for (const [i, profile] of spec.fargateProfiles.entries()) {
     const now = profiles[i];
     failed(`green Fargate profile ${profile.fargateProfileName}`, now);
-    if (!now && !creating && done) {
+    if (!now && !creating && pending.length === 0) {
       await deps.provisioner.createFargateProfile(profile);
-      done = false;
+      waitFor(`Fargate profile ${profile.fargateProfileName}`, undefined);
       break;
     }
-    if (now?.status !== ACTIVE) done = false;
+    waitFor(`Fargate profile ${profile.fargateProfileName}`, now?.status);
   }
-  return done ? 'done' : 'waiting';
+  return { pending };
 }
 
 /**

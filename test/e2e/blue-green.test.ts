@@ -109,6 +109,18 @@ describe('blue/green on the sandbox', () => {
     expect(r.finalState.trafficWeights).toEqual({ [BLUE]: 100 });
   });
 
+  test('provision timeout: green not ACTIVE in time fails cleanly, naming what is pending, nothing shifted', async () => {
+    const r = await run('happy', { blueGreen: { provisionTimeoutSeconds: 600 } });
+    expect(r.outcome).toBe('failed');
+    expect(shifts(r)).toEqual([]);
+    expect(flow(r)).toEqual(['upgrade.started', 'upgrade.failed']);
+    expect(r.failure?.error.name).toBe('GreenProvisioningFailedError');
+    expect(r.failure?.reason).toContain(`green ${GREEN} was not ACTIVE 600 s after its creation started`);
+    expect(r.failure?.reason).toMatch(/still not ACTIVE: .*(node group|add-on|cluster)/);
+    expect(r.finalState.clusters?.[GREEN]).toEqual({ version: '1.33', status: 'DELETED' });
+    expect(r.finalState.trafficWeights).toEqual({ [BLUE]: 100 });
+  });
+
   test('keepBlue: blue stays after the final bake, no cluster.decommissioned', async () => {
     const r = await run('happy', { blueGreen: { keepBlue: true, finalBakeSeconds: 0 } });
     expect(r.outcome).toBe('completed');

@@ -40,6 +40,7 @@ describe('parseAgentConfig', () => {
         keepBlue: false,
         namePattern: '{blue}-{target}',
         pollSeconds: 60,
+        provisionTimeoutSeconds: 7200,
         readinessTimeoutSeconds: 3600,
       },
       lockTtlSeconds: 172_800,
