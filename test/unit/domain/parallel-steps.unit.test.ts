@@ -1,16 +1,9 @@
 import { EARLIEST_LOOK, nextCheckSeconds, OVERDUE_FRACTION } from '../../../lib/domain/detection';
 import { mayStart } from '../../../lib/domain/parallel-steps';
 import type { UpgradeStep } from '../../../lib/domain/plan-types';
+import { hopControlPlane, hopNodegroup, hopNodegroupsGate } from '../../support/hop-steps';
 
-const ng = (name: string, to = '1.31'): UpgradeStep => ({
-  kind: 'nodegroup',
-  id: `nodegroup:${name}:${to}`,
-  name,
-  hop: '1.31',
-  from: '1.30',
-  to,
-  estimatedMinutes: 10,
-});
+const ng = (name: string, to = '1.31') => hopNodegroup(name, 10, to);
 const addon: UpgradeStep = {
   kind: 'addon',
   id: 'addon:kube-proxy:1.31',
@@ -20,23 +13,8 @@ const addon: UpgradeStep = {
   to: 'v1.31.0',
   estimatedMinutes: 3,
 };
-const cp: UpgradeStep = {
-  kind: 'control-plane',
-  id: 'control-plane:1.31',
-  hop: '1.31',
-  from: '1.30',
-  to: '1.31',
-  estimatedMinutes: 25,
-};
-const gate: UpgradeStep = {
-  kind: 'gate',
-  id: 'gate:1.31:nodegroups',
-  stage: 'nodegroups',
-  hop: '1.31',
-  from: '1.31',
-  to: '1.31',
-  estimatedMinutes: 5,
-};
+const cp = hopControlPlane;
+const gate = hopNodegroupsGate;
 const at = (steps: readonly UpgradeStep[], ...indexes: number[]) =>
   indexes.map((index) => ({ index, step: steps[index] as UpgradeStep }));
 

@@ -1,5 +1,4 @@
 import { MAX_PARALLEL_NODEGROUPS } from '../../../lib/domain/config';
-import type { UpgradeStep } from '../../../lib/domain/plan-types';
 import {
   budgetMinutes,
   EXECUTION_TIMEOUT,
@@ -8,33 +7,11 @@ import {
   scheduleProblem,
 } from '../../../lib/domain/schedule';
 import { executionTimeoutSeconds } from '../../../lib/sandbox/local-sfn/definition';
+import { hopControlPlane, hopNodegroup, hopNodegroupsGate } from '../../support/hop-steps';
 
-const ng = (name: string, minutes: number): UpgradeStep => ({
-  kind: 'nodegroup',
-  id: `nodegroup:${name}:1.31`,
-  name,
-  hop: '1.31',
-  from: '1.30',
-  to: '1.31',
-  estimatedMinutes: minutes,
-});
-const cp: UpgradeStep = {
-  kind: 'control-plane',
-  id: 'control-plane:1.31',
-  hop: '1.31',
-  from: '1.30',
-  to: '1.31',
-  estimatedMinutes: 25,
-};
-const gate: UpgradeStep = {
-  kind: 'gate',
-  id: 'gate:1.31:nodegroups',
-  hop: '1.31',
-  from: '1.31',
-  to: '1.31',
-  stage: 'nodegroups',
-  estimatedMinutes: 5,
-};
+const ng = (name: string, minutes: number) => hopNodegroup(name, minutes);
+const cp = hopControlPlane;
+const gate = hopNodegroupsGate;
 
 describe('scheduledMinutes', () => {
   it('one at a time, then the steps add up', () => {

@@ -9,6 +9,7 @@ import { executePhase } from '../../../lib/phases/execution';
 import { artifactKeys, type UpgradeRecord } from '../../../lib/phases/records';
 import type { StartStepOutcome, UpdateRef, UpdateState } from '../../../lib/ports';
 import { executionTimeoutSeconds } from '../../../lib/sandbox/local-sfn/definition';
+import { hopControlPlane, hopNodegroup, hopNodegroupsGate } from '../../support/hop-steps';
 
 /**
  * The execution phase with node groups in parallel, on in-memory ports: what it
@@ -18,32 +19,9 @@ const UPGRADE = 'payments-prod-1-31-req-1';
 const PLAN_KEY = artifactKeys.plan(UPGRADE);
 const T0 = Date.parse('2026-11-28T00:00:00.000Z');
 
-const ng = (name: string, minutes = 10): UpgradeStep => ({
-  kind: 'nodegroup',
-  id: `nodegroup:${name}:1.31`,
-  name,
-  hop: '1.31',
-  from: '1.30',
-  to: '1.31',
-  estimatedMinutes: minutes,
-});
-const cp: UpgradeStep = {
-  kind: 'control-plane',
-  id: 'control-plane:1.31',
-  hop: '1.31',
-  from: '1.30',
-  to: '1.31',
-  estimatedMinutes: 25,
-};
-const gate: UpgradeStep = {
-  kind: 'gate',
-  id: 'gate:1.31:nodegroups',
-  stage: 'nodegroups',
-  hop: '1.31',
-  from: '1.31',
-  to: '1.31',
-  estimatedMinutes: 5,
-};
+const ng = (name: string, minutes = 10) => hopNodegroup(name, minutes);
+const cp = hopControlPlane;
+const gate = hopNodegroupsGate;
 
 function world(steps: UpgradeStep[], options: { limit?: number; busy?: string[] } = {}) {
   const store = new Map<string, unknown>();
