@@ -79,12 +79,19 @@ describe('statemachines/upgrade.asl.yml', () => {
   it('gives every Task Retry, Catch (States.ALL), TimeoutSeconds, ResultSelector and ResultPath', () => {
     const taskStates = tasks(load());
     expect(taskStates.map(([name]) => name).sort()).toEqual([
+      'AbandonGreen',
+      'DecommissionBlue',
       'ExecutionPhase',
       'HandleFailure',
+      'JudgeGreen',
       'PerceptionPhase',
+      'ProvisionGreen',
       'ReasoningPhase',
+      'ShiftBackToBlue',
+      'ShiftTraffic',
       'TriggerRollback',
       'ValidationPhase',
+      'WaitForWorkloads',
     ]);
     for (const [name, state] of taskStates) {
       const where = `Task ${name}`;
@@ -157,7 +164,14 @@ describe('statemachines/upgrade.asl.yml', () => {
 describe('loadStateMachineDefinition', () => {
   it('turns every Fn::GetAtt [<function>, Arn] into the local function ARN and lists the functions', () => {
     const { definition, functionNames } = loadStateMachineDefinition();
-    expect(functionNames).toEqual(['execution', 'perception', 'reasoning', 'rollback', 'validation']);
+    expect(functionNames).toEqual([
+      'bluegreen',
+      'execution',
+      'perception',
+      'reasoning',
+      'rollback',
+      'validation',
+    ]);
     const resources = Object.fromEntries(tasks(definition).map(([name, state]) => [name, state.Resource]));
     expect(resources).toEqual({
       PerceptionPhase: 'arn:aws:lambda:us-east-1:000000000000:function:eks-upgrade-agent-local-perception',
@@ -166,6 +180,20 @@ describe('loadStateMachineDefinition', () => {
       ValidationPhase: 'arn:aws:lambda:us-east-1:000000000000:function:eks-upgrade-agent-local-validation',
       TriggerRollback: 'arn:aws:lambda:us-east-1:000000000000:function:eks-upgrade-agent-local-rollback',
       HandleFailure: 'arn:aws:lambda:us-east-1:000000000000:function:eks-upgrade-agent-local-rollback',
+      ...Object.fromEntries(
+        [
+          'ProvisionGreen',
+          'WaitForWorkloads',
+          'ShiftTraffic',
+          'JudgeGreen',
+          'ShiftBackToBlue',
+          'DecommissionBlue',
+          'AbandonGreen',
+        ].map((name) => [
+          name,
+          'arn:aws:lambda:us-east-1:000000000000:function:eks-upgrade-agent-local-bluegreen',
+        ]),
+      ),
     });
     let intrinsics = 0;
     walk(definition, '$', (_path, value) => {
