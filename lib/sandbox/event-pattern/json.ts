@@ -25,13 +25,14 @@ export function indexPath(path: string, index: number): string {
 
 /** A short, JSON-ish rendering of an operand for error reasons. */
 export function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  let text: string;
   try {
-    const text = JSON.stringify(value);
-    return text === undefined ? typeof value : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+    // undefined and functions have no JSON: name their type.
+    text = JSON.stringify(value) ?? typeof value;
   } catch {
     // Cyclic or BigInt-holding values cannot come from JSON; name their type instead.
     return typeof value;
   }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

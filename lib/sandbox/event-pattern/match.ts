@@ -48,7 +48,8 @@ function matchesScalar(matcher: Exclude<ValueMatcher, { op: 'exists' }>, value: 
       // Strict: the string "5" is not the number 5, and null is not "".
       return value === matcher.value;
     case 'numeric':
-      return typeof value === 'number' && inNumericRange(matcher.range, value);
+      // Only a number is in a range: the string "5" is not (inNumericRange checks it).
+      return inNumericRange(matcher.range, value);
     case 'cidr':
       return typeof value === 'string' && inCidr(matcher.block, value);
     case 'anything-but':

@@ -12,9 +12,9 @@ import type { NumericRange } from './types';
  */
 export const NUMERIC_LIMIT = 5e9;
 
-/** true when `n` is a number Event Ruler can compare: finite and inside ±5e9. */
-export function isComparableNumber(n: number): boolean {
-  return Number.isFinite(n) && Math.abs(n) <= NUMERIC_LIMIT;
+/** true when `n` is a number Event Ruler can compare: finite and inside ±5e9 (a string never is). */
+export function isComparableNumber(n: unknown): n is number {
+  return Number.isFinite(n) && Math.abs(n as number) <= NUMERIC_LIMIT;
 }
 
 /**
@@ -110,7 +110,7 @@ export function compileNumeric(value: unknown, path: string): NumericRange {
 }
 
 /** true when `n` is a comparable number inside `range`. */
-export function inNumericRange(range: NumericRange, n: number): boolean {
+export function inNumericRange(range: NumericRange, n: unknown): boolean {
   if (!isComparableNumber(n)) return false;
   const { lower, upper } = range;
   if (lower && (lower.inclusive ? n < lower.value : n <= lower.value)) return false;
