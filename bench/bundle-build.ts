@@ -20,6 +20,7 @@ const EKS: Client = ['@aws-sdk/client-eks', 'EKSClient'];
 const EC2: Client = ['@aws-sdk/client-ec2', 'EC2Client'];
 const S3: Client = ['@aws-sdk/client-s3', 'S3Client'];
 const CLOUDWATCH: Client = ['@aws-sdk/client-cloudwatch', 'CloudWatchClient'];
+const ROUTE53: Client = ['@aws-sdk/client-route-53', 'Route53Client'];
 
 /**
  * The SDK clients each function calls, by design (its IAM role says the same). A
@@ -29,10 +30,12 @@ const CLOUDWATCH: Client = ['@aws-sdk/client-cloudwatch', 'CloudWatchClient'];
 export const CLIENTS_USED: Record<string, readonly Client[]> = {
   trigger: [SSM, DYNAMODB, EVENTBRIDGE, SFN, S3],
   perception: [EKS, EC2, S3, EVENTBRIDGE],
-  reasoning: [S3, EVENTBRIDGE],
+  // The blue/green plan's weights come from the configuration (SSM).
+  reasoning: [S3, SSM, EVENTBRIDGE],
   execution: [EKS, S3, SSM, EVENTBRIDGE],
   validation: [EKS, EC2, CLOUDWATCH, S3, SSM, DYNAMODB, EVENTBRIDGE],
   rollback: [EKS, EC2, S3, SSM, DYNAMODB, EVENTBRIDGE],
+  bluegreen: [EKS, EC2, ROUTE53, CLOUDWATCH, S3, SSM, DYNAMODB, EVENTBRIDGE],
 };
 
 /** serverless-esbuild's own keys of custom.esbuild: not esbuild options. */
