@@ -15,8 +15,8 @@ export interface ViewEvent {
   readonly detail: Readonly<Record<string, unknown>>;
 }
 
-/** The part of a run report the view reads (SandboxRunReport has all of it). */
-export interface UpgradeViewInput {
+/** What names an upgrade, in the run report and on the page alike. */
+interface UpgradeIdentity {
   readonly outcome: string;
   readonly summary: string;
   readonly clusterName: string;
@@ -25,6 +25,10 @@ export interface UpgradeViewInput {
   readonly strategy: string;
   readonly upgradeId: string;
   readonly scenario?: string;
+}
+
+/** The part of a run report the view reads (SandboxRunReport has all of it). */
+export interface UpgradeViewInput extends UpgradeIdentity {
   readonly findings: readonly Finding[];
   readonly steps: readonly UpgradeStep[];
   readonly timeline: {
@@ -99,16 +103,8 @@ export interface RollbackView {
   readonly actionCount: number;
 }
 
-export interface UpgradeView {
+export interface UpgradeView extends UpgradeIdentity {
   readonly title: string;
-  readonly outcome: string;
-  readonly summary: string;
-  readonly clusterName: string;
-  readonly fromVersion: string;
-  readonly targetVersion: string;
-  readonly strategy: string;
-  readonly upgradeId: string;
-  readonly scenario?: string;
   /** Minute 0 (ISO 8601). */
   readonly origin: string;
   /** The timeline's length in minutes (at least 1). */
