@@ -9,6 +9,7 @@ import {
   weightedTargets,
 } from '../domain/blue-green';
 import { InvalidRequestError } from '../domain/errors';
+import { lazy } from '../domain/lazy';
 import type { UpgradePlan } from '../domain/plan-types';
 import { DEFAULT_POLICY } from '../domain/plan-types';
 import type { EnvironmentSnapshot } from '../domain/snapshot';
@@ -39,29 +40,34 @@ import { artifactKeys, enterPhase, loadPlan, loadRecord, loadSnapshot, saveRecor
  *   deleted unless kept; HandleFailure then publishes upgrade.failed.
  */
 
-export const blueGreenRecordSchema = z.object({
-  blue: z.string(),
-  green: z.string(),
-  target: z.string(),
-  /** When the first provisioning call ran: the deadline `blueGreen/provisionTimeoutSeconds` counts from it. */
-  provisionStartedAt: z.string().optional(),
-  provisionedAt: z.string().optional(),
-  readyAt: z.string().optional(),
-  /** Percentages sent to green so far, in order. */
-  shifted: z.array(z.number()),
-  /** Gates passed: the index of the next weight. */
-  passed: z.number().int().nonnegative(),
-  breach: z.object({ percentage: z.number(), failedChecks: z.array(z.string()), at: z.string() }).optional(),
-  /** Traffic was sent back to blue (breach or failure). */
-  revertedAt: z.string().optional(),
-});
-export type BlueGreenRecord = z.infer<typeof blueGreenRecordSchema>;
+/** Built on first use, like every schema a Lambda parses (lib/domain/lazy.ts). */
+export const blueGreenRecordSchema = lazy(() =>
+  z.object({
+    blue: z.string(),
+    green: z.string(),
+    target: z.string(),
+    /** When the first provisioning call ran: the deadline `blueGreen/provisionTimeoutSeconds` counts from it. */
+    provisionStartedAt: z.string().optional(),
+    provisionedAt: z.string().optional(),
+    readyAt: z.string().optional(),
+    /** Percentages sent to green so far, in order. */
+    shifted: z.array(z.number()),
+    /** Gates passed: the index of the next weight. */
+    passed: z.number().int().nonnegative(),
+    breach: z
+      .object({ percentage: z.number(), failedChecks: z.array(z.string()), at: z.string() })
+      .optional(),
+    /** Traffic was sent back to blue (breach or failure). */
+    revertedAt: z.string().optional(),
+  }),
+);
+export type BlueGreenRecord = z.infer<ReturnType<typeof blueGreenRecordSchema>>;
 
 const recordKey = (upgradeId: string) => `upgrades/${upgradeId}/blue-green.json`;
 
 async function loadBlueGreen(store: ArtifactStore, upgradeId: string): Promise<BlueGreenRecord | undefined> {
   const raw = await store.getJson(recordKey(upgradeId));
-  return raw === undefined ? undefined : blueGreenRecordSchema.parse(raw);
+  return raw === undefined ? undefined : blueGreenRecordSchema().parse(raw);
 }
 
 export interface BlueGreenResult {
