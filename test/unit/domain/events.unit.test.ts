@@ -61,7 +61,11 @@ const valid: { [T in AgentEventType]: Record<string, unknown> } = {
     findings: { warning: 2 },
     planKey: 'upgrades/up-1/plan.json',
     expiresAt: '2026-11-28T22:00:00Z',
-    howTo: { approve: 'eks-upgrade-agent approve up-1', reject: 'eks-upgrade-agent reject up-1', api: 'POST /upgrades/up-1/approval' },
+    howTo: {
+      approve: 'eks-upgrade-agent approve up-1',
+      reject: 'eks-upgrade-agent reject up-1',
+      api: 'POST /upgrades/up-1/approval',
+    },
   },
   'approval.granted': { by: 'arn:aws:iam::123456789012:user/ana', decidedAt: at },
   'approval.rejected': { outcome: 'timed-out', by: 'eks-upgrade-agent', decidedAt: at },
