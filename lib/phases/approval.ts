@@ -190,7 +190,8 @@ function decided(
     expiresAt: requested.expiresAt,
     status,
     by,
-    ...(comment !== undefined ? { comment } : {}),
+    // An empty comment (the state machine always carries one) is no comment.
+    ...(comment ? { comment } : {}),
     decidedAt,
   };
 }
