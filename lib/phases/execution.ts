@@ -100,7 +100,11 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
         record = { ...record, phase: 'execution' };
         await saveRecord(deps.artifacts, record);
       }
-      if (first) refuseUnfitSchedule(plan.steps, config.execution.maxParallelNodegroups, deps);
+      if (first) {
+        // The time already spent (a wait for approval above all) is not the plan's any more.
+        const elapsedSeconds = (deps.clock.now().getTime() - Date.parse(record.startedAt)) / 1000;
+        refuseUnfitSchedule(plan.steps, config.execution.maxParallelNodegroups, elapsedSeconds, deps);
+      }
       const tuning = config.execution;
       const steps = plan.steps;
       const indexOf = new Map(steps.map((s, i) => [s.id, i]));
@@ -291,11 +295,13 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
 function refuseUnfitSchedule(
   steps: readonly UpgradeStep[],
   maxParallelNodegroups: number,
+  elapsedSeconds: number,
   deps: Pick<ExecutionDeps, 'executionTimeoutSeconds'>,
 ): void {
   const problem = scheduleProblem(steps, {
     executionTimeoutSeconds: deps.executionTimeoutSeconds,
     maxParallelNodegroups,
+    elapsedSeconds,
   });
   if (problem) {
     throw new PlanBlockedError(`plan blocked: ${problem.code}: ${problem.message}`, [problem.code]);
