@@ -1,6 +1,11 @@
 import * as z from 'zod';
 import { AgentError } from './errors';
 import { lazy } from './lazy';
+import {
+  InvalidMaintenanceWindowError,
+  type MaintenanceWindow,
+  parseMaintenanceWindow,
+} from './maintenance-window';
 import { describeIssues } from './snapshot';
 
 /**
@@ -133,6 +138,31 @@ export const agentConfigSchema = lazy(() => {
         readinessTimeoutSeconds: num.pipe(z.number().int().min(60).max(86_400)).default(3600),
       })
       .prefault({}),
+    /**
+     * When new hops may start (lib/domain/maintenance-window.ts): days (MON-FRI, or
+     * MON,WED; default every day), hours (02:00-06:00 local; 22:00-04:00 closes the next
+     * day) and timeZone (IANA, default UTC). Absent, or enabled false: no window, any time.
+     */
+    maintenanceWindow: z
+      .object({
+        enabled: bool.default(true),
+        days: z.union([z.string(), z.array(z.string())]).default('MON-SUN'),
+        hours: z.string({
+          error: 'required for a maintenance window: local start and end as HH:MM-HH:MM, e.g. 02:00-06:00',
+        }),
+        timeZone: z.string().default('UTC'),
+      })
+      .transform((raw, ctx): MaintenanceWindow | undefined => {
+        try {
+          const window = parseMaintenanceWindow(raw);
+          return raw.enabled ? window : undefined;
+        } catch (error) {
+          if (!(error instanceof InvalidMaintenanceWindowError)) throw error;
+          ctx.addIssue({ code: 'custom', message: error.message, path: [error.key] });
+          return z.NEVER;
+        }
+      })
+      .optional(),
     /** How long a cluster lock lives if an execution never releases it (timed out, aborted). */
     lockTtlSeconds: num.pipe(z.number().int().min(60)).default(172_800),
   });
