@@ -1,4 +1,5 @@
 import { AgentError } from './errors';
+import type { UpgradeStep } from './plan-types';
 
 /**
  * Maintenance windows (as SSM Maintenance Windows, GKE and AKS have them): the days a
@@ -298,4 +299,15 @@ export function windowWait(now: Date, window: MaintenanceWindow | undefined): st
 export function firstOpenInstant(now: number, window: MaintenanceWindow): number {
   const date = new Date(now);
   return isInsideWindow(date, window) ? now : Date.parse(nextWindowStart(date, window));
+}
+
+/**
+ * Whether the step at `index` is the first of its hop (the first step of the plan, or
+ * the first of the next hop: its pre-hop moves, else its control plane). Only these
+ * wait for a window: a hop once started runs to its end, in or out of the window.
+ */
+export function opensHop(steps: readonly UpgradeStep[], index: number): boolean {
+  const step = steps[index];
+  if (step === undefined || step.kind === 'gate') return false;
+  return index === 0 || steps[index - 1]?.hop !== step.hop;
 }

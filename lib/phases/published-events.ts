@@ -11,7 +11,7 @@ export const PUBLISHED_EVENTS = {
   trigger: ['upgrade.failed'],
   perception: ['phase.started', 'phase.completed', 'phase.failed'],
   reasoning: ['phase.started', 'phase.completed', 'phase.failed', 'upgrade.started'],
-  execution: ['phase.started', 'phase.completed', 'phase.failed'],
+  execution: ['phase.started', 'phase.completed', 'phase.failed', 'upgrade.waiting'],
   validation: [
     'phase.started',
     'phase.completed',

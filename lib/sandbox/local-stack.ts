@@ -219,6 +219,7 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
         ...(resumed?.startAt !== undefined ? { startAt: resumed.startAt } : {}),
         ...(intercept.kill ? { signal: intercept.kill } : {}),
         ...(intercept.onStateEvent ? { onStateEvent: (e) => intercept.onStateEvent?.(name, e) } : {}),
+        now: () => clock.now(),
         onWait: (seconds, state) => {
           world.advance(seconds / 60);
           options.onWait?.(seconds, state);
