@@ -141,7 +141,8 @@ export const agentConfigSchema = lazy(() => {
     /**
      * When new hops may start (lib/domain/maintenance-window.ts): days (MON-FRI, or
      * MON,WED; default every day), hours (02:00-06:00 local; 22:00-04:00 closes the next
-     * day) and timeZone (IANA, default UTC). Absent, or enabled false: no window, any time.
+     * day) and timeZone (IANA, default UTC). Absent, or enabled false: no window, any time
+     * (`activeWindow`). Parsed, it keeps every key it was given, so `config set` knows them.
      */
     maintenanceWindow: z
       .object({
@@ -152,10 +153,9 @@ export const agentConfigSchema = lazy(() => {
         }),
         timeZone: z.string().default('UTC'),
       })
-      .transform((raw, ctx): MaintenanceWindow | undefined => {
+      .transform((raw, ctx): MaintenanceWindow & { readonly enabled: boolean } => {
         try {
-          const window = parseMaintenanceWindow(raw);
-          return raw.enabled ? window : undefined;
+          return { enabled: raw.enabled, ...parseMaintenanceWindow(raw) };
         } catch (error) {
           if (!(error instanceof InvalidMaintenanceWindowError)) throw error;
           ctx.addIssue({ code: 'custom', message: error.message, path: [error.key] });
@@ -170,6 +170,12 @@ export const agentConfigSchema = lazy(() => {
 
 export type AgentConfig = z.infer<ReturnType<typeof agentConfigSchema>>;
 export type MetricsSourceConfig = AgentConfig['validation']['metrics'];
+
+/** The maintenance window new hops wait for; undefined when none is configured or it is turned off. */
+export function activeWindow(config: Pick<AgentConfig, 'maintenanceWindow'>): MaintenanceWindow | undefined {
+  const window = config.maintenanceWindow;
+  return window?.enabled ? { days: window.days, hours: window.hours, timeZone: window.timeZone } : undefined;
+}
 
 /** The configuration in SSM (or a file) is malformed: fix the named key. */
 export class InvalidConfigError extends AgentError {

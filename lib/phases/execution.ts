@@ -1,4 +1,4 @@
-import type { AgentConfig } from '../domain/config';
+import { type AgentConfig, activeWindow } from '../domain/config';
 import { nextCheckSeconds } from '../domain/detection';
 import { InvalidRequestError, PlanBlockedError } from '../domain/errors';
 import {
@@ -238,7 +238,7 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
           return waiting();
         }
         // A new hop starts only inside the maintenance window; a hop already started runs on.
-        const window = config.maintenanceWindow;
+        const window = activeWindow(config);
         const waitUntil = opensHop(steps, progress.next) ? windowWait(deps.clock.now(), window) : undefined;
         if (window !== undefined && waitUntil !== undefined) {
           if (progress.inFlight.length > 0) return waiting();
@@ -329,7 +329,7 @@ function refuseUnfitSchedule(
   config: AgentConfig,
   deps: Pick<ExecutionDeps, 'executionTimeoutSeconds' | 'clock'>,
 ): void {
-  const window = config.maintenanceWindow;
+  const window = activeWindow(config);
   const problem = scheduleProblem(steps, {
     executionTimeoutSeconds: deps.executionTimeoutSeconds,
     maxParallelNodegroups: config.execution.maxParallelNodegroups,

@@ -1,4 +1,4 @@
-import { InvalidConfigError, parseAgentConfig } from '../../../lib/domain/config';
+import { activeWindow, InvalidConfigError, parseAgentConfig } from '../../../lib/domain/config';
 import { AgentError } from '../../../lib/domain/errors';
 import {
   InvalidTimeZoneError,
@@ -93,9 +93,10 @@ describe('parsing a maintenance window', () => {
 describe('the configuration key maintenanceWindow', () => {
   it('is absent by default (no window: any time); enabled false turns a configured one off', () => {
     expect(parseAgentConfig({}).maintenanceWindow).toBeUndefined();
-    expect(
-      parseAgentConfig({ maintenanceWindow: { hours: '02:00-06:00', enabled: 'false' } }).maintenanceWindow,
-    ).toBeUndefined();
+    const off = parseAgentConfig({ maintenanceWindow: { hours: '02:00-06:00', enabled: 'false' } });
+    expect(off.maintenanceWindow).toMatchObject({ enabled: false, hours: '02:00-06:00' });
+    expect(activeWindow(off)).toBeUndefined();
+    expect(activeWindow(parseAgentConfig({}))).toBeUndefined();
   });
 
   it('takes the strings SSM holds', () => {
@@ -108,7 +109,7 @@ describe('the configuration key maintenanceWindow', () => {
           enabled: 'true',
         },
       }).maintenanceWindow,
-    ).toEqual({ days: ['SAT', 'SUN'], hours: '22:00-04:00', timeZone: 'Europe/Berlin' });
+    ).toEqual({ enabled: true, days: ['SAT', 'SUN'], hours: '22:00-04:00', timeZone: 'Europe/Berlin' });
   });
 
   it.each([
