@@ -32,6 +32,7 @@ export const PUBLISHED_EVENTS = {
     'phase.started',
     'phase.completed',
     'phase.failed',
+    'upgrade.waiting',
     'cluster.provisioned',
     'traffic.shifted',
     'cluster.decommissioned',

@@ -140,6 +140,7 @@ function blueGreenStub(
       finalBakeSeconds: 3600,
       green: 'payments-prod-1-31',
       percentage: weights[shifted - 1] ?? 0,
+      waitUntil: null,
       ...extra,
     });
     if (options.failOn === input.action)
