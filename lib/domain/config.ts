@@ -1,6 +1,11 @@
 import * as z from 'zod';
 import { AgentError } from './errors';
 import { lazy } from './lazy';
+import {
+  InvalidMaintenanceWindowError,
+  type MaintenanceWindow,
+  parseMaintenanceWindow,
+} from './maintenance-window';
 import { describeIssues } from './snapshot';
 
 /**
@@ -147,6 +152,31 @@ export const agentConfigSchema = lazy(() => {
         timeoutSeconds: num.pipe(z.number().int().min(300).max(MAX_APPROVAL_TIMEOUT_SECONDS)).default(43_200),
       })
       .prefault({}),
+    /**
+     * When new hops may start (lib/domain/maintenance-window.ts): days (MON-FRI, or
+     * MON,WED; default every day), hours (02:00-06:00 local; 22:00-04:00 closes the next
+     * day) and timeZone (IANA, default UTC). Absent, or enabled false: no window, any time
+     * (`activeWindow`). Parsed, it keeps every key it was given, so `config set` knows them.
+     */
+    maintenanceWindow: z
+      .object({
+        enabled: bool.default(true),
+        days: z.union([z.string(), z.array(z.string())]).default('MON-SUN'),
+        hours: z.string({
+          error: 'required for a maintenance window: local start and end as HH:MM-HH:MM, e.g. 02:00-06:00',
+        }),
+        timeZone: z.string().default('UTC'),
+      })
+      .transform((raw, ctx): MaintenanceWindow & { readonly enabled: boolean } => {
+        try {
+          return { enabled: raw.enabled, ...parseMaintenanceWindow(raw) };
+        } catch (error) {
+          if (!(error instanceof InvalidMaintenanceWindowError)) throw error;
+          ctx.addIssue({ code: 'custom', message: error.message, path: [error.key] });
+          return z.NEVER;
+        }
+      })
+      .optional(),
     /** How long a cluster lock lives if an execution never releases it (timed out, aborted). */
     lockTtlSeconds: num.pipe(z.number().int().min(60)).default(172_800),
   });
@@ -154,6 +184,12 @@ export const agentConfigSchema = lazy(() => {
 
 export type AgentConfig = z.infer<ReturnType<typeof agentConfigSchema>>;
 export type MetricsSourceConfig = AgentConfig['validation']['metrics'];
+
+/** The maintenance window new hops wait for; undefined when none is configured or it is turned off. */
+export function activeWindow(config: Pick<AgentConfig, 'maintenanceWindow'>): MaintenanceWindow | undefined {
+  const window = config.maintenanceWindow;
+  return window?.enabled ? { days: window.days, hours: window.hours, timeZone: window.timeZone } : undefined;
+}
 
 /** The configuration in SSM (or a file) is malformed: fix the named key. */
 export class InvalidConfigError extends AgentError {

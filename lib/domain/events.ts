@@ -67,6 +67,17 @@ const schemas = lazy(() => {
       error: errorInfo,
       reason: z.string(),
     }),
+    /** A new hop would start outside the maintenance window: the upgrade waits for the next one. */
+    'upgrade.waiting': envelope.extend({
+      reason: z.literal('maintenance-window'),
+      /** When the next window opens (ISO 8601 UTC): the state machine waits until then. */
+      waitUntil: z.string(),
+      /** The window as configured (normalised). */
+      window: z.object({ days: z.array(z.string()), hours: z.string(), timeZone: z.string() }),
+      /** The step that waits (the hop's first) and its hop. */
+      stepId: z.string(),
+      hop: z.string(),
+    }),
     'phase.started': envelope.extend({ phase }),
     'phase.completed': envelope.extend({ phase, summary: z.string().optional() }),
     'phase.failed': envelope.extend({ phase, error: errorInfo }),
@@ -158,6 +169,7 @@ export const AGENT_EVENT_TYPES: AgentEventType[] = [
   'upgrade.started',
   'upgrade.completed',
   'upgrade.failed',
+  'upgrade.waiting',
   'phase.started',
   'phase.completed',
   'phase.failed',

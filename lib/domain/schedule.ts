@@ -1,4 +1,5 @@
 import { MAX_PARALLEL_NODEGROUPS } from './config';
+import { describeWindow, firstOpenInstant, type MaintenanceWindow, opensHop } from './maintenance-window';
 import { mayStart, type StepInFlight } from './parallel-steps';
 import type { UpgradeStep } from './plan-types';
 
@@ -24,14 +25,23 @@ export const EXECUTION_TIMEOUT = 'EXECUTION_TIMEOUT';
  * Minutes the steps take when each lasts its estimate and they start as the execution
  * phase starts them (lib/domain/parallel-steps.ts): in plan order, node-group updates
  * of one run together up to `limit`, everything else alone, a gate once nothing is in
- * flight.
+ * flight. With `holdUntil` (minutes from the start to minutes from the start), the first
+ * step of each hop waits, with nothing in flight, until then: a maintenance window.
  */
-export function scheduledMinutes(steps: readonly UpgradeStep[], limit: number): number {
+export function scheduledMinutes(
+  steps: readonly UpgradeStep[],
+  limit: number,
+  holdUntil?: (minutes: number) => number,
+): number {
   let now = 0;
   let next = 0;
   let running: (StepInFlight & { readonly end: number })[] = [];
   while (next < steps.length || running.length > 0) {
     while (next < steps.length && mayStart(steps, next, running, limit)) {
+      if (holdUntil && opensHop(steps, next)) {
+        if (running.length > 0) break;
+        now = Math.max(now, holdUntil(now));
+      }
       const step = steps[next] as UpgradeStep;
       running.push({ index: next, step, end: now + step.estimatedMinutes });
       next += 1;
@@ -55,6 +65,8 @@ export interface ScheduleBudget {
   readonly maxParallelNodegroups: number;
   /** Seconds the execution has already run (perception, reasoning, waiting for approval). */
   readonly elapsedSeconds?: number;
+  /** The maintenance window each hop waits for, and when the execution's replay starts (its first step). */
+  readonly window?: { readonly window: MaintenanceWindow; readonly startsAt: Date };
 }
 
 /** Why the plan does not fit in one execution; undefined when it does. */
@@ -82,23 +94,37 @@ export function scheduleProblem(
   budget: ScheduleBudget,
 ): ScheduleProblem | undefined {
   const limit = budget.maxParallelNodegroups;
-  const minutes = scheduledMinutes(steps, limit);
+  const windowed = budget.window;
+  const hold = windowed
+    ? (m: number) => {
+        const start = windowed.startsAt.getTime();
+        return (firstOpenInstant(start + m * 60_000, windowed.window) - start) / 60_000;
+      }
+    : undefined;
+  const minutes = scheduledMinutes(steps, limit, hold);
   const elapsedMinutes = Math.max(0, budget.elapsedSeconds ?? 0) / 60;
   const allowed = budgetMinutes(budget.executionTimeoutSeconds) - elapsedMinutes;
   if (minutes <= allowed) return undefined;
   let fittingParallel: number | undefined;
   for (let k = limit + 1; k <= MAX_PARALLEL_NODEGROUPS && fittingParallel === undefined; k++) {
-    if (scheduledMinutes(steps, k) <= allowed) fittingParallel = k;
+    if (scheduledMinutes(steps, k, hold) <= allowed) fittingParallel = k;
   }
   const hours = (m: number) => `${(m / 60).toFixed(1)} h`;
+  // The window is to blame when the plan would fit without it.
+  const windowBlamed = windowed !== undefined && scheduledMinutes(steps, limit) <= allowed;
   const fix =
     fittingParallel !== undefined
       ? `set execution/maxParallelNodegroups to ${fittingParallel} or more (it is ${limit})`
-      : `no execution/maxParallelNodegroups up to ${MAX_PARALLEL_NODEGROUPS} fits: request fewer hops at a time (a lower targetVersion first)`;
+      : windowBlamed
+        ? 'widen the maintenance window (maintenanceWindow/days or maintenanceWindow/hours), or request fewer hops at a time (a lower targetVersion first)'
+        : `no execution/maxParallelNodegroups up to ${MAX_PARALLEL_NODEGROUPS} fits: request fewer hops at a time (a lower targetVersion first)`;
+  const waits = windowed
+    ? `, each hop starting in the maintenance window ${describeWindow(windowed.window)} (from ${windowed.startsAt.toISOString()})`
+    : '';
   return {
     code: EXECUTION_TIMEOUT,
     message:
-      `the plan takes about ${hours(minutes)} with maxParallelNodegroups ${limit}, more than the ` +
+      `the plan takes about ${hours(minutes)} with maxParallelNodegroups ${limit}${waits}, more than the ` +
       `${hours(allowed)} ${elapsedMinutes >= 1 ? 'the execution has left' : 'an execution may take'} (the state machine's TimeoutSeconds, ` +
       `${budget.executionTimeoutSeconds} s, less ${SCHEDULE_MARGIN * 100} %` +
       `${elapsedMinutes >= 1 ? `, less the ${hours(elapsedMinutes)} it has already run` : ''}); ${fix}`,

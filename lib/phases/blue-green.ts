@@ -8,8 +8,10 @@ import {
   WorkloadsNotReadyError,
   weightedTargets,
 } from '../domain/blue-green';
+import { activeWindow } from '../domain/config';
 import { InvalidRequestError } from '../domain/errors';
 import { lazy } from '../domain/lazy';
+import { windowWait } from '../domain/maintenance-window';
 import type { UpgradePlan } from '../domain/plan-types';
 import { DEFAULT_POLICY } from '../domain/plan-types';
 import type { EnvironmentSnapshot } from '../domain/snapshot';
@@ -71,13 +73,18 @@ async function loadBlueGreen(store: ArtifactStore, upgradeId: string): Promise<B
 }
 
 export interface BlueGreenResult {
-  /** waiting: poll again after waitSeconds; ready/baking/passed/breached/done: the next state's cue. */
-  readonly status: 'waiting' | 'ready' | 'baking' | 'passed' | 'breached' | 'done';
+  /**
+   * waiting: poll again after waitSeconds; window: provisioning waits for the maintenance
+   * window until waitUntil; ready/baking/passed/breached/done: the next state's cue.
+   */
+  readonly status: 'waiting' | 'window' | 'ready' | 'baking' | 'passed' | 'breached' | 'done';
   readonly waitSeconds: number;
   readonly soakSeconds: number;
   readonly finalBakeSeconds: number;
   readonly green: string;
   readonly percentage: number;
+  /** When the next maintenance window opens (ISO 8601 UTC); always present, null unless status is window. */
+  readonly waitUntil: string | null;
 }
 
 const ACTIVE = 'ACTIVE';
@@ -116,6 +123,7 @@ export async function blueGreenPhase(raw: unknown, deps: BlueGreenDeps): Promise
     finalBakeSeconds: bg.finalBakeSeconds,
     green,
     percentage: record.shifted.at(-1) ?? 0,
+    waitUntil: null,
     ...fields,
   });
   const weighted = (percentage: number) => {
@@ -151,6 +159,19 @@ export async function blueGreenPhase(raw: unknown, deps: BlueGreenDeps): Promise
         case 'provision': {
           requireTrafficConfig(bg);
           if (!existing) {
+            // Green is created only inside the maintenance window (its clock starts then).
+            const window = activeWindow(config);
+            const waitUntil = windowWait(deps.clock.now(), window);
+            if (window !== undefined && waitUntil !== undefined) {
+              await events.emit('upgrade.waiting', {
+                reason: 'maintenance-window',
+                waitUntil,
+                window: { days: [...window.days], hours: window.hours, timeZone: window.timeZone },
+                stepId: `provision-cluster:${green}`,
+                hop: request.targetVersion,
+              });
+              return answer('window', { waitUntil });
+            }
             await enterPhase(deps.artifacts, upgradeId, 'execution');
             await save(record);
           }

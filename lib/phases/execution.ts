@@ -1,4 +1,4 @@
-import type { AgentConfig } from '../domain/config';
+import { type AgentConfig, activeWindow } from '../domain/config';
 import { nextCheckSeconds } from '../domain/detection';
 import { InvalidRequestError, PlanBlockedError } from '../domain/errors';
 import {
@@ -11,6 +11,7 @@ import {
   StepFailedError,
   UpgradeHaltedError,
 } from '../domain/execution';
+import { opensHop, windowWait } from '../domain/maintenance-window';
 import { mayStart, type StepInFlight } from '../domain/parallel-steps';
 import type { GateStage, UpgradeStep } from '../domain/plan-types';
 import { clientRequestToken } from '../domain/request-token';
@@ -29,13 +30,19 @@ export interface GateRef {
 }
 
 export interface ExecutionResult {
-  /** waiting: poll again after waitSeconds; gate: soak, then validate the gate; done: soak, then the final validation. */
-  readonly status: 'waiting' | 'gate' | 'done';
+  /**
+   * waiting: poll again after waitSeconds; gate: soak, then validate the gate; done: soak,
+   * then the final validation; window: the next hop waits for the maintenance window
+   * (the state machine waits until waitUntil).
+   */
+  readonly status: 'waiting' | 'gate' | 'done' | 'window';
   readonly waitSeconds: number;
   readonly soakSeconds: number;
   readonly progress: ExecutionProgress;
   /** Always present (null unless status is gate): a state machine path must exist to be read. */
   readonly gate: GateRef | null;
+  /** When the next maintenance window opens (ISO 8601 UTC); always present, null unless status is window. */
+  readonly waitUntil: string | null;
   /** Ids of the steps started and ended in this call, for whoever watches (the state machine drops them). */
   readonly started?: readonly string[];
   readonly finished?: readonly string[];
@@ -103,7 +110,7 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
       if (first) {
         // The time already spent (a wait for approval above all) is not the plan's any more.
         const elapsedSeconds = (deps.clock.now().getTime() - Date.parse(record.startedAt)) / 1000;
-        refuseUnfitSchedule(plan.steps, config.execution.maxParallelNodegroups, elapsedSeconds, deps);
+        refuseUnfitSchedule(plan.steps, config, elapsedSeconds, deps);
       }
       const tuning = config.execution;
       const steps = plan.steps;
@@ -191,6 +198,7 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
           soakSeconds: 0,
           progress,
           gate: null,
+          waitUntil: null,
           started,
           finished,
         };
@@ -206,6 +214,7 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
             soakSeconds: config.validation.soakSeconds,
             progress,
             gate: null,
+            waitUntil: null,
             started,
             finished,
           };
@@ -224,12 +233,36 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
             soakSeconds: config.validation.gates[GATE_SOAK[step.stage]],
             progress,
             gate: { stepId: step.id, stage: step.stage, hop: step.hop },
+            waitUntil: null,
             started,
             finished,
           };
         }
         if (busy || !mayStart(steps, progress.next, flying(progress), tuning.maxParallelNodegroups)) {
           return waiting();
+        }
+        // A new hop starts only inside the maintenance window; a hop already started runs on.
+        const window = activeWindow(config);
+        const waitUntil = opensHop(steps, progress.next) ? windowWait(deps.clock.now(), window) : undefined;
+        if (window !== undefined && waitUntil !== undefined) {
+          if (progress.inFlight.length > 0) return waiting();
+          await events.emit('upgrade.waiting', {
+            reason: 'maintenance-window',
+            waitUntil,
+            window: { days: [...window.days], hours: window.hours, timeZone: window.timeZone },
+            stepId: step.id,
+            hop: step.hop,
+          });
+          return {
+            status: 'window',
+            waitSeconds: 0,
+            soakSeconds: 0,
+            progress,
+            gate: null,
+            waitUntil,
+            started,
+            finished,
+          };
         }
         if (step.kind === 'control-plane' && !request.force) {
           const failing = insightsBlockingHop(await deps.insights.readInsights(cluster), step.to);
@@ -282,26 +315,31 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
           : r.status === 'gate'
             ? // Stryker disable next-line OptionalChaining: a gate result always carries its gate (equivalent)
               `gate ${r.gate?.stepId} next, after a ${r.soakSeconds} s soak`
-            : undefined,
+            : r.status === 'window'
+              ? `waiting for the maintenance window until ${r.waitUntil}`
+              : undefined,
     },
   );
 }
 
 /**
  * The schedule guard (lib/domain/schedule.ts): a plan that would outlast the execution
- * is refused before its first step, naming the maxParallelNodegroups that would fit.
+ * is refused before its first step, naming the maxParallelNodegroups that would fit;
+ * with a maintenance window, each hop waits for it in the replay, from now.
  * @throws PlanBlockedError with code EXECUTION_TIMEOUT.
  */
 function refuseUnfitSchedule(
   steps: readonly UpgradeStep[],
-  maxParallelNodegroups: number,
+  config: AgentConfig,
   elapsedSeconds: number,
-  deps: Pick<ExecutionDeps, 'executionTimeoutSeconds'>,
+  deps: Pick<ExecutionDeps, 'executionTimeoutSeconds' | 'clock'>,
 ): void {
+  const window = activeWindow(config);
   const problem = scheduleProblem(steps, {
     executionTimeoutSeconds: deps.executionTimeoutSeconds,
-    maxParallelNodegroups,
+    maxParallelNodegroups: config.execution.maxParallelNodegroups,
     elapsedSeconds,
+    ...(window ? { window: { window, startsAt: deps.clock.now() } } : {}),
   });
   if (problem) {
     throw new PlanBlockedError(`plan blocked: ${problem.code}: ${problem.message}`, [problem.code]);

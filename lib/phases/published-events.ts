@@ -11,7 +11,7 @@ export const PUBLISHED_EVENTS = {
   trigger: ['upgrade.failed'],
   perception: ['phase.started', 'phase.completed', 'phase.failed'],
   reasoning: ['phase.started', 'phase.completed', 'phase.failed', 'upgrade.started'],
-  execution: ['phase.started', 'phase.completed', 'phase.failed'],
+  execution: ['phase.started', 'phase.completed', 'phase.failed', 'upgrade.waiting'],
   validation: [
     'phase.started',
     'phase.completed',
@@ -33,6 +33,7 @@ export const PUBLISHED_EVENTS = {
     'phase.started',
     'phase.completed',
     'phase.failed',
+    'upgrade.waiting',
     'cluster.provisioned',
     'traffic.shifted',
     'cluster.decommissioned',

@@ -236,6 +236,7 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
         ...(intercept.kill ? { signal: intercept.kill } : {}),
         ...(intercept.onStateEvent ? { onStateEvent: (e) => intercept.onStateEvent?.(name, e) } : {}),
         taskTokens: { answer: async () => registry.answerFor(name) },
+        now: () => clock.now(),
         onWait: (seconds, state) => {
           world.advance(seconds / 60);
           options.onWait?.(seconds, state);

@@ -212,6 +212,36 @@ describe('config validate', () => {
     expect(list.stderr).toContain('must hold an object of keys');
   });
 
+  it('checks a maintenance window offline: a good one passes, a bad time zone is named with what to give', async () => {
+    const offline = { ...isolatedAwsEnv() };
+    const good = await runCli(
+      [
+        'config',
+        'validate',
+        '--file',
+        file(
+          'window.yaml',
+          'maintenanceWindow:\n  days: MON-FRI\n  hours: "22:00-04:00"\n  timeZone: Europe/Berlin\n',
+        ),
+      ],
+      offline,
+    );
+    expect([good.code, good.stderr]).toEqual([0, '']);
+    const bad = await runCli(
+      [
+        'config',
+        'validate',
+        '--file',
+        file('zone.json', '{"maintenanceWindow":{"hours":"02:00-06:00","timeZone":"Europe/Berlinn"}}'),
+      ],
+      offline,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      'maintenanceWindow.timeZone: maintenance window time zone "Europe/Berlinn" is not an IANA time zone: use a name such as Europe/Berlin',
+    );
+  });
+
   it("checks a deployed stage's stored tree", async () => {
     const run = await runCli(['config', 'validate', '--stage', 'dev'], env());
     expect([run.code, run.stdout]).toEqual([0, 'stage dev: valid (keys not set take their defaults)\n']);

@@ -1,7 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EventDetail } from '../../lib/domain/events';
 import { runSandboxUpgrade, type SandboxRunReport } from '../../lib/sandbox/local-run';
+import { createLocalStack } from '../../lib/sandbox/local-stack';
 
 /**
  * Blue/green upgrades through the real ASL branch (aws-local-stepfunctions), the
@@ -12,9 +14,9 @@ const SNAPSHOT = join(__dirname, '..', '..', 'demo', 'snapshots', 'payments-prod
 const BLUE = 'payments-prod';
 const GREEN = 'payments-prod-1-33';
 
-function run(scenario: string, config?: Record<string, unknown>) {
+function run(scenario: string, config?: Record<string, unknown>, stateDir?: string) {
   return runSandboxUpgrade({
-    stateDir: mkdtempSync(join(tmpdir(), 'eua-bg-')),
+    stateDir: stateDir ?? mkdtempSync(join(tmpdir(), 'eua-bg-')),
     snapshotFile: SNAPSHOT,
     scenario,
     targetVersion: '1.33',
@@ -32,6 +34,29 @@ const shifts = (r: SandboxRunReport) =>
     .map((e) => (e.detail as { percentage: number }).percentage);
 
 describe('blue/green on the sandbox', () => {
+  test('given a maintenance window, then green is created only once it opens (virtual time), and the upgrade completes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eua-bg-'));
+    // The world starts on Friday 2026-11-27 08:00Z; 07:00 in New York is 12:00Z.
+    const r = await run(
+      'happy',
+      { maintenanceWindow: { days: 'MON-SUN', hours: '07:00-08:00', timeZone: 'America/New_York' } },
+      dir,
+    );
+    expect(r.outcome).toBe('completed');
+    expect(flow(r).slice(0, 3)).toEqual(['upgrade.started', 'upgrade.waiting', 'cluster.provisioned']);
+    const waiting = r.events.find((e) => e['detail-type'] === 'upgrade.waiting')
+      ?.detail as unknown as EventDetail<'upgrade.waiting'>;
+    expect(waiting).toMatchObject({
+      waitUntil: '2026-11-27T12:00:00.000Z',
+      stepId: `provision-cluster:${GREEN}`,
+      hop: '1.33',
+      occurredAt: '2026-11-27T08:00:00.000Z',
+    });
+    const world = createLocalStack({ stateDir: dir, snapshotFile: SNAPSHOT }).world.inspect();
+    const created = world.clusters[GREEN]?.snapshot.cluster.createdAt;
+    expect(created).toBe('2026-11-27T12:00:00.000Z');
+  });
+
   test('happy: green at 1.33, traffic 10 -> 25 -> 50 -> 100, blue decommissioned, completed', async () => {
     const r = await run('happy');
     expect(r.outcome).toBe('completed');

@@ -175,6 +175,7 @@ describe('runUpgradeStateMachine startAt', () => {
           soakSeconds: 0,
           progress: {},
           gate: null,
+          waitUntil: null,
         }),
         validation: handler('validation', { passed: true, failedChecks: [], final: true }),
         rollback: handler('rollback', { outcome: 'stopped' }),

@@ -102,13 +102,22 @@ function pollingExecution(
     const wait = waits[calls];
     calls += 1;
     if (wait !== undefined)
-      return { status: 'waiting', waitSeconds: wait, soakSeconds: 0, progress, gate: null, ...options.extra };
+      return {
+        status: 'waiting',
+        waitSeconds: wait,
+        soakSeconds: 0,
+        progress,
+        gate: null,
+        waitUntil: null,
+        ...options.extra,
+      };
     return {
       status: 'done',
       waitSeconds: 0,
       soakSeconds: options.soakSeconds ?? 300,
       progress,
       gate: null,
+      waitUntil: null,
       ...options.extra,
     };
   };
@@ -142,6 +151,7 @@ function blueGreenStub(
       finalBakeSeconds: 3600,
       green: 'payments-prod-1-31',
       percentage: weights[shifted - 1] ?? 0,
+      waitUntil: null,
       ...extra,
     });
     if (options.failOn === input.action)
@@ -286,6 +296,7 @@ describe('upgrade state machine flow (stub functions)', () => {
         soakSeconds: 300,
         progress: { next: 0, inFlight: [], done: 3, polls: 3, busyAnswers: 0 },
         gate: null,
+        waitUntil: null,
       },
       validation: { passed: true, failedChecks: [], final: true },
     });
@@ -464,6 +475,68 @@ describe('upgrade state machine flow (stub functions)', () => {
     ]);
   });
 
+  it('given a hop outside the maintenance window, when execution answers window, then WaitForWindow waits until its timestamp on the run clock and execution goes on', async () => {
+    let virtual = Date.parse('2026-11-28T10:00:00.000Z');
+    let calls = 0;
+    const { handlers, inputsOf } = stubs({
+      execution: async (raw): Promise<ExecutionResult> => {
+        const { progress } = parseInput(executionInput, raw, 'execution');
+        calls += 1;
+        return calls === 1
+          ? {
+              status: 'window',
+              waitSeconds: 0,
+              soakSeconds: 0,
+              progress,
+              gate: null,
+              waitUntil: '2026-11-30T01:00:00.000Z',
+            }
+          : { status: 'done', waitSeconds: 0, soakSeconds: 60, progress, gate: null, waitUntil: null };
+      },
+    });
+    const onWait = jest.fn((seconds: number) => {
+      virtual += seconds * 1000;
+    });
+
+    const result = await run(handlers, { onWait, now: () => new Date(virtual) });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.statesVisited.slice(6, 10)).toEqual([
+      'ExecutionPhase',
+      'CheckExecutionProgress',
+      'WaitForWindow',
+      'ExecutionPhase',
+    ]);
+    // Saturday 10:00Z to Monday 01:00Z: 39 hours of the run's clock, not the machine's.
+    expect(onWait.mock.calls[0]).toEqual([39 * 3600, 'WaitForWindow']);
+    expect(new Date(virtual).toISOString()).toBe('2026-11-30T01:01:00.000Z');
+    expect(inputsOf('execution')).toHaveLength(2);
+  });
+
+  it('given a window timestamp already past on the run clock, then WaitForWindow waits 0 s', async () => {
+    let first = true;
+    const { handlers } = stubs({
+      execution: async (raw): Promise<ExecutionResult> => {
+        const { progress } = parseInput(executionInput, raw, 'execution');
+        const window = first;
+        first = false;
+        return window
+          ? {
+              status: 'window',
+              waitSeconds: 0,
+              soakSeconds: 0,
+              progress,
+              gate: null,
+              waitUntil: '2026-11-30T01:00:00.000Z',
+            }
+          : { status: 'done', waitSeconds: 0, soakSeconds: 0, progress, gate: null, waitUntil: null };
+      },
+    });
+    const result = await run(handlers, { now: () => new Date('2026-12-01T00:00:00.000Z') });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.waits[0]).toEqual({ state: 'WaitForWindow', seconds: 0 });
+  });
+
   it('given a gate in the plan, when execution stops at it, then the soak is waited, ValidationPhase judges that gate, and a pass goes back to ExecutionPhase', async () => {
     const gate = { stepId: 'gate:1.31:control-plane', stage: 'control-plane', hop: '1.31' } as const;
     let calls = 0;
@@ -472,8 +545,8 @@ describe('upgrade state machine flow (stub functions)', () => {
         const { progress } = parseInput(executionInput, raw, 'execution');
         calls += 1;
         return calls === 1
-          ? { status: 'gate', waitSeconds: 0, soakSeconds: 300, progress, gate }
-          : { status: 'done', waitSeconds: 0, soakSeconds: 600, progress, gate: null };
+          ? { status: 'gate', waitSeconds: 0, soakSeconds: 300, progress, gate, waitUntil: null }
+          : { status: 'done', waitSeconds: 0, soakSeconds: 600, progress, gate: null, waitUntil: null };
       },
       validation: async (raw): Promise<ValidationResult> => {
         const input = parseInput(validationInput, raw, 'validation');
@@ -514,7 +587,7 @@ describe('upgrade state machine flow (stub functions)', () => {
     const { handlers, inputsOf } = stubs({
       execution: async (raw): Promise<ExecutionResult> => {
         const { progress } = parseInput(executionInput, raw, 'execution');
-        return { status: 'gate', waitSeconds: 0, soakSeconds: 120, progress, gate };
+        return { status: 'gate', waitSeconds: 0, soakSeconds: 120, progress, gate, waitUntil: null };
       },
       validation: async (): Promise<ValidationResult> => ({
         passed: false,

@@ -58,6 +58,7 @@ function handlers(
           soakSeconds: 0,
           progress,
           gate: null,
+          waitUntil: null,
         };
       }),
       validation: logged('validation', () => ({ passed: true, failedChecks: [], final: true })),

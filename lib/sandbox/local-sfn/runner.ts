@@ -33,7 +33,8 @@ import {
  * the library reads it (the Wait state is executing), opens a barrier; the event-log
  * consumer reads the seconds from that Wait's StateEntered input (InputPath, then
  * Seconds or SecondsPath, as Step Functions does), awaits onWait, and closes the
- * barrier. Every Task awaits the open barriers before it calls its function, so a
+ * barrier (a Timestamp or TimestampPath wait: the seconds from the `now` option's clock
+ * to that time, never less than 0). Every Task awaits the open barriers before it calls its function, so a
  * function never runs before the wait before it has been reported - whatever the
  * timing of the library's event queue - and the seconds come from the state machine's
  * own data, not from guessing which Task's result the Wait reads.
@@ -134,6 +135,12 @@ export interface RunUpgradeOptions {
    * state's input: how the local Step Functions resumes an execution whose process died.
    */
   readonly startAt?: string;
+  /**
+   * The execution's clock (the sandbox's virtual time), read when a Wait state with a
+   * Timestamp or TimestampPath is entered: it waits until then from this now. Default
+   * the real clock.
+   */
+  readonly now?: () => Date;
 }
 
 /** RUNNING: parked at a task token nobody has answered yet (`parked`). */
@@ -412,7 +419,7 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
           }
           let seconds: number;
           try {
-            seconds = waitSeconds(states.get(state), stateEvent.input, state);
+            seconds = waitSeconds(states.get(state), stateEvent.input, state, options.now?.() ?? new Date());
           } catch (error) {
             // Step Functions fails the execution; here the next Task fails with it.
             const terminal =
@@ -655,8 +662,8 @@ function asLambdaError(error: unknown): Error {
   return converted;
 }
 
-/** The seconds a Wait state would wait for this input, as Step Functions computes them. */
-function waitSeconds(state: AslState | undefined, rawInput: unknown, name: string): number {
+/** The seconds a Wait state would wait for this input at `now`, as Step Functions computes them. */
+function waitSeconds(state: AslState | undefined, rawInput: unknown, name: string, now: Date): number {
   if (state === undefined) throw new Error(`unknown Wait state ${name}`);
   const input = typeof state.InputPath === 'string' ? readPath(rawInput, state.InputPath, name) : rawInput;
   if (typeof state.Seconds === 'number') return state.Seconds;
@@ -680,7 +687,7 @@ function waitSeconds(state: AslState | undefined, rawInput: unknown, name: strin
   if (Number.isNaN(at)) {
     throw new TerminalStatesError('States.Runtime', `Wait state ${name} has no valid duration or timestamp`);
   }
-  return Math.max(0, Math.ceil((at - Date.now()) / 1000));
+  return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
 }
 
 const PATH_SEGMENT = /^(?:\.([^.[\]]+)|\[(\d+)\]|\['([^']*)'\])/;

@@ -121,3 +121,35 @@ describe('planConfigEdit', () => {
     expect(() => planConfigEdit(withStray, { legacy2: 'y' })).toThrow('unknown configuration key legacy2');
   });
 });
+
+describe('a maintenance window from the terminal', () => {
+  it('config set takes the window keys as SSM holds them, enabled included', () => {
+    const tree = treeFromPairs([
+      'maintenanceWindow/days=MON-FRI',
+      'maintenanceWindow/hours=02:00-06:00',
+      'maintenanceWindow/timeZone=Europe/Berlin',
+    ]);
+    expect(unknownKeys(tree, validateConfigTree(tree))).toEqual([]);
+    const off = treeFromPairs(['maintenanceWindow/enabled=false', 'maintenanceWindow/hours=02:00-06:00']);
+    expect(validateConfigTree(off).maintenanceWindow?.enabled).toBe(false);
+    const edit = planConfigEdit({}, tree);
+    expect(edit.changes.map((c) => c.key)).toEqual([
+      'maintenanceWindow/days',
+      'maintenanceWindow/hours',
+      'maintenanceWindow/timeZone',
+    ]);
+  });
+
+  it('refuses a bad zone, naming the key and what to give instead', () => {
+    const tree = treeFromPairs(['maintenanceWindow/hours=02:00-06:00', 'maintenanceWindow/timeZone=CEST']);
+    expect(() => validateConfigTree(tree)).toThrow(InvalidConfigError);
+    expect(() => validateConfigTree(tree)).toThrow(
+      'maintenanceWindow.timeZone: maintenance window time zone "CEST" is not an IANA time zone',
+    );
+  });
+
+  it('refuses a misspelt window key', () => {
+    const tree = treeFromPairs(['maintenanceWindow/hours=02:00-06:00', 'maintenanceWindow/timezone=UTC']);
+    expect(() => validateConfigTree(tree)).toThrow('unknown configuration key maintenanceWindow/timezone');
+  });
+});

@@ -30,6 +30,13 @@ const valid: { [T in AgentEventType]: Record<string, unknown> } = {
     error: { name: 'PlanBlockedError', message: 'blocked' },
     reason: 'blocked',
   },
+  'upgrade.waiting': {
+    reason: 'maintenance-window',
+    waitUntil: '2026-11-30T01:00:00.000Z',
+    window: { days: ['MON', 'TUE'], hours: '02:00-06:00', timeZone: 'Europe/Berlin' },
+    stepId: 'cp-1.31',
+    hop: '1.31',
+  },
   'phase.started': { phase: 'perception' },
   'phase.completed': { phase: 'reasoning', summary: '3 steps' },
   'phase.failed': { phase: 'execution', error: { name: 'E', message: 'm' } },

@@ -1,4 +1,6 @@
 import { MAX_PARALLEL_NODEGROUPS } from '../../../lib/domain/config';
+import { firstOpenInstant, parseMaintenanceWindow } from '../../../lib/domain/maintenance-window';
+import type { UpgradeStep } from '../../../lib/domain/plan-types';
 import {
   budgetMinutes,
   EXECUTION_TIMEOUT,
@@ -76,5 +78,71 @@ describe('scheduleProblem', () => {
     expect(problem?.message).toContain(
       `no execution/maxParallelNodegroups up to ${MAX_PARALLEL_NODEGROUPS} fits: request fewer hops at a time`,
     );
+  });
+});
+
+describe('the schedule with a maintenance window', () => {
+  const timeout = executionTimeoutSeconds();
+  const hop = (from: string, to: string, groups: number): UpgradeStep[] => [
+    { ...cp, id: `control-plane:${to}`, hop: to as UpgradeStep['hop'], from, to: to as UpgradeStep['hop'] },
+    ...Array.from({ length: groups }, (_, i) => ({
+      ...ng(`ng-${i}`, 30),
+      id: `ng-${i}:${to}`,
+      hop: to as UpgradeStep['hop'],
+    })),
+    { ...gate, id: `gate:${to}`, hop: to as UpgradeStep['hop'] },
+  ];
+  const threeHops = [...hop('1.29', '1.30', 2), ...hop('1.30', '1.31', 2), ...hop('1.31', '1.32', 2)];
+  // Saturday 2026-11-28 10:00Z.
+  const startsAt = new Date('2026-11-28T10:00:00.000Z');
+
+  it('each hop waits for the window; steps of a hop started keep going', () => {
+    // Every day 10:00-10:30 UTC: each hop (25 + 30 + 30 + 5 = 90 min one at a time) starts at 10:00 a day apart.
+    const window = parseMaintenanceWindow({ hours: '10:00-10:30' });
+    const hold = (m: number) =>
+      (firstOpenInstant(startsAt.getTime() + m * 60_000, window) - startsAt.getTime()) / 60_000;
+    expect(scheduledMinutes(threeHops, 1, hold)).toBe(2 * 24 * 60 + 90);
+    // Without a window: back to back.
+    expect(scheduledMinutes(threeHops, 1)).toBe(270);
+  });
+
+  it('a window open all the time changes nothing', () => {
+    const always = parseMaintenanceWindow({ hours: '00:00-24:00' });
+    const hold = (m: number) =>
+      (firstOpenInstant(startsAt.getTime() + m * 60_000, always) - startsAt.getTime()) / 60_000;
+    expect(scheduledMinutes(threeHops, 1, hold)).toBe(scheduledMinutes(threeHops, 1));
+    expect(
+      scheduleProblem(threeHops, {
+        executionTimeoutSeconds: 6 * 3600,
+        maxParallelNodegroups: 1,
+        window: { window: always, startsAt },
+      }),
+    ).toBeUndefined();
+  });
+
+  it('given three hops and a window of an hour a week, then EXECUTION_TIMEOUT says to widen the window', () => {
+    const weekly = parseMaintenanceWindow({ days: 'SAT', hours: '10:00-11:00' });
+    const problem = scheduleProblem(threeHops, {
+      executionTimeoutSeconds: timeout,
+      maxParallelNodegroups: 5,
+      window: { window: weekly, startsAt },
+    });
+    expect(problem?.code).toBe(EXECUTION_TIMEOUT);
+    expect(problem?.fittingParallel).toBeUndefined();
+    expect(problem?.message).toContain('each hop starting in the maintenance window SAT 10:00-11:00 UTC');
+    expect(problem?.message).toContain(
+      'widen the maintenance window (maintenanceWindow/days or maintenanceWindow/hours)',
+    );
+  });
+
+  it('given a wide enough window, then the same plan fits', () => {
+    const weekend = parseMaintenanceWindow({ days: 'SAT-SUN', hours: '00:00-24:00' });
+    expect(
+      scheduleProblem(threeHops, {
+        executionTimeoutSeconds: timeout,
+        maxParallelNodegroups: 5,
+        window: { window: weekend, startsAt },
+      }),
+    ).toBeUndefined();
   });
 });

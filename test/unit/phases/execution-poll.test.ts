@@ -75,6 +75,7 @@ describe('executePhase: polling the step in flight', () => {
       waitSeconds: wait,
       soakSeconds: 0,
       gate: null,
+      waitUntil: null,
       started: [],
       finished: [],
       progress: { ...progress, polls: 5, inFlight: [{ ...progress.inFlight[0], polls: 3 }] },
@@ -170,6 +171,7 @@ describe('executePhase: a step that finished', () => {
       waitSeconds: 0,
       soakSeconds: 420,
       gate: null,
+      waitUntil: null,
       started: [],
       finished: [step.id],
       progress: { next: 1, done: 1, inFlight: [], polls: 7, busyAnswers: 0 },
@@ -207,6 +209,7 @@ describe('executePhase: gates', () => {
         finished: [],
         progress: FRESH,
         gate: { stepId: gate.id, stage, hop: '1.30' },
+        waitUntil: null,
       });
       expect(w.deps.updates.startStep).not.toHaveBeenCalled();
       expect(w.details('phase.completed')).toEqual([

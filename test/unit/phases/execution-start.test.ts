@@ -48,6 +48,7 @@ describe('executePhase: starting a step', () => {
       waitSeconds: 900,
       soakSeconds: 0,
       gate: null,
+      waitUntil: null,
       started: ['control-plane:1.30'],
       finished: [],
       progress: {
@@ -115,6 +116,7 @@ describe('executePhase: starting a step', () => {
       waitSeconds: 45,
       soakSeconds: 0,
       gate: null,
+      waitUntil: null,
       started: [],
       finished: [],
       progress: { ...progress, busyAnswers: 4 },
