@@ -7,8 +7,6 @@ import { describeIssues } from '../domain/snapshot';
 import { type UpgradeRequestInput, upgradeRequestSchema } from '../phases/contracts';
 import { readUpgrade, type StatusDeps, storedViewInput } from '../phases/status';
 import type { ApprovalDecider, UpgradeExecution } from '../ports';
-import { renderUpgradeHtml } from '../report/html';
-import { buildUpgradeView } from '../report/view';
 import { problem } from './problem';
 import { type ApiRequest, type ApiResponse, type Route, route } from './router';
 
@@ -103,6 +101,19 @@ function listed(e: UpgradeExecution) {
   };
 }
 
+/**
+ * The page of one upgrade. Imported on first use: the renderer and its view are
+ * evaluated when a page is asked for, not at every cold start (esbuild keeps them in
+ * the bundle, wrapped to run on import).
+ */
+async function upgradePage(...args: Parameters<typeof storedViewInput>): Promise<string> {
+  const [{ renderUpgradeHtml }, { buildUpgradeView }] = await Promise.all([
+    import('../report/html'),
+    import('../report/view'),
+  ]);
+  return renderUpgradeHtml(buildUpgradeView(storedViewInput(...args)));
+}
+
 /** The API's routes over its ports. */
 export function apiRoutes(deps: ApiDeps): Route[] {
   return [
@@ -166,7 +177,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
               // The page is self-contained: nothing is loaded from anywhere.
               'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
             },
-            body: renderUpgradeHtml(buildUpgradeView(storedViewInput(status, docs))),
+            body: await upgradePage(status, docs),
           };
         }
         return json(200, {
