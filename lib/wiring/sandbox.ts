@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
-import { createLocalStack } from '../sandbox/local-stack';
+import type { UpgradeRequester } from '../api/app';
+import { EVENT_SOURCE } from '../domain/events';
+import type { ApprovalDecider, ExecutionReader } from '../ports';
+import { createLocalStack, type LocalStack } from '../sandbox/local-stack';
 import { markStateDirIfNew } from '../sandbox/state-dir';
 import type { AgentDeps, Wiring } from './wiring';
 
@@ -25,7 +28,7 @@ export function sandboxWiringFromEnv(env: NodeJS.ProcessEnv): Wiring<AgentDeps> 
   });
   return {
     backend: 'sandbox',
-    deps: { ...stack.deps, once: stack.once, starter: stack.starter },
+    deps: { ...stack.deps, once: stack.once, starter: stack.starter, ...operations(stack) },
     afterInvoke: async () => {
       await stack.bus.drain();
     },
@@ -39,4 +42,38 @@ export function sandboxWiringFromEnv(env: NodeJS.ProcessEnv): Wiring<AgentDeps> 
  */
 function projectDir(env: NodeJS.ProcessEnv): string {
   return env.EKS_UPGRADE_AGENT_HOME || env.PWD || process.cwd();
+}
+
+/**
+ * The API's ports in the sandbox: the local stack's executions and approvals, and
+ * upgrade.requested put on the local bus (the trigger rule takes it from there).
+ * `executionReader` and `approvals` are members the approval work adds to LocalStack;
+ * until it is merged they may be absent, and the API then says so instead of failing
+ * to build (the one place that reads them).
+ */
+function operations(stack: LocalStack): {
+  executions: ExecutionReader;
+  approvals: ApprovalDecider;
+  requests: UpgradeRequester;
+} {
+  const members = stack as LocalStack & { executionReader?: ExecutionReader; approvals?: ApprovalDecider };
+  const missing = (what: string) => async (): Promise<never> => {
+    throw new Error(`the sandbox's local stack has no ${what} yet`);
+  };
+  return {
+    executions: members.executionReader ?? {
+      describe: missing('executionReader'),
+      list: missing('executionReader'),
+    },
+    approvals: members.approvals ?? { decide: missing('approvals') },
+    requests: {
+      request: async (detail) => {
+        await stack.put({
+          detailType: 'upgrade.requested',
+          source: EVENT_SOURCE,
+          detail,
+        } as unknown as Parameters<LocalStack['put']>[0]);
+      },
+    },
+  };
 }
