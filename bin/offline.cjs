@@ -25,7 +25,8 @@ const lambdaPort = String(Number(port) + 1 > 65535 ? Number(port) - 1 : Number(p
 
 const env = {
   ...process.env,
-  EKS_UPGRADE_AGENT_CONFIG: process.env.EKS_UPGRADE_AGENT_CONFIG ?? JSON.stringify({ approval: { mode: 'required' } }),
+  EKS_UPGRADE_AGENT_CONFIG:
+    process.env.EKS_UPGRADE_AGENT_CONFIG ?? JSON.stringify({ approval: { mode: 'required' } }),
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 const child = spawn(

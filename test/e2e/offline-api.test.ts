@@ -96,6 +96,9 @@ afterAll(async () => {
   rmSync(stateDir, { recursive: true, force: true });
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: the API's JSON, asserted field by field below
+const json = async (r: Response): Promise<any> => r.json();
+
 const post = (path: string, body: unknown) =>
   fetch(`${base}${path}`, {
     method: 'POST',
@@ -113,7 +116,7 @@ describe('npm run offline: the HTTP API on the sandbox', () => {
     expect(await r.json()).toMatchObject({ upgradeId, status: 'requested' });
     expect(r.headers.get('location')).toBe(`/upgrades/${upgradeId}`);
 
-    const status = await (await fetch(`${base}/upgrades/${upgradeId}`)).json();
+    const status = await json(await fetch(`${base}/upgrades/${upgradeId}`));
     expect(status).toMatchObject({ upgradeId, state: 'awaiting-approval', clusterName: 'payments-prod' });
     expect(status.approval).toMatchObject({ status: 'pending' });
   });
@@ -121,8 +124,8 @@ describe('npm run offline: the HTTP API on the sandbox', () => {
   test('the same request again answers the same id and starts nothing new', async () => {
     const r = await post('/upgrades', request);
     expect(r.status).toBe(202);
-    expect((await r.json()).upgradeId).toBe(upgradeId);
-    const list = await (await fetch(`${base}/upgrades?cluster=payments-prod`)).json();
+    expect((await json(r)).upgradeId).toBe(upgradeId);
+    const list = await json(await fetch(`${base}/upgrades?cluster=payments-prod`));
     expect(list.upgrades.map((u: { upgradeId: string }) => u.upgradeId)).toEqual([upgradeId]);
   });
 
@@ -130,8 +133,12 @@ describe('npm run offline: the HTTP API on the sandbox', () => {
     const r = await post('/upgrades', { clusterName: 'payments-prod', targetVersion: '2.0' });
     expect(r.status).toBe(400);
     expect(r.headers.get('content-type')).toContain('application/problem+json');
-    const body = await r.json();
-    expect(body).toMatchObject({ status: 400, title: expect.any(String), detail: expect.stringContaining('targetVersion') });
+    const body = await json(r);
+    expect(body).toMatchObject({
+      status: 400,
+      title: expect.any(String),
+      detail: expect.stringContaining('targetVersion'),
+    });
     expect(JSON.stringify(body)).not.toMatch(/\n\s+at /);
   });
 
@@ -139,7 +146,7 @@ describe('npm run offline: the HTTP API on the sandbox', () => {
     const r = await post(`/upgrades/${upgradeId}/approval`, { approve: true, comment: 'CAB-7' });
     expect(r.status).toBeLessThan(300);
 
-    const status = await (await fetch(`${base}/upgrades/${upgradeId}`)).json();
+    const status = await json(await fetch(`${base}/upgrades/${upgradeId}`));
     expect(status).toMatchObject({ upgradeId, state: 'succeeded' });
     expect(status.approval).toMatchObject({ status: 'approved', by: 'local-user', comment: 'CAB-7' });
 
