@@ -43,6 +43,9 @@ const child = spawn(
     lambdaPort,
     // The handlers read the state directory and the configuration overrides from here.
     '--localEnvironment',
+    // API Gateway's IAM authorization has no local counterpart (serverless-offline would
+    // take aws_iam for a JWT authorizer): locally every caller is `local-user`.
+    '--noAuth',
   ],
   { cwd: root, env, stdio: 'inherit', detached: true },
 );
