@@ -16,6 +16,7 @@ import { CliUsageError, EXIT } from '../errors';
 import type { CliIo } from '../io';
 import { safeText } from '../render/safe-text';
 import { StageNotDeployedError } from './config';
+import { decideInSandbox } from './operate-sandbox';
 
 /**
  * `status`, `approve`, `reject`: a deployed stage's upgrades from a terminal, with
@@ -270,37 +271,58 @@ export function registerOperate(program: Command, io: CliIo): void {
             : 'End an upgrade that waits at AwaitApproval (UpgradeRejected)',
         )
         .argument('<upgradeId>', 'the upgrade id (execution name)')
-        .option('--comment <text>', 'recorded with the decision (at most 1024 characters)'),
+        .option('--comment <text>', 'recorded with the decision (at most 1024 characters)')
+        .option('--sandbox', 'an upgrade of the local sandbox (run --sandbox --require-approval)', false)
+        .option('--state-dir <dir>', 'the sandbox state directory (default .eks-upgrade-agent/sandbox)'),
     )
       .addHelpText(
         'after',
         `${HELP}\nExample: eks-upgrade-agent ${verb} <upgrade id> --stage prod --comment "CAB-1234"`,
       )
-      .action(async (upgradeId: string, options: AwsOptions & { comment?: string }) => {
-        checkStage(options.stage);
-        if (options.comment !== undefined && options.comment.length > 1024) {
-          throw new CliUsageError('--comment: at most 1024 characters');
-        }
-        await withStage(options, async (stage) => {
-          const execution = await naming('states:DescribeExecution', () =>
-            stage.executions.describe(upgradeId),
-          );
-          if (execution === undefined) await notFound(stage, upgradeId);
-          // AWS's message names which of the two was denied.
-          await naming(
-            `states:GetExecutionHistory and states:${approve ? 'SendTaskSuccess' : 'SendTaskFailure'}`,
-            () =>
-              stage.approvals.decide(upgradeId, {
-                approve,
-                by: stage.caller,
-                ...(options.comment !== undefined ? { comment: options.comment } : {}),
-              }),
-          );
-          io.stdout(
-            safeText(`${approve ? 'approved' : 'rejected'} upgrade ${upgradeId} as ${stage.caller}\n`),
-          );
-        });
-        io.exitCode = EXIT.ok;
-      });
+      .action(
+        async (
+          upgradeId: string,
+          options: AwsOptions & { comment?: string; sandbox: boolean; stateDir?: string },
+        ) => {
+          if (options.comment !== undefined && options.comment.length > 1024) {
+            throw new CliUsageError('--comment: at most 1024 characters');
+          }
+          if (options.sandbox) {
+            if (options.stage !== undefined)
+              throw new CliUsageError('--sandbox and --stage: one or the other');
+            io.stdout(
+              safeText(
+                await decideInSandbox(upgradeId, approve, {
+                  ...(options.comment !== undefined ? { comment: options.comment } : {}),
+                  ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
+                }),
+              ),
+            );
+            io.exitCode = EXIT.ok;
+            return;
+          }
+          checkStage(options.stage);
+          await withStage(options, async (stage) => {
+            const execution = await naming('states:DescribeExecution', () =>
+              stage.executions.describe(upgradeId),
+            );
+            if (execution === undefined) await notFound(stage, upgradeId);
+            // AWS's message names which of the two was denied.
+            await naming(
+              `states:GetExecutionHistory and states:${approve ? 'SendTaskSuccess' : 'SendTaskFailure'}`,
+              () =>
+                stage.approvals.decide(upgradeId, {
+                  approve,
+                  by: stage.caller,
+                  ...(options.comment !== undefined ? { comment: options.comment } : {}),
+                }),
+            );
+            io.stdout(
+              safeText(`${approve ? 'approved' : 'rejected'} upgrade ${upgradeId} as ${stage.caller}\n`),
+            );
+          });
+          io.exitCode = EXIT.ok;
+        },
+      );
   }
 }

@@ -23,6 +23,7 @@ export interface RunOptions {
   requestId?: string;
   stateDir?: string;
   keepState?: boolean;
+  requireApproval?: boolean;
   eventsOut?: string;
   reportOut?: string;
   output: string;

@@ -48,13 +48,18 @@ export function registerRun(program: Command, io: CliIo): void {
       'where the sandbox keeps its world: a new, empty or sandbox-made directory (default .eks-upgrade-agent/sandbox)',
     )
     .option('--keep-state', 'continue with the world already in the state directory', false)
+    .option(
+      '--require-approval',
+      'stop after the plan until `approve|reject <id> --sandbox` answers (approval/mode required)',
+      false,
+    )
     .option('--events-out <file>', 'write every published event, one JSON per line')
     .option('--report-out <file>', 'write the report: .json (the report) or .html (a page of the upgrade)')
     .option('--output <format>', 'report format on stdout: text | json', 'text')
     .option('--quiet', 'no progress on stderr', false)
     .addHelpText(
       'after',
-      '\nProgress goes to stderr, the report to stdout.\nExit codes: 0 completed (or planned), 1 failed or rolled back, 2 bad input, 3 blocked,\n4 duplicate (the request id had started an upgrade: reported, nothing started).\n' +
+      '\nProgress goes to stderr, the report to stdout.\nExit codes: 0 completed (or planned), 1 failed or rolled back, 2 bad input, 3 blocked,\n4 duplicate (the request id had started an upgrade: reported, nothing started),\n5 awaiting approval (--require-approval: answer with approve|reject <id> --sandbox).\n' +
         'Example: eks-upgrade-agent run --sandbox --target 1.32 --scenario validation-failure',
     )
     .action(async (options: RunOptions) => {
@@ -68,6 +73,7 @@ export function registerRun(program: Command, io: CliIo): void {
         dryRun: options.dryRun === true,
         keepState: options.keepState === true,
         stateDir: valid.stateDir,
+        ...(options.requireApproval === true ? { config: { approval: { mode: 'required' } } } : {}),
         ...(valid.clusterName !== undefined ? { clusterName: valid.clusterName } : {}),
         ...(valid.targetVersion !== undefined ? { targetVersion: valid.targetVersion } : {}),
         ...(valid.requestId !== undefined ? { requestId: valid.requestId } : {}),
