@@ -273,6 +273,44 @@ export interface ExecutionStarter {
   start(name: string, input: Record<string, unknown>): Promise<StartOutcome>;
 }
 
+/** One execution of the upgrade state machine, as Step Functions reports it. */
+export interface UpgradeExecution {
+  /** The execution's name, which is the upgrade id. */
+  readonly upgradeId: string;
+  readonly executionArn: string;
+  readonly status: ExecutionStatus;
+  readonly startedAt: string;
+  readonly stoppedAt?: string;
+  /** The execution's input (`{ upgradeId, request }`), when it could be read. */
+  readonly input?: Record<string, unknown>;
+}
+
+/** Reads executions of the upgrade state machine (the API's and the CLI's `status`). */
+export interface ExecutionReader {
+  /** The execution named `upgradeId`; undefined when there is none. */
+  describe(upgradeId: string): Promise<UpgradeExecution | undefined>;
+  /** The most recent executions, newest first, at most `limit`; only one cluster's when named. */
+  list(options: { readonly clusterName?: string; readonly limit: number }): Promise<UpgradeExecution[]>;
+}
+
+/** A person's answer to an upgrade that waits for approval. */
+export interface ApprovalDecision {
+  readonly approve: boolean;
+  /** Who gave it: an IAM principal's ARN in AWS, the local user in the sandbox. */
+  readonly by: string;
+  readonly comment?: string;
+}
+
+/**
+ * Answers the approval an upgrade waits for (the state machine's AwaitApproval task
+ * token): approve lets it go on, reject ends it.
+ * @throws NotAwaitingApprovalError when the upgrade does not wait for an approval
+ *   (unknown, ended, not at AwaitApproval, already answered or timed out).
+ */
+export interface ApprovalDecider {
+  decide(upgradeId: string, decision: ApprovalDecision): Promise<void>;
+}
+
 /** Loads the agent configuration (cached inside Lambdas). */
 export interface ConfigSource {
   /** @throws InvalidConfigError naming the bad key. */

@@ -14,4 +14,6 @@ export const EXIT = {
   blocked: 3,
   /** `run`: the request id had started an upgrade already; it is reported and nothing starts. */
   duplicate: 4,
+  /** `run`: the upgrade waits for a person's approval (approval/mode required). */
+  awaitingApproval: 5,
 } as const;

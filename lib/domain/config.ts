@@ -16,6 +16,8 @@ import { describeIssues } from './snapshot';
  */
 /** The highest `execution/maxParallelNodegroups` accepted: it bounds the execution's state. */
 export const MAX_PARALLEL_NODEGROUPS = 50;
+/** The longest an upgrade waits for its approval: a day of the state machine's 48 h. */
+export const MAX_APPROVAL_TIMEOUT_SECONDS = 86_400;
 /** The longest final bake: the state machine's own timeout is 48 h. */
 export const MAX_FINAL_BAKE_SECONDS = 86_400;
 
@@ -136,6 +138,18 @@ export const agentConfigSchema = lazy(() => {
         provisionTimeoutSeconds: num.pipe(z.number().int().min(600).max(86_400)).default(7200),
         /** How long to wait for green's workloads after it is ACTIVE before the upgrade fails. */
         readinessTimeoutSeconds: num.pipe(z.number().int().min(60).max(86_400)).default(3600),
+      })
+      .prefault({}),
+    /**
+     * Change management: `required` stops every upgrade after its plan until a person
+     * approves or rejects it (README "Approval"); the stack sets it per stage (prod:
+     * required). No answer within timeoutSeconds ends the upgrade, touching nothing.
+     */
+    approval: z
+      .object({
+        mode: z.enum(['none', 'required']).default('none'),
+        /** Within the 48 h execution: the upgrade itself needs the rest (the schedule guard counts it). */
+        timeoutSeconds: num.pipe(z.number().int().min(300).max(MAX_APPROVAL_TIMEOUT_SECONDS)).default(43_200),
       })
       .prefault({}),
     /**

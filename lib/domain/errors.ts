@@ -107,3 +107,18 @@ export class RollbackUnavailableError extends AgentError {
     super(`EKS cannot roll back the control plane of cluster ${clusterName}: ${eksMessage}`, options);
   }
 }
+
+/**
+ * An approval or rejection for an upgrade that does not wait for one: unknown, ended,
+ * not yet (or no longer) at AwaitApproval, already answered, or timed out.
+ */
+export class NotAwaitingApprovalError extends AgentError {
+  override readonly name = 'NotAwaitingApprovalError';
+  readonly retryable = false;
+}
+
+/** No upgrade (execution) of that id in this stage. */
+export class UpgradeNotFoundError extends AgentError {
+  override readonly name = 'UpgradeNotFoundError';
+  readonly retryable = false;
+}

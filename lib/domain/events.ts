@@ -129,6 +129,36 @@ const schemas = lazy(() => {
     }),
     'cluster.provisioned': envelope.extend({ newClusterName: z.string(), version: z.string() }),
     'cluster.decommissioned': envelope.extend({ decommissionedClusterName: z.string() }),
+    /** The upgrade waits for a person (approval/mode required): what it would do, and how to answer. */
+    'approval.requested': envelope.extend({
+      currentVersion: z.string(),
+      targetVersion: z.string(),
+      strategy: z.string(),
+      verdict: z.string(),
+      stepCount: z.number().int().nonnegative(),
+      estimatedMinutes: z.number().nonnegative(),
+      /** The minor versions the control plane moves through, in order. */
+      hops: z.array(z.string()),
+      /** Findings per severity (the plan in the artifact store has them all). */
+      findings: z.record(z.string(), z.number().int().nonnegative()),
+      planKey: z.string(),
+      /** With no answer by then, the upgrade ends without touching the cluster. */
+      expiresAt: z.string(),
+      /** How to approve or reject: the CLI commands and the API call. */
+      howTo: z.object({ approve: z.string(), reject: z.string(), api: z.string() }),
+    }),
+    'approval.granted': envelope.extend({
+      by: z.string(),
+      comment: z.string().optional(),
+      decidedAt: z.string(),
+    }),
+    /** Rejected by a person, or no answer in time (`by` is then the agent). */
+    'approval.rejected': envelope.extend({
+      outcome: z.enum(['rejected', 'timed-out']),
+      by: z.string(),
+      comment: z.string().optional(),
+      decidedAt: z.string(),
+    }),
   } as const;
   return { envelope, upgradeRequested, details };
 });
@@ -157,6 +187,9 @@ export const AGENT_EVENT_TYPES: AgentEventType[] = [
   'traffic.shifted',
   'cluster.provisioned',
   'cluster.decommissioned',
+  'approval.requested',
+  'approval.granted',
+  'approval.rejected',
 ];
 export type EventDetail<T extends AgentEventType> = z.infer<DetailSchemas[T]>;
 export type UpgradeRequestedDetail = z.infer<ReturnType<typeof upgradeRequestedDetail>>;

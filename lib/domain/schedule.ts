@@ -63,6 +63,8 @@ export interface ScheduleBudget {
   readonly executionTimeoutSeconds: number;
   /** `execution/maxParallelNodegroups`. */
   readonly maxParallelNodegroups: number;
+  /** Seconds the execution has already run (perception, reasoning, waiting for approval). */
+  readonly elapsedSeconds?: number;
   /** The maintenance window each hop waits for, and when the execution's replay starts (its first step). */
   readonly window?: { readonly window: MaintenanceWindow; readonly startsAt: Date };
 }
@@ -100,7 +102,8 @@ export function scheduleProblem(
       }
     : undefined;
   const minutes = scheduledMinutes(steps, limit, hold);
-  const allowed = budgetMinutes(budget.executionTimeoutSeconds);
+  const elapsedMinutes = Math.max(0, budget.elapsedSeconds ?? 0) / 60;
+  const allowed = budgetMinutes(budget.executionTimeoutSeconds) - elapsedMinutes;
   if (minutes <= allowed) return undefined;
   let fittingParallel: number | undefined;
   for (let k = limit + 1; k <= MAX_PARALLEL_NODEGROUPS && fittingParallel === undefined; k++) {
@@ -122,8 +125,9 @@ export function scheduleProblem(
     code: EXECUTION_TIMEOUT,
     message:
       `the plan takes about ${hours(minutes)} with maxParallelNodegroups ${limit}${waits}, more than the ` +
-      `${hours(allowed)} an execution may take (the state machine's TimeoutSeconds, ` +
-      `${budget.executionTimeoutSeconds} s, less ${SCHEDULE_MARGIN * 100} %); ${fix}`,
+      `${hours(allowed)} ${elapsedMinutes >= 1 ? 'the execution has left' : 'an execution may take'} (the state machine's TimeoutSeconds, ` +
+      `${budget.executionTimeoutSeconds} s, less ${SCHEDULE_MARGIN * 100} %` +
+      `${elapsedMinutes >= 1 ? `, less the ${hours(elapsedMinutes)} it has already run` : ''}); ${fix}`,
     scheduledMinutes: minutes,
     budgetMinutes: allowed,
     ...(fittingParallel !== undefined ? { fittingParallel } : {}),

@@ -111,7 +111,11 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
         await saveRecord(deps.artifacts, record);
       }
       since = record.phaseStartedAt;
-      if (first) refuseUnfitSchedule(plan.steps, config, deps);
+      if (first) {
+        // The time already spent (a wait for approval above all) is not the plan's any more.
+        const elapsedSeconds = (deps.clock.now().getTime() - Date.parse(record.startedAt)) / 1000;
+        refuseUnfitSchedule(plan.steps, config, elapsedSeconds, deps);
+      }
       const tuning = config.execution;
       const steps = plan.steps;
       const indexOf = new Map(steps.map((s, i) => [s.id, i]));
@@ -335,12 +339,14 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
 function refuseUnfitSchedule(
   steps: readonly UpgradeStep[],
   config: AgentConfig,
+  elapsedSeconds: number,
   deps: Pick<ExecutionDeps, 'executionTimeoutSeconds' | 'clock'>,
 ): void {
   const window = activeWindow(config);
   const problem = scheduleProblem(steps, {
     executionTimeoutSeconds: deps.executionTimeoutSeconds,
     maxParallelNodegroups: config.execution.maxParallelNodegroups,
+    elapsedSeconds,
     ...(window ? { window: { window, startsAt: deps.clock.now() } } : {}),
   });
   if (problem) {

@@ -28,6 +28,7 @@ export const PUBLISHED_EVENTS = {
     'rollback.completed',
     'upgrade.failed',
   ],
+  approval: ['approval.requested', 'approval.granted', 'approval.rejected'],
   bluegreen: [
     'phase.started',
     'phase.completed',

@@ -15,6 +15,8 @@ export interface ReasoningResult {
   readonly verdict: Verdict;
   readonly stepCount: number;
   readonly estimatedMinutes: number;
+  /** Whether a person must approve before anything changes (approval/mode), and for how long the upgrade waits. */
+  readonly approval: { readonly required: boolean; readonly timeoutSeconds: number };
 }
 
 /**
@@ -69,6 +71,10 @@ export async function reasonPhase(raw: unknown, deps: ReasoningDeps): Promise<Re
         verdict: plan.verdict,
         stepCount: plan.steps.length,
         estimatedMinutes: plan.estimatedMinutes,
+        approval: {
+          required: config.approval.mode === 'required',
+          timeoutSeconds: config.approval.timeoutSeconds,
+        },
       };
     },
     {

@@ -15,6 +15,8 @@ export const artifactKeys = {
   validation: (upgradeId: string) => `upgrades/${upgradeId}/validation.json`,
   /** Written by HandleFailure before it publishes upgrade.failed: the failure, as published. */
   failure: (upgradeId: string) => `upgrades/${upgradeId}/failure.json`,
+  /** Written by the approval function: the approval asked for, then the answer and who gave it. */
+  approval: (upgradeId: string) => `upgrades/${upgradeId}/approval.json`,
   /** Written by the trigger when it refuses a request for a busy cluster. */
   refusal: (upgradeId: string) => `upgrades/${upgradeId}/refusal.json`,
 };

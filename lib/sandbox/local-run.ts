@@ -72,7 +72,9 @@ export type RunOutcome =
   | 'failed'
   | 'rejected'
   /** The request id had started an upgrade already: it is reported, nothing new started. */
-  | 'duplicate';
+  | 'duplicate'
+  /** approval/mode required: the plan waits for a person (`approve` / `reject`). */
+  | 'awaiting-approval';
 
 /** When a step ran, in virtual minutes since the request (absent: not seen by this process). */
 export interface StepTime {
@@ -434,6 +436,13 @@ function judgeOutcome(input: {
   }
   if (rollback) {
     return { outcome: 'rolled-back', summary: failure?.reason ?? `rollback ${rollback.outcome}` };
+  }
+  if (execution.result.parked) {
+    const id = execution.name;
+    return {
+      outcome: 'awaiting-approval',
+      summary: `the plan waits for approval: eks-upgrade-agent approve ${id} --sandbox (or reject ${id} --sandbox)`,
+    };
   }
   if (failure?.error.name === 'PlanBlockedError') return { outcome: 'blocked', summary: failure.reason };
   if (failure) return { outcome: 'failed', summary: `${failure.phase} failed: ${failure.reason}` };

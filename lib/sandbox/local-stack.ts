@@ -1,6 +1,8 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { NotAwaitingApprovalError } from '../domain/errors';
 import type { DomainEvent } from '../domain/events';
+import { approvalPhase, REJECTED_ERROR } from '../phases/approval';
 import { blueGreenPhase } from '../phases/blue-green';
 import type { PhaseDeps } from '../phases/deps';
 import { executePhase } from '../phases/execution';
@@ -9,6 +11,7 @@ import { reasonPhase } from '../phases/reasoning';
 import { type OncePerUpgrade, rollbackPhase } from '../phases/rollback';
 import { type ExecutionStarter, type TriggerResult, triggerUpgrade } from '../phases/trigger';
 import { validatePhase } from '../phases/validation';
+import type { ApprovalDecider, ExecutionReader, UpgradeExecution } from '../ports';
 import { FileArtifactStore } from './artifact-store';
 import { FileClusterLock } from './cluster-lock';
 import { SandboxConfigSource } from './config-source';
@@ -118,6 +121,18 @@ export interface LocalStack {
   resumeOrphans(): Promise<LocalExecution[]>;
   /** Publishes an event as a client's PutEvents would, and delivers everything it causes. */
   put(event: DomainEvent): Promise<void>;
+  /** The executions in the state directory, as DescribeExecution and ListExecutions tell them. */
+  readonly executionReader: ExecutionReader;
+  /**
+   * Answers an execution parked at AwaitApproval and runs it on, in this process, to
+   * its end (or its next wait for a token): what SendTaskSuccess/Failure set off in AWS.
+   */
+  readonly approvals: ApprovalDecider;
+  /**
+   * Ends the wait of an execution parked at AwaitApproval as its timeout would
+   * (States.Timeout), virtual time moved to the deadline, and runs it on.
+   */
+  expireApproval(upgradeId: string, seconds: number): Promise<void>;
 }
 
 export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
@@ -201,6 +216,7 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
     validation: drained('validation', (input: unknown) => validatePhase(input, deps)),
     rollback: drained('rollback', (input: unknown) => rollbackPhase(input, deps, once)),
     bluegreen: drained('bluegreen', (input: unknown) => blueGreenPhase(input, deps)),
+    approval: drained('approval', (input: unknown) => approvalPhase(input, deps, { stage: 'local' })),
   };
   // Step Functions keeps execution names: registered at the start, so a concurrent
   // start of the same name and input finds the execution instead of starting another.
@@ -219,6 +235,7 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
         ...(resumed?.startAt !== undefined ? { startAt: resumed.startAt } : {}),
         ...(intercept.kill ? { signal: intercept.kill } : {}),
         ...(intercept.onStateEvent ? { onStateEvent: (e) => intercept.onStateEvent?.(name, e) } : {}),
+        taskTokens: { answer: async () => registry.answerFor(name) },
         now: () => clock.now(),
         onWait: (seconds, state) => {
           world.advance(seconds / 60);
@@ -231,6 +248,7 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
     }
     // A process that died records no end: the execution is an orphan (still RUNNING) now.
     if (intercept.kill?.aborted) registry.abandon(name);
+    else if (result.parked) registry.park(name, result.parked.state, result.parked.input);
     else registry.finish(name, result.status, clock.now());
     const execution: LocalExecution = {
       name,
@@ -263,6 +281,74 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
       await bus?.drain();
     }
     return resumed;
+  };
+  /** Runs a parked execution on once its token has an answer (and this process took it). */
+  const runAnswered = async (name: string): Promise<void> => {
+    const adopted = registry.adoptAnswered(name);
+    if (adopted === undefined) return;
+    await runExecution(name, adopted.input, { startAt: adopted.state, completedSteps: 0 });
+    await bus?.drain();
+  };
+  const approvals: ApprovalDecider = {
+    decide: async (upgradeId, decision) => {
+      const at = clock.now().toISOString();
+      const comment = decision.comment ?? '';
+      const answered = registry.answerParked(
+        upgradeId,
+        decision.approve
+          ? { kind: 'success', output: { approved: true, by: decision.by, comment, at } }
+          : {
+              kind: 'failure',
+              error: REJECTED_ERROR,
+              cause: JSON.stringify({ by: decision.by, ...(comment ? { comment } : {}), at }),
+            },
+      );
+      if (!answered) throw notAwaiting(upgradeId);
+      await runAnswered(upgradeId);
+    },
+  };
+  const notAwaiting = (upgradeId: string) => {
+    const found = registry.list().find((e) => e.name === upgradeId);
+    return new NotAwaitingApprovalError(
+      found === undefined
+        ? `no upgrade ${upgradeId} in ${stateDir}`
+        : `upgrade ${upgradeId} is ${found.status} and not waiting for an approval (it may have been answered already)`,
+    );
+  };
+  const asUpgradeExecution = (e: ReturnType<LocalExecutionRegistry['list']>[number]): UpgradeExecution => ({
+    upgradeId: e.name,
+    executionArn: e.executionArn,
+    status: e.status,
+    startedAt: e.startedAt ?? '',
+    ...(e.stoppedAt !== undefined ? { stoppedAt: e.stoppedAt } : {}),
+    input: e.input,
+  });
+  const executionReader: ExecutionReader = {
+    describe: async (upgradeId) => {
+      const found = registry.list().find((e) => e.name === upgradeId);
+      return found === undefined ? undefined : asUpgradeExecution(found);
+    },
+    list: async ({ clusterName, limit }) =>
+      registry
+        .list()
+        .filter(
+          (e) =>
+            clusterName === undefined ||
+            (e.input.request as { clusterName?: string } | undefined)?.clusterName === clusterName,
+        )
+        .sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''))
+        .slice(0, limit)
+        .map(asUpgradeExecution),
+  };
+  const expireApproval = async (upgradeId: string, seconds: number): Promise<void> => {
+    world.advance(seconds / 60);
+    const answered = registry.answerParked(upgradeId, {
+      kind: 'failure',
+      error: 'States.Timeout',
+      cause: `no answer to the task token within ${seconds} s`,
+    });
+    if (!answered) throw notAwaiting(upgradeId);
+    await runAnswered(upgradeId);
   };
   const functions: Record<string, (input: unknown) => Promise<unknown>> = {
     ...phases,
@@ -321,5 +407,8 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
       await localBus.publish([event]);
       await localBus.drain();
     },
+    executionReader,
+    approvals,
+    expireApproval,
   };
 }

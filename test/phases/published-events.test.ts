@@ -35,10 +35,15 @@ describe('each function publishes only the detail types its role allows (PUBLISH
     expect(published.map((e) => e.detailType)).toEqual(['phase.started', 'phase.completed']);
   });
 
-  test('the trigger publishes no phase events; every other function does', () => {
+  test('the trigger and the approval function publish no phase events; every other function does', () => {
     expect(PUBLISHED_EVENTS.trigger).toEqual(['upgrade.failed']);
+    expect(PUBLISHED_EVENTS.approval).toEqual([
+      'approval.requested',
+      'approval.granted',
+      'approval.rejected',
+    ]);
     for (const [fn, types] of Object.entries(PUBLISHED_EVENTS)) {
-      if (fn !== 'trigger')
+      if (fn !== 'trigger' && fn !== 'approval')
         expect({ fn, types }).toEqual({
           fn,
           types: expect.arrayContaining(['phase.started', 'phase.completed', 'phase.failed']),

@@ -180,6 +180,7 @@ describe('runUpgradeStateMachine startAt', () => {
         validation: handler('validation', { passed: true, failedChecks: [], final: true }),
         rollback: handler('rollback', { outcome: 'stopped' }),
         bluegreen: handler('bluegreen', {}),
+        approval: handler('approval', {}),
       },
     });
     expect(result.status).toBe('SUCCEEDED');

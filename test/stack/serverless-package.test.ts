@@ -77,6 +77,7 @@ const SDK_CLIENTS: Record<FunctionName, string[]> = {
   trigger: ['ssm', 'dynamodb', 'eventbridge', 'sfn', 's3'],
   perception: ['eks', 'ec2', 's3', 'eventbridge'],
   reasoning: ['s3', 'ssm', 'eventbridge'],
+  approval: ['s3', 'eventbridge'],
   execution: ['eks', 's3', 'ssm', 'eventbridge'],
   validation: ['eks', 'ec2', 'cloudwatch', 's3', 'ssm', 'dynamodb', 'eventbridge'],
   rollback: ['eks', 'ec2', 's3', 'ssm', 'dynamodb', 'eventbridge'],
@@ -417,6 +418,8 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
       const expected = Object.fromEntries(
         flatten(defaultConfig()).map(([path, value]) => [`${prefix}${path}`, value]),
       );
+      // The one default that depends on the stage: prod waits for a person's approval.
+      expected[`${prefix}approval/mode`] = stage === 'prod' ? 'required' : 'none';
       expect(parameters).toEqual(expected);
       expect(parameters[`${prefix}validation/metrics/type`]).toBe('none');
     });

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import {
   type AslDefinition,
   type AslState,
@@ -80,6 +81,7 @@ describe('statemachines/upgrade.asl.yml', () => {
     const taskStates = tasks(load());
     expect(taskStates.map(([name]) => name).sort()).toEqual([
       'AbandonGreen',
+      'AwaitApproval',
       'DecommissionBlue',
       'ExecutionPhase',
       'HandleFailure',
@@ -87,6 +89,8 @@ describe('statemachines/upgrade.asl.yml', () => {
       'PerceptionPhase',
       'ProvisionGreen',
       'ReasoningPhase',
+      'RecordApproval',
+      'RecordRejection',
       'ShiftBackToBlue',
       'ShiftTraffic',
       'TriggerRollback',
@@ -165,6 +169,7 @@ describe('loadStateMachineDefinition', () => {
   it('turns every Fn::GetAtt [<function>, Arn] into the local function ARN and lists the functions', () => {
     const { definition, functionNames } = loadStateMachineDefinition();
     expect(functionNames).toEqual([
+      'approval',
       'bluegreen',
       'execution',
       'perception',
@@ -180,6 +185,10 @@ describe('loadStateMachineDefinition', () => {
       ValidationPhase: 'arn:aws:lambda:us-east-1:000000000000:function:eks-upgrade-agent-local-validation',
       TriggerRollback: 'arn:aws:lambda:us-east-1:000000000000:function:eks-upgrade-agent-local-rollback',
       HandleFailure: 'arn:aws:lambda:us-east-1:000000000000:function:eks-upgrade-agent-local-rollback',
+      // The Lambda integration that waits for a task token names its function in Parameters.
+      AwaitApproval: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      RecordApproval: 'arn:aws:lambda:us-east-1:000000000000:function:eks-upgrade-agent-local-approval',
+      RecordRejection: 'arn:aws:lambda:us-east-1:000000000000:function:eks-upgrade-agent-local-approval',
       ...Object.fromEntries(
         [
           'ProvisionGreen',
@@ -200,6 +209,25 @@ describe('loadStateMachineDefinition', () => {
       if (typeof value === 'object' && value !== null && 'Fn::GetAtt' in value) intrinsics += 1;
     });
     expect(intrinsics).toBe(0);
+    expect(definition.States.AwaitApproval?.Parameters).toMatchObject({
+      FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:eks-upgrade-agent-local-approval',
+      Payload: { 'taskToken.$': '$$.Task.Token', 'timeoutSeconds.$': '$.plan.approval.timeoutSeconds' },
+    });
+  });
+
+  it('bounds the wait for an approval by the configured timeout in the deployed file, and by a fixed hour locally (virtual time decides there)', () => {
+    const file = parse(
+      readFileSync(join(__dirname, '..', '..', 'statemachines', 'upgrade.asl.yml'), 'utf8'),
+      {
+        merge: true,
+      },
+    ) as AslDefinition;
+    const deployed = file.States.AwaitApproval;
+    expect(deployed?.TimeoutSecondsPath).toBe('$.plan.approval.timeoutSeconds');
+    expect(deployed?.TimeoutSeconds).toBeUndefined();
+    const local = load().States.AwaitApproval;
+    expect(local?.TimeoutSecondsPath).toBeUndefined();
+    expect(local?.TimeoutSeconds).toBe(3600);
   });
 
   it('resolves the YAML aliases into separate objects (no state shares another one Retry)', () => {

@@ -3,6 +3,7 @@ import { MAX_PARALLEL_NODEGROUPS } from '../../lib/domain/config';
 import { PlanBlockedError } from '../../lib/domain/errors';
 import type { ExecutionProgress } from '../../lib/domain/execution';
 import { StepFailedError } from '../../lib/domain/execution';
+import { approvalInput } from '../../lib/phases/approval';
 import type { BlueGreenResult } from '../../lib/phases/blue-green';
 import {
   blueGreenInput,
@@ -24,10 +25,12 @@ import {
   InvalidLocalRunError,
   type LocalStateEvent,
   localExecutionArn,
+  localTaskToken,
   MAX_PAYLOAD_BYTES,
   type RunUpgradeOptions,
   runUpgradeStateMachine,
   type TaskHandler,
+  type TaskTokenAnswer,
 } from '../../lib/sandbox/local-sfn/runner';
 
 /**
@@ -36,7 +39,14 @@ import {
  * tests also prove that each Task's Parameters give its function what it requires.
  */
 
-type FunctionName = 'perception' | 'reasoning' | 'execution' | 'validation' | 'rollback' | 'bluegreen';
+type FunctionName =
+  | 'perception'
+  | 'reasoning'
+  | 'approval'
+  | 'execution'
+  | 'validation'
+  | 'rollback'
+  | 'bluegreen';
 
 const EXECUTION_NAME = 'payments-prod-1-31-req-1';
 const UPGRADE_ID = EXECUTION_NAME;
@@ -62,6 +72,7 @@ const PLAN: ReasoningResult = {
   verdict: 'ready',
   stepCount: 3,
   estimatedMinutes: 75,
+  approval: { required: false, timeoutSeconds: 43_200 },
 };
 
 function named(name: string, message: string): Error {
@@ -166,6 +177,20 @@ function blueGreenStub(
   };
 }
 
+/** The approval function: asks (request), then records the answer it is given. */
+function approvalStub(): TaskHandler {
+  return async (raw) => {
+    const input = parseInput(approvalInput, raw, 'approval');
+    if (input.action === 'request') return { status: 'pending', expiresAt: '2026-12-02T12:00:00.000Z' };
+    if ('answer' in input) return { status: 'approved', by: input.answer.by };
+    const rejected = input.error.Error === 'UpgradeRejected';
+    return {
+      Error: rejected ? 'UpgradeRejected' : 'ApprovalTimedOut',
+      Cause: `recorded ${input.error.Error}`,
+    };
+  };
+}
+
 interface Call {
   readonly fn: FunctionName;
   readonly input: Record<string, unknown>;
@@ -195,6 +220,7 @@ function stubs(overrides: Partial<Record<FunctionName, TaskHandler>> = {}) {
       return { status: 'done', waitSeconds: 0, outcome: 'stopped', performedBy: input.trigger };
     },
     bluegreen: blueGreenStub(),
+    approval: approvalStub(),
   };
   const handlers: Record<string, TaskHandler> = {};
   for (const fn of Object.keys(defaults) as FunctionName[]) {
@@ -221,6 +247,7 @@ const HAPPY_PATH = [
   'PerceptionPhase',
   'ReasoningPhase',
   'CheckDryRun',
+  'CheckApproval',
   'CheckStrategy',
   'PrepareExecution',
   'ExecutionPhase',
@@ -474,7 +501,7 @@ describe('upgrade state machine flow (stub functions)', () => {
     const result = await run(handlers, { onWait, now: () => new Date(virtual) });
 
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.statesVisited.slice(5, 9)).toEqual([
+    expect(result.statesVisited.slice(6, 10)).toEqual([
       'ExecutionPhase',
       'CheckExecutionProgress',
       'WaitForWindow',
@@ -531,7 +558,7 @@ describe('upgrade state machine flow (stub functions)', () => {
     const result = await run(handlers, { onWait });
 
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.statesVisited.slice(5)).toEqual([
+    expect(result.statesVisited.slice(6)).toEqual([
       'ExecutionPhase',
       'CheckExecutionProgress',
       'SoakBeforeValidation',
@@ -900,10 +927,11 @@ describe('blue/green branch (stub functions)', () => {
     const r = await result;
     expect(r.status).toBe('SUCCEEDED');
     const visited = r.statesVisited;
-    expect(visited.slice(0, 10)).toEqual([
+    expect(visited.slice(0, 11)).toEqual([
       'PerceptionPhase',
       'ReasoningPhase',
       'CheckDryRun',
+      'CheckApproval',
       'CheckStrategy',
       'ProvisionGreen',
       'CheckProvisioning',
@@ -973,5 +1001,121 @@ describe('blue/green branch (stub functions)', () => {
     expect(r.statesVisited).not.toContain('ShiftTraffic');
     const failure = inputsOf('rollback').at(-1);
     expect(failure).toMatchObject({ mode: 'failure', error: { Error: 'GreenProvisioningFailedError' } });
+  });
+});
+
+describe('approval gate (approval/mode required)', () => {
+  const APPROVAL_PLAN: ReasoningResult = { ...PLAN, approval: { required: true, timeoutSeconds: 3600 } };
+  const ANSWER = {
+    approved: true,
+    by: 'arn:aws:iam::123456789012:user/ana',
+    comment: 'CAB-42',
+    at: '2026-12-02T09:00:00Z',
+  };
+  /** Answers from the second ask on: the first is before the function runs, as in AWS nobody has the token yet. */
+  const answers = (answer?: TaskTokenAnswer, fromAsk = 2) => {
+    const asked: string[] = [];
+    return {
+      asked,
+      taskTokens: {
+        answer: async (token: string) => {
+          asked.push(token);
+          return asked.length >= fromAsk ? answer : undefined;
+        },
+      },
+    };
+  };
+  const approvalRun = (
+    answer: TaskTokenAnswer | undefined,
+    options: Partial<RunUpgradeOptions> = {},
+    fromAsk = 2,
+  ) => {
+    const stub = stubs({ reasoning: async () => APPROVAL_PLAN });
+    const tokens = answers(answer, fromAsk);
+    return { ...stub, tokens, result: run(stub.handlers, { taskTokens: tokens.taskTokens, ...options }) };
+  };
+
+  it('given no approval required, when run, then it goes from CheckApproval straight to CheckStrategy', async () => {
+    const { handlers, inputsOf } = stubs();
+    const result = await run(handlers);
+    expect(result.statesVisited).not.toContain('AwaitApproval');
+    expect(inputsOf('approval')).toEqual([]);
+  });
+
+  it('given an approval, then the request carries the token and timeout, the answer is recorded, and the upgrade runs', async () => {
+    const { result, inputsOf, tokens } = approvalRun({ kind: 'success', output: ANSWER });
+    const r = await result;
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.statesVisited.slice(2, 7)).toEqual([
+      'CheckDryRun',
+      'CheckApproval',
+      'AwaitApproval',
+      'RecordApproval',
+      'CheckStrategy',
+    ]);
+    const [request, record] = inputsOf('approval');
+    expect(request).toMatchObject({
+      action: 'request',
+      upgradeId: UPGRADE_ID,
+      planKey: PLAN.planKey,
+      timeoutSeconds: 3600,
+      taskToken: localTaskToken(EXECUTION_NAME),
+    });
+    expect(record).toMatchObject({ action: 'record', answer: ANSWER });
+    expect(tokens.asked).toEqual([localTaskToken(EXECUTION_NAME), localTaskToken(EXECUTION_NAME)]);
+    expect(r.output).toMatchObject({ approval: { status: 'approved', by: ANSWER.by } });
+  });
+
+  it.each([
+    ['a rejection', 'UpgradeRejected', JSON.stringify({ by: 'bob', at: '2026-12-02T09:00:00Z' })],
+    ['no answer in time', 'States.Timeout', 'the task timed out'],
+  ])(
+    'given %s, then RecordRejection records it and HandleFailure ends the upgrade untouched',
+    async (_, error, cause) => {
+      const { result, inputsOf } = approvalRun({ kind: 'failure', error, cause });
+      const r = await result;
+      expect(r.status).toBe('FAILED');
+      expect(r.statesVisited.slice(4)).toEqual([
+        'AwaitApproval',
+        'RecordRejection',
+        'HandleFailure',
+        'CheckFailureOutcome',
+        'UpgradeFailure',
+      ]);
+      expect(inputsOf('approval')[1]).toMatchObject({
+        action: 'record',
+        error: { Error: error, Cause: cause },
+      });
+      // HandleFailure reports what RecordRejection made of it, not the raw task error.
+      expect(inputsOf('rollback')).toEqual([
+        expect.objectContaining({
+          mode: 'failure',
+          error: {
+            Error: error === 'UpgradeRejected' ? 'UpgradeRejected' : 'ApprovalTimedOut',
+            Cause: `recorded ${error}`,
+          },
+        }),
+      ]);
+      expect(inputsOf('execution')).toEqual([]);
+    },
+  );
+
+  it('given nobody has answered yet, then the run parks at AwaitApproval (RUNNING), and resumes there once answered, asking only once', async () => {
+    const first = approvalRun(undefined);
+    const parked = await first.result;
+    expect(parked.status).toBe('RUNNING');
+    expect(parked.parked).toMatchObject({ state: 'AwaitApproval', token: localTaskToken(EXECUTION_NAME) });
+    expect(first.inputsOf('approval').map((i) => i.action)).toEqual(['request']);
+    expect(first.inputsOf('execution')).toEqual([]);
+
+    const second = approvalRun(
+      { kind: 'success', output: ANSWER },
+      { startAt: parked.parked?.state ?? '', input: parked.parked?.input },
+      1,
+    );
+    const resumed = await second.result;
+    expect(resumed.status).toBe('SUCCEEDED');
+    expect(resumed.statesVisited.slice(0, 3)).toEqual(['AwaitApproval', 'RecordApproval', 'CheckStrategy']);
+    expect(second.inputsOf('approval').map((i) => i.action)).toEqual(['record']);
   });
 });

@@ -47,6 +47,7 @@ function handlers(
         verdict: 'ready',
         stepCount: 1,
         estimatedMinutes: 1,
+        approval: { required: false, timeoutSeconds: 3600 },
       })),
       execution: logged('execution', (raw) => {
         const progress = (raw as { progress: Record<string, unknown> }).progress;
@@ -64,6 +65,9 @@ function handlers(
       rollback: logged('rollback', () => ({ outcome: 'stopped' })),
       bluegreen: logged('bluegreen', () => {
         throw new Error('an in_place run never reaches the blue/green branch');
+      }),
+      approval: logged('approval', () => {
+        throw new Error('no approval is required here');
       }),
     },
   };

@@ -20,6 +20,7 @@ const EXIT_FOR: Record<SandboxRunReport['outcome'], number> = {
   failed: EXIT.failed,
   rejected: EXIT.failed,
   duplicate: EXIT.duplicate,
+  'awaiting-approval': EXIT.awaitingApproval,
 };
 
 /** `run --sandbox`: a whole upgrade through the real state machine, on the simulated EKS. */

@@ -10,6 +10,7 @@ const HEADLINE: Record<SandboxRunReport['outcome'], string> = {
   failed: 'FAILED',
   rejected: 'NOT STARTED',
   duplicate: 'DUPLICATE (nothing started)',
+  'awaiting-approval': 'AWAITING APPROVAL (cluster not touched yet)',
 };
 
 function clock(minutes: number): string {

@@ -26,6 +26,27 @@ const FUNCTION_ARN_PREFIX = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:fun
 const FUNCTION_NAME = /^[A-Za-z0-9_-]+$/;
 const MAX_FUNCTION_NAME_LENGTH = 64 - LOCAL_FUNCTION_PREFIX.length;
 
+/** A local run's real-time bound on a task-token Task (a parked execution is not waiting in it). */
+const LOCAL_TOKEN_TIMEOUT_SECONDS = 3600;
+
+/** The Lambda integration that waits for a task token (SendTaskSuccess / SendTaskFailure). */
+export const WAIT_FOR_TASK_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+
+/**
+ * The function a resolved Task state calls, and whether it then waits for its task
+ * token; undefined for a state that is not a Task of this definition.
+ */
+export function taskFunction(state: AslState): { name: string; waitsForToken: boolean } | undefined {
+  if (state.Type !== 'Task') return undefined;
+  if (state.Resource === WAIT_FOR_TASK_TOKEN) {
+    const parameters = state.Parameters as Record<string, unknown> | undefined;
+    return { name: functionNameFromArn(String(parameters?.FunctionName)), waitsForToken: true };
+  }
+  return typeof state.Resource === 'string'
+    ? { name: functionNameFromArn(state.Resource), waitsForToken: false }
+    : undefined;
+}
+
 /** A state of the definition: its Type and whatever else the ASL gives it. */
 export interface AslState {
   readonly Type: string;
@@ -116,7 +137,19 @@ function resolveMachine(machine: unknown, at: string, functionNames: Set<string>
     if (!isRecord(state) || typeof state.Type !== 'string') {
       throw new StateMachineDefinitionError(`${where} is not a state (Type is required)`);
     }
-    if (state.Type === 'Task') {
+    if (state.Type === 'Task' && state.Resource === WAIT_FOR_TASK_TOKEN && isRecord(state.Parameters)) {
+      // The Lambda integration that waits for a task token: the function is a parameter.
+      const fn = taskFunctionName(state.Parameters.FunctionName, `${where}.Parameters.FunctionName`);
+      state.Parameters.FunctionName = functionArn(fn);
+      functionNames.add(fn);
+      // Locally nobody waits in real time: the answers (lib/sandbox) time the token out in
+      // virtual time. aws-local-stepfunctions would also read TimeoutSecondsPath from the
+      // input after Parameters, where Step Functions reads it from the state's input.
+      if (state.TimeoutSecondsPath !== undefined) {
+        delete state.TimeoutSecondsPath;
+        state.TimeoutSeconds = LOCAL_TOKEN_TIMEOUT_SECONDS;
+      }
+    } else if (state.Type === 'Task') {
       const fn = taskFunctionName(state.Resource, where);
       state.Resource = functionArn(fn);
       functionNames.add(fn);

@@ -20,6 +20,15 @@ const entrySchema = z.object({
   stoppedAt: z.string().optional(),
   /** The process running it (RUNNING only): when it has died, the execution is orphaned. */
   owner: z.object({ pid: z.number().int(), host: z.string() }).optional(),
+  /** RUNNING without a process: it waits for an answer to its task token at `state`. */
+  parked: z.object({ state: z.string(), input: z.string() }).optional(),
+  /** The answer to its task token (approve: success; reject: failure), once given. */
+  answer: z
+    .union([
+      z.object({ kind: z.literal('success'), output: z.unknown() }),
+      z.object({ kind: z.literal('failure'), error: z.string(), cause: z.string().optional() }),
+    ])
+    .optional(),
 });
 
 const registrySchema = z.record(z.string(), entrySchema);
@@ -105,6 +114,87 @@ export class LocalExecutionRegistry {
    */
   abandon(name: string): void {
     runningHere.delete(`${this.path}#${name}`);
+  }
+
+  /** Every execution, as Step Functions' DescribeExecution would tell it. */
+  list(): {
+    name: string;
+    executionArn: string;
+    status: ExecutionStatus;
+    startedAt?: string;
+    stoppedAt?: string;
+    input: Record<string, unknown>;
+  }[] {
+    return Object.entries(this.file.load() ?? {}).map(([name, entry]) => ({
+      name,
+      executionArn: entry.executionArn,
+      status: entry.status,
+      ...(entry.startedAt !== undefined ? { startedAt: entry.startedAt } : {}),
+      ...(entry.stoppedAt !== undefined ? { stoppedAt: entry.stoppedAt } : {}),
+      input: JSON.parse(entry.input) as Record<string, unknown>,
+    }));
+  }
+
+  /**
+   * Leaves `name` RUNNING without a process, waiting at `state` for the answer to its
+   * task token: `answerParked` records it, `adoptAnswered` resumes it.
+   */
+  park(name: string, state: string, input: unknown): void {
+    runningHere.delete(`${this.path}#${name}`);
+    this.file.locked(() => {
+      const table = this.file.load() ?? {};
+      const entry = table[name];
+      if (entry === undefined) return;
+      const { owner: _owner, ...rest } = entry;
+      table[name] = { ...rest, parked: { state, input: JSON.stringify(input ?? null) } };
+      this.file.save(table);
+    });
+  }
+
+  /** The answer given to the task token of `name`, if any. */
+  answerFor(name: string): Entry['answer'] {
+    return this.file.load()?.[name]?.answer;
+  }
+
+  /**
+   * Records the answer to a parked execution's task token, once: false when `name` is
+   * not parked or already has its answer (as SendTaskSuccess fails for a token that is
+   * not waiting any more).
+   */
+  answerParked(name: string, answer: NonNullable<Entry['answer']>): boolean {
+    return this.file.locked(() => {
+      const table = this.file.load() ?? {};
+      const entry = table[name];
+      if (entry?.status !== 'RUNNING' || entry.parked === undefined || entry.answer !== undefined)
+        return false;
+      table[name] = { ...entry, answer };
+      this.file.save(table);
+      return true;
+    });
+  }
+
+  /**
+   * Takes over a parked execution whose token has been answered: this process runs it
+   * on from its parked state. Undefined when there is none to take (taken already).
+   */
+  adoptAnswered(
+    name: string,
+  ): { executionArn: string; state: string; input: Record<string, unknown> } | undefined {
+    return this.file.locked(() => {
+      const table = this.file.load() ?? {};
+      const entry = table[name];
+      if (entry?.status !== 'RUNNING' || entry.parked === undefined || entry.answer === undefined)
+        return undefined;
+      const { parked, ...rest } = entry;
+      table[name] = { ...rest, owner: this.me };
+      this.file.save(table);
+      runningHere.add(`${this.path}#${name}`);
+      return {
+        executionArn: entry.executionArn,
+        state: parked.state,
+        input: JSON.parse(parked.input) as Record<string, unknown>,
+      };
+    });
   }
 
   /**

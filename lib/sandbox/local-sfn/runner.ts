@@ -11,10 +11,10 @@ import {
   type AslDefinition,
   type AslState,
   DEFAULT_DEFINITION_PATH,
-  functionNameFromArn,
   LOCAL_ACCOUNT,
   LOCAL_REGION,
   loadStateMachineDefinition,
+  taskFunction,
 } from './definition';
 import {
   DEFAULT_EXECUTION_TIMEOUT_SECONDS,
@@ -61,6 +61,33 @@ export function localExecutionArn(executionName: string): string {
 /** A Lambda function called in-process: its event in, its result out (thrown errors fail the Task). */
 export type TaskHandler = (input: unknown) => Promise<unknown>;
 
+/** The task token a local execution's `.waitForTaskToken` Task gets (its `$$.Task.Token`). */
+export function localTaskToken(executionName: string): string {
+  return `local-task-token:${executionName}`;
+}
+
+/** An answer to a task token: SendTaskSuccess's output, or SendTaskFailure's error and cause. */
+export type TaskTokenAnswer =
+  | { readonly kind: 'success'; readonly output: unknown }
+  | { readonly kind: 'failure'; readonly error: string; readonly cause?: string };
+
+/**
+ * Where the answers to task tokens come from (the sandbox's ApprovalDecider writes
+ * them). Without it, a `.waitForTaskToken` Task's output is its function's result.
+ */
+export interface TaskTokenAnswers {
+  /** The answer given for `token` so far; undefined while there is none. */
+  answer(token: string): Promise<TaskTokenAnswer | undefined>;
+}
+
+/** An execution stopped at a `.waitForTaskToken` Task nobody has answered yet: still RUNNING. */
+export interface ParkedExecution {
+  /** The Task state it waits in, and that state's input: where and how it resumes (`startAt`). */
+  readonly state: string;
+  readonly input: unknown;
+  readonly token: string;
+}
+
 export interface LocalStateEvent {
   readonly type: 'StateEntered' | 'StateExited' | 'StateFailed' | 'StateRetried' | 'StateCaught';
   /** The state's name. */
@@ -94,6 +121,13 @@ export interface RunUpgradeOptions {
   readonly onStateEvent?: (event: LocalStateEvent) => void;
   /** Another definition file (relative to the repository root, or absolute). */
   readonly definitionPath?: string;
+  /**
+   * Answers to task tokens. An unanswered `.waitForTaskToken` Task parks the execution:
+   * it ends this run with status RUNNING and `parked`, and a later run with
+   * `startAt: parked.state` and `input: parked.input` goes on once the answer is there
+   * (the function is not called again).
+   */
+  readonly taskTokens?: TaskTokenAnswers;
   /** Aborting it stops the execution (status ABORTED), as StopExecution would. */
   readonly signal?: AbortSignal;
   /**
@@ -109,7 +143,8 @@ export interface RunUpgradeOptions {
   readonly now?: () => Date;
 }
 
-export type LocalExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+/** RUNNING: parked at a task token nobody has answered yet (`parked`). */
+export type LocalExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT' | 'RUNNING';
 
 export interface LocalExecutionResult {
   readonly executionArn: string;
@@ -133,6 +168,8 @@ export interface LocalExecutionResult {
   readonly historyEvents: number;
   /** Seconds the execution spent waiting (virtual time: every Wait state's seconds). */
   readonly waitedSeconds: number;
+  /** RUNNING only: the task token it waits for, and how to resume it. */
+  readonly parked?: ParkedExecution;
 }
 
 /** The local run cannot start: a bad execution name or input, a missing function, a bad option. */
@@ -239,17 +276,24 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
 
   const taskResourceLocalHandlers: LocalHandlers = {};
   const missing = new Set<string>();
+  const token = localTaskToken(options.executionName);
+  let parkedAt: string | undefined;
   for (const [name, state] of states) {
-    if (state.Type !== 'Task' || typeof state.Resource !== 'string') continue;
-    const fn = functionNameFromArn(state.Resource);
+    const task = taskFunction(state);
+    if (task === undefined) continue;
+    const fn = task.name;
     const handler = options.handlers[fn];
     if (handler === undefined) {
       missing.add(fn);
       continue;
     }
+    const answers = task.waitsForToken ? options.taskTokens : undefined;
     taskResourceLocalHandlers[name] = async (taskInput: JsonValue): Promise<JsonValue> => {
       await allWaitsReported;
       if (stopped) throw interrupted;
+      // Resumed after its answer came: the function ran before the execution was parked.
+      const given = await answers?.answer(token);
+      if (given !== undefined) return answered(given, name, fn);
       if (historyEvents + HISTORY_EVENTS.lambdaCall + HISTORY_EVENTS.executionEnded > MAX_HISTORY_EVENTS) {
         limitReached ??= {
           status: 'FAILED',
@@ -262,13 +306,22 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
       }
       historyEvents += HISTORY_EVENTS.lambdaCall;
       taskInvocations[fn] = (taskInvocations[fn] ?? 0) + 1;
+      // The Lambda integration's Parameters carry the function's event as Payload.
+      const event = task.waitsForToken ? (taskInput as { Payload?: JsonValue }).Payload : taskInput;
       let result: unknown;
       try {
-        result = await handler(structuredClone(taskInput));
+        result = await handler(structuredClone(event));
       } catch (error) {
         throw asLambdaError(error);
       }
-      return taskResult(result, name, fn);
+      if (answers === undefined) return taskResult(result, name, fn);
+      const now = await answers.answer(token);
+      if (now !== undefined) return answered(now, name, fn);
+      // Nobody has answered: the execution waits (RUNNING) without this process.
+      parkedAt = name;
+      stopped = true;
+      run.abort();
+      throw interrupted;
     };
   }
   if (missing.size > 0) {
@@ -298,6 +351,8 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
         RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${LOCAL_STATE_MACHINE_NAME}`,
       },
       StateMachine: { Id: LOCAL_STATE_MACHINE_ARN, Name: LOCAL_STATE_MACHINE_NAME },
+      // One token per execution: the state machine has one Task that waits for one.
+      Task: { Token: token },
     },
   });
 
@@ -321,6 +376,7 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
     if (bytes > largestState.bytes) largestState = { state, bytes };
   };
   const failedWith = new Map<string, string>();
+  const enteredWith = new Map<string, unknown>();
 
   const consume = async (events: AsyncGenerator<EventLog>) => {
     for await (const event of events) {
@@ -332,6 +388,7 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
         case 'StateEntered':
           historyEvents += HISTORY_EVENTS.stateEntered;
           statesVisited.push(state);
+          enteredWith.set(state, stateEvent.input);
           measure(state, stateEvent.input);
           break;
         case 'StateExited':
@@ -418,7 +475,12 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
     outcome = { status: 'FAILED', error: terminalError.name, cause: terminalError.message };
   }
   if (limitReached) outcome = limitReached;
-  historyEvents += HISTORY_EVENTS.executionEnded;
+  const parked =
+    parkedAt !== undefined && !limitReached && !options.signal?.aborted
+      ? { state: parkedAt, input: enteredWith.get(parkedAt), token }
+      : undefined;
+  if (parked) outcome = { status: 'RUNNING' };
+  else historyEvents += HISTORY_EVENTS.executionEnded;
   // The library reports some events after the check: a history at its quota is as long as the quota.
   if (limitReached?.status === 'FAILED') historyEvents = Math.min(historyEvents, MAX_HISTORY_EVENTS);
 
@@ -432,7 +494,16 @@ export async function runUpgradeStateMachine(options: RunUpgradeOptions): Promis
     largestState,
     historyEvents,
     waitedSeconds,
+    ...(parked ? { parked } : {}),
   };
+}
+
+/** A task token's answer as the Task's result: the output, or the error SendTaskFailure named. */
+function answered(answer: TaskTokenAnswer, state: string, fn: string): JsonValue {
+  if (answer.kind === 'success') return taskResult(answer.output, state, fn);
+  const error = new Error(answer.cause ?? '');
+  error.name = answer.error;
+  throw error;
 }
 
 /** One machine per definition text: the library's validation (asl-validator) costs 100-300 ms a run. */

@@ -18,6 +18,7 @@ export const FUNCTIONS = {
   trigger: { timeout: 30 },
   perception: { timeout: 300 },
   reasoning: { timeout: 300 },
+  approval: { timeout: 30 },
   execution: { timeout: 900 },
   validation: { timeout: 300 },
   rollback: { timeout: 300 },

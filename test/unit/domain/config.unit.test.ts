@@ -43,6 +43,7 @@ describe('parseAgentConfig', () => {
         provisionTimeoutSeconds: 7200,
         readinessTimeoutSeconds: 3600,
       },
+      approval: { mode: 'none', timeoutSeconds: 43_200 },
       lockTtlSeconds: 172_800,
     };
     expect(parseAgentConfig(undefined)).toEqual(expected);
@@ -207,6 +208,20 @@ describe('parseAgentConfig', () => {
     expect(refusal({ blueGreen: { namePattern: 'green' } }).message).toContain('blueGreen.namePattern');
     expect(refusal({ blueGreen: { finalBakeSeconds: 86_401 } }).message).toContain(
       'blueGreen.finalBakeSeconds',
+    );
+  });
+
+  it('given approval keys as SSM holds them, then mode and timeout parse; an unknown mode or a wait past a day is refused, by key', () => {
+    expect(parseAgentConfig({ approval: { mode: 'required', timeoutSeconds: '900' } }).approval).toEqual({
+      mode: 'required',
+      timeoutSeconds: 900,
+    });
+    expect(() => parseAgentConfig({ approval: { mode: 'maybe' } })).toThrow(/approval\.mode/);
+    expect(() => parseAgentConfig({ approval: { timeoutSeconds: '86401' } })).toThrow(
+      /approval\.timeoutSeconds/,
+    );
+    expect(() => parseAgentConfig({ approval: { timeoutSeconds: '299' } })).toThrow(
+      /approval\.timeoutSeconds/,
     );
   });
 });

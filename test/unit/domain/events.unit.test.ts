@@ -57,6 +57,25 @@ const valid: { [T in AgentEventType]: Record<string, unknown> } = {
   'traffic.shifted': { fromCluster: 'blue', toCluster: 'green', percentage: 100 },
   'cluster.provisioned': { newClusterName: 'green', version: '1.31' },
   'cluster.decommissioned': { decommissionedClusterName: 'blue' },
+  'approval.requested': {
+    currentVersion: '1.30',
+    targetVersion: '1.32',
+    strategy: 'in_place',
+    verdict: 'proceed_with_warnings',
+    stepCount: 12,
+    estimatedMinutes: 140,
+    hops: ['1.31', '1.32'],
+    findings: { warning: 2 },
+    planKey: 'upgrades/up-1/plan.json',
+    expiresAt: '2026-11-28T22:00:00Z',
+    howTo: {
+      approve: 'eks-upgrade-agent approve up-1',
+      reject: 'eks-upgrade-agent reject up-1',
+      api: 'POST /upgrades/up-1/approval',
+    },
+  },
+  'approval.granted': { by: 'arn:aws:iam::123456789012:user/ana', decidedAt: at },
+  'approval.rejected': { outcome: 'timed-out', by: 'eks-upgrade-agent', decidedAt: at },
 };
 
 const parses = (type: AgentEventType, fields: Record<string, unknown>) =>

@@ -58,6 +58,19 @@ describe('scheduleProblem', () => {
     );
   });
 
+  it('given time already spent (a wait for approval), then only what is left counts, and the message says so', () => {
+    // 3 at a time is 34 h: it fits 43.2 h, not the 31.2 h left after a 12 h wait for approval.
+    const fresh = scheduleProblem(hundred, { executionTimeoutSeconds: timeout, maxParallelNodegroups: 3 });
+    expect(fresh).toBeUndefined();
+    const late = scheduleProblem(hundred, {
+      executionTimeoutSeconds: timeout,
+      maxParallelNodegroups: 3,
+      elapsedSeconds: 12 * 3600,
+    });
+    expect(late).toMatchObject({ budgetMinutes: 43.2 * 60 - 12 * 60, fittingParallel: 4 });
+    expect(late?.message).toContain('less 10 %, less the 12.0 h it has already run)');
+  });
+
   it('given a plan no parallelism fits, then it says to request fewer hops', () => {
     const long = [cp, ng('a', 60 * 44), gate];
     const problem = scheduleProblem(long, { executionTimeoutSeconds: timeout, maxParallelNodegroups: 5 });

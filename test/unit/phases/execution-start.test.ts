@@ -263,10 +263,22 @@ describe('executePhase: the schedule guard', () => {
       name: 'PlanBlockedError',
       codes: ['EXECUTION_TIMEOUT'],
       message: expect.stringContaining(
-        'plan blocked: EXECUTION_TIMEOUT: the plan takes about 50.0 h with maxParallelNodegroups 1, more than the 43.2 h',
+        'plan blocked: EXECUTION_TIMEOUT: the plan takes about 50.0 h with maxParallelNodegroups 1, more than the 42.2 h the execution has left',
       ),
     });
+    // The record says perception began an hour ago: that hour is not the plan's.
+    await expect(call).rejects.toThrow('less 10 %, less the 1.0 h it has already run)');
     await expect(call).rejects.toThrow('set execution/maxParallelNodegroups to 2 or more (it is 1)');
+    expect(w.deps.updates.startStep).not.toHaveBeenCalled();
+  });
+
+  test('given 20 h spent waiting for approval, then a plan that fitted a fresh execution is refused', async () => {
+    const w = phaseWorld({ config: { execution: { maxParallelNodegroups: 2 } } });
+    await givenUpgrade(w, many);
+    w.setNow('2026-11-29T05:00:00.000Z');
+    await expect(executePhase(executionCall(), w.deps)).rejects.toThrow(
+      /25\.0 h with maxParallelNodegroups 2, more than the 23\.2 h the execution has left .*less the 20\.0 h it has already run\); set execution\/maxParallelNodegroups to 3 or more/,
+    );
     expect(w.deps.updates.startStep).not.toHaveBeenCalled();
   });
 

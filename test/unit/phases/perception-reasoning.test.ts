@@ -86,6 +86,7 @@ describe('reasonPhase', () => {
       verdict: 'ready',
       stepCount: plan.steps.length,
       estimatedMinutes: plan.estimatedMinutes,
+      approval: { required: false, timeoutSeconds: 43_200 },
     });
     expect(plan.steps.length).toBeGreaterThan(0);
     expect(storedRecord(w).phase).toBe('reasoning');
