@@ -36,6 +36,8 @@ export const CLIENTS_USED: Record<string, readonly Client[]> = {
   validation: [EKS, EC2, CLOUDWATCH, S3, SSM, DYNAMODB, EVENTBRIDGE],
   rollback: [EKS, EC2, S3, SSM, DYNAMODB, EVENTBRIDGE],
   bluegreen: [EKS, EC2, ROUTE53, CLOUDWATCH, S3, SSM, DYNAMODB, EVENTBRIDGE],
+  // The HTTP API: executions and task tokens (SFN), the stored documents (S3), requests (EventBridge).
+  api: [SFN, S3, EVENTBRIDGE],
 };
 
 /** serverless-esbuild's own keys of custom.esbuild: not esbuild options. */

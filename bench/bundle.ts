@@ -41,7 +41,16 @@ import {
 } from './bundle-build';
 
 const STAGE = 'dev';
-const FUNCTIONS = ['trigger', 'perception', 'reasoning', 'execution', 'validation', 'rollback', 'bluegreen'];
+const FUNCTIONS = [
+  'trigger',
+  'perception',
+  'reasoning',
+  'execution',
+  'validation',
+  'rollback',
+  'bluegreen',
+  'api',
+];
 const TOP_PACKAGES = 5;
 /** The goals of issue 11. */
 const ZIP_GOAL_BYTES = 600 * 1024;

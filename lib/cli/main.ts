@@ -3,6 +3,7 @@ import { AgentError } from '../domain/errors';
 import { errnoCode, FileAccessError } from '../sandbox/fs-error';
 import { registerConfig } from './commands/config';
 import { registerEvents } from './commands/events';
+import { registerOperate } from './commands/operate';
 import { registerPlan } from './commands/plan';
 import { registerRequest } from './commands/request';
 import { registerRun } from './commands/run';
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo): Command {
   registerRequest(program, io);
   registerSnapshot(program, io);
   registerConfig(program, io);
+  registerOperate(program, io);
   return program;
 }
 

@@ -1,21 +1,35 @@
+import type { UpgradeRequester } from '../api/app';
 import { metricsReaderFor } from '../aws/cloudwatch/metrics-reader';
 import { EksClusterProvisioner } from '../aws/eks/cluster-provisioner';
 import { EksInsightsReader } from '../aws/eks/insights-reader';
 import { EksNodegroupLifecycle } from '../aws/eks/nodegroup-lifecycle';
 import { EksSnapshotReader } from '../aws/eks/snapshot-reader';
 import { EksUpdateRunner } from '../aws/eks/update-runner';
+import { createEventBridgeSdkClient } from '../aws/eventbridge/clients';
 import { EventBridgeClient } from '../aws/eventbridge/event-bridge-client';
+import { requestUpgrade } from '../aws/eventbridge/request-upgrade';
 import { HttpWorkloadReadiness } from '../aws/http/health-check';
 import { Route53TrafficShifter } from '../aws/route53/traffic-shifter';
 import { S3ArtifactStore } from '../aws/s3/artifact-store';
 import { createS3Client } from '../aws/s3/clients';
 import { SsmConfigSource } from '../aws/ssm/config-source';
+import { StepFunctionsApprovalDecider } from '../aws/stepfunctions/approval-decider';
+import { createSfnClient } from '../aws/stepfunctions/clients';
+import { StepFunctionsExecutionReader } from '../aws/stepfunctions/execution-reader';
 import { stepFunctionsStarter } from '../aws/stepfunctions/execution-starter';
 import { StepFunctionsClient } from '../aws/stepfunctions/step-functions-client';
 import type { MetricsSourceConfig } from '../domain/config';
 import type { PhaseDeps } from '../phases/deps';
 import type { ExecutionStarter } from '../phases/trigger';
-import type { ClusterProvisioner, MetricsReader, TrafficShifter, WorkloadReadiness } from '../ports';
+import type {
+  ApprovalDecider,
+  Clock,
+  ClusterProvisioner,
+  ExecutionReader,
+  MetricsReader,
+  TrafficShifter,
+  WorkloadReadiness,
+} from '../ports';
 import { type AwsEnv, MissingEnvironmentError } from './env';
 
 /**
@@ -92,3 +106,29 @@ export const awsTraffic = (): TrafficShifter => new Route53TrafficShifter();
 
 /** Blue/green: green's health check over HTTP. */
 export const awsReadiness = (): WorkloadReadiness => new HttpWorkloadReadiness();
+
+const API_MACHINE = 'serverless.yml gives the api function the state machine it reads and answers';
+
+/** The API: DescribeExecution and ListExecutions of the upgrade state machine. */
+export function awsExecutionReader(env: AwsEnv): ExecutionReader {
+  return new StepFunctionsExecutionReader(createSfnClient(), required(env, 'STATE_MACHINE_ARN', API_MACHINE));
+}
+
+/** The API: the AwaitApproval task token from the history, SendTaskSuccess / SendTaskFailure. */
+export function awsApprovals(env: AwsEnv, clock: Clock): ApprovalDecider {
+  return new StepFunctionsApprovalDecider(
+    createSfnClient(),
+    required(env, 'STATE_MACHINE_ARN', API_MACHINE),
+    clock,
+  );
+}
+
+/** The API: upgrade.requested on the stage's bus, as `eks-upgrade-agent request` puts it. */
+export function awsUpgradeRequests(env: AwsEnv): UpgradeRequester {
+  const client = createEventBridgeSdkClient();
+  return {
+    request: async (detail) => {
+      await requestUpgrade(client, env.EVENT_BUS_NAME, detail);
+    },
+  };
+}

@@ -18,7 +18,7 @@ const awsEnvSchema = lazy(() =>
     EVENT_BUS_NAME: z.string().min(1),
     ARTIFACT_BUCKET: z.string().min(1),
     AGENT_TABLE: z.string().min(1),
-    /** Only the trigger function starts executions. */
+    /** The trigger (starts executions) and the api function (reads and answers them). */
     STATE_MACHINE_ARN: z.string().min(1).optional(),
     /** Only the execution function: the state machine's TimeoutSeconds, which serverless.yml reads from its file. */
     EXECUTION_TIMEOUT_SECONDS: z.coerce.number().int().positive().optional(),

