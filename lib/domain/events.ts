@@ -66,6 +66,8 @@ const schemas = lazy(() => {
       phase: phase.or(z.literal('trigger')),
       error: errorInfo,
       reason: z.string(),
+      /** Seconds from the upgrade's start to its failure; absent when it never started (a refused request). */
+      durationSeconds: z.number().nonnegative().optional(),
     }),
     /** A new hop would start outside the maintenance window: the upgrade waits for the next one. */
     'upgrade.waiting': envelope.extend({
@@ -79,7 +81,12 @@ const schemas = lazy(() => {
       hop: z.string(),
     }),
     'phase.started': envelope.extend({ phase }),
-    'phase.completed': envelope.extend({ phase, summary: z.string().optional() }),
+    'phase.completed': envelope.extend({
+      phase,
+      summary: z.string().optional(),
+      /** Seconds the phase took: this call, or since the execution phase (re)started (it spans many calls). */
+      durationSeconds: z.number().nonnegative().optional(),
+    }),
     'phase.failed': envelope.extend({ phase, error: errorInfo }),
     'validation.success': envelope.extend({
       success: z.literal(true),

@@ -19,7 +19,7 @@ import { judge } from '../domain/validation';
 import type { ArtifactStore, ResourceState } from '../ports';
 import { blueGreenInput, parseInput } from './contracts';
 import type { BlueGreenDeps } from './deps';
-import { UpgradeEvents } from './emit';
+import { secondsBetween, UpgradeEvents } from './emit';
 import { artifactKeys, enterPhase, loadPlan, loadRecord, loadSnapshot, saveRecord } from './records';
 
 /**
@@ -287,11 +287,16 @@ export async function blueGreenPhase(raw: unknown, deps: BlueGreenDeps): Promise
       });
     }
     await events.emit('rollback.completed', { outcome: 'reverted', hop: request.targetVersion, actions });
+    const upgrade = await loadRecord(deps.artifacts, upgradeId);
     await events.emit('upgrade.failed', {
       targetVersion: request.targetVersion,
       phase: 'rollback',
       error: { name: 'GreenBreachedError', message: reason },
       reason: `${reason}; all traffic is back on ${blue}, which was not changed (${correlationId})`,
+      // Until traffic was back on blue: the same on every re-send.
+      ...(upgrade && state.revertedAt
+        ? { durationSeconds: secondsBetween(upgrade.startedAt, state.revertedAt) }
+        : {}),
     });
     await deps.locks.release(blue, upgradeId);
     return answer('done', { percentage: 0 });

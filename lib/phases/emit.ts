@@ -10,6 +10,11 @@ import {
 import type { Clock, EventPublisher } from '../ports';
 import { mayPublish, type PhasePublisher, type PublishedBy, type Publisher } from './published-events';
 
+/** Whole seconds from one ISO 8601 time to another, never negative. */
+export function secondsBetween(from: string, to: string): number {
+  return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+}
+
 type Envelope = 'schemaVersion' | 'upgradeId' | 'clusterName' | 'occurredAt' | 'correlationId';
 
 /**
@@ -79,18 +84,28 @@ export class UpgradeEvents<P extends Publisher = Publisher> {
   /**
    * Runs a phase between phase.started and phase.completed; on error publishes
    * phase.failed and rethrows, so the state machine's Catch still sees the named error.
+   * phase.completed carries the phase's duration: from this call's start, or from
+   * `since` (ISO 8601, read once the work is done) for a phase that spans several calls.
    */
   async phase<R>(
     this: UpgradeEvents<PhasePublisher>,
     phase: PhaseName,
     work: () => Promise<R>,
-    options: { announceStart?: boolean; summarize?: (result: R) => string | undefined } = {},
+    options: {
+      announceStart?: boolean;
+      summarize?: (result: R) => string | undefined;
+      since?: () => string | undefined;
+    } = {},
   ): Promise<R> {
+    const began = this.clock.now().toISOString();
     if (options.announceStart !== false) await this.send('phase.started', { phase });
     try {
       const result = await work();
       const summary = options.summarize?.(result);
-      if (summary !== undefined) await this.send('phase.completed', { phase, summary });
+      if (summary !== undefined) {
+        const durationSeconds = secondsBetween(options.since?.() ?? began, this.clock.now().toISOString());
+        await this.send('phase.completed', { phase, summary, durationSeconds });
+      }
       return result;
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));

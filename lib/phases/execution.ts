@@ -94,6 +94,8 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
     input.progress.inFlight.length === 0 &&
     input.progress.polls === 0 &&
     input.progress.busyAnswers === 0;
+  // When this stretch of the execution phase began (phase.completed's duration counts from it).
+  let since: string | undefined;
   return events.phase(
     'execution',
     async () => {
@@ -104,9 +106,11 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
           `upgrade ${upgradeId} was halted by a rollback; no further step is started`,
         );
       if (record.phase !== 'execution') {
-        record = { ...record, phase: 'execution' };
+        // Entered now: the first call, or back from a gate's validation.
+        record = { ...record, phase: 'execution', phaseStartedAt: deps.clock.now().toISOString() };
         await saveRecord(deps.artifacts, record);
       }
+      since = record.phaseStartedAt;
       if (first) {
         // The time already spent (a wait for approval above all) is not the plan's any more.
         const elapsedSeconds = (deps.clock.now().getTime() - Date.parse(record.startedAt)) / 1000;
@@ -246,6 +250,9 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
         const waitUntil = opensHop(steps, progress.next) ? windowWait(deps.clock.now(), window) : undefined;
         if (window !== undefined && waitUntil !== undefined) {
           if (progress.inFlight.length > 0) return waiting();
+          // The phase starts again when the window opens (phase.started then); this stretch ends now.
+          record = { ...record, phaseStartedAt: waitUntil };
+          await saveRecord(deps.artifacts, record);
           await events.emit('upgrade.waiting', {
             reason: 'maintenance-window',
             waitUntil,
@@ -309,6 +316,7 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
     },
     {
       announceStart: first,
+      since: () => since,
       summarize: (r) =>
         r.status === 'done'
           ? `${r.progress.done} step(s) done, ${r.progress.polls} poll(s)`

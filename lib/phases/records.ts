@@ -36,6 +36,11 @@ export const upgradeRecordSchema = lazy(() =>
     halted: z.boolean(),
     lastHopCompletedAt: z.string().optional(),
     /**
+     * When the execution phase last (re)started: its first call, after a gate passed, after a
+     * maintenance-window wait. Its phase.completed durations count from here.
+     */
+    phaseStartedAt: z.string().optional(),
+    /**
      * When the final validation passed: the upgrade is complete. Saved before
      * upgrade.completed is published, so a retry or a failure handler that comes after
      * a lost response does not judge, or fail, a finished upgrade again.

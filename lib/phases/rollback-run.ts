@@ -49,6 +49,8 @@ export const rollbackRunSchema = lazy(() =>
       .optional(),
     results: z.array(resultSchema()),
     outcome: z.enum(['reverted', 'partially-reverted', 'stopped']).optional(),
+    /** When the outcome was reached (upgrade.failed's duration ends here, the same on every re-send). */
+    finishedAt: z.string().optional(),
   }),
 );
 export type RollbackRun = z.infer<ReturnType<typeof rollbackRunSchema>>;
@@ -95,17 +97,21 @@ export async function advanceRollback(run: RollbackRun, deps: Deps): Promise<Ste
   for (;;) {
     if (run.outcome) return { finished: run.outcome };
     const action = run.actions[run.cursor] as RevertAction | undefined;
+    const now = deps.clock.now();
     if (!action) {
       run.outcome = run.expected;
+      run.finishedAt = now.toISOString();
       await save();
       return { finished: run.outcome };
     }
-    const now = deps.clock.now();
     const done = async (ok: boolean | null, result: string) => {
       run.results.push({ action: action.kind, resource: action.resource, result, ok });
       delete run.inFlight;
       run.cursor += 1;
-      if (ok === false) finishAfterFailure(run);
+      if (ok === false) {
+        finishAfterFailure(run);
+        run.finishedAt = now.toISOString();
+      }
       await save();
     };
     const begin = async (stage: 'creating' | 'deleting' | 'rolling', wait: number, updateId?: string) => {

@@ -4,7 +4,7 @@ import { planRollback, type RollbackOutcomeV2 } from '../domain/rollback-plan';
 import { type EnvironmentSnapshot, parseSnapshot } from '../domain/snapshot';
 import { parseInput, type RollbackInput, rollbackInput } from './contracts';
 import type { RollbackDeps } from './deps';
-import { UpgradeEvents } from './emit';
+import { secondsBetween, UpgradeEvents } from './emit';
 import {
   artifactKeys,
   type FailureRecord,
@@ -204,8 +204,14 @@ async function report(
 ): Promise<void> {
   const events = startOfUpgradeEvents(deps, input);
   const details = completionDetails(run, outcome, rollbackRunKey(input.upgradeId));
+  const record = await loadRecord(deps.artifacts, input.upgradeId);
   await events.emit('rollback.completed', details.completed);
-  await events.emit('upgrade.failed', details.failed);
+  await events.emit('upgrade.failed', {
+    ...details.failed,
+    ...(record && run.finishedAt
+      ? { durationSeconds: secondsBetween(record.startedAt, run.finishedAt) }
+      : {}),
+  });
   await deps.locks.release(input.clusterName, input.upgradeId);
 }
 
@@ -255,6 +261,7 @@ async function handleFailure(
     phase: failure.phase,
     error: failure.error,
     reason: failure.reason,
+    ...(record ? { durationSeconds: secondsBetween(record.startedAt, failure.failedAt) } : {}),
   });
   await deps.locks.release(input.clusterName, input.upgradeId);
   return { outcome: 'stopped' };

@@ -1,7 +1,7 @@
 import { judge } from '../domain/validation';
 import { parseInput, validationInput } from './contracts';
 import type { ValidationDeps } from './deps';
-import { UpgradeEvents } from './emit';
+import { secondsBetween, UpgradeEvents } from './emit';
 import { enterPhase, saveRecord, saveValidationRecord } from './records';
 
 export interface ValidationResult {
@@ -112,8 +112,4 @@ export async function validatePhase(raw: unknown, deps: ValidationDeps): Promise
         `${input.gate ? `gate ${input.gate.stepId}: ` : ''}${r.passed ? 'all checks passed' : `failed: ${r.failedChecks.join(', ')}`}`,
     },
   );
-}
-
-function secondsBetween(from: string, to: string): number {
-  return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
 }

@@ -114,7 +114,20 @@ describe('metric filters on the audit log (resources/metrics.yml)', () => {
     const completed = report.events.find((e) => e['detail-type'] === 'upgrade.completed');
     expect(sum(points, 'UpgradeDurationSeconds', cluster)).toBe(completed?.detail.durationSeconds);
     expect(sum(points, 'UpgradeDurationSeconds')).toBeGreaterThan(60 * 60);
+    // One duration per phase.completed, by phase; the execution phase's stretches add up to hours.
+    const completedPhases = report.events.filter((e) => e['detail-type'] === 'phase.completed');
+    expect(points.filter((p) => p.metric === 'PhaseDurationSeconds')).toHaveLength(completedPhases.length);
+    for (const phase of ['perception', 'reasoning', 'execution', 'validation']) {
+      expect(points.some((p) => p.metric === 'PhaseDurationSeconds' && p.dimensions.Phase === phase)).toBe(
+        true,
+      );
+    }
+    expect(sum(points, 'PhaseDurationSeconds', { ...cluster, Phase: 'execution' })).toBeGreaterThan(60 * 60);
+    expect(sum(points, 'PhaseDurationSeconds', { ...cluster, Phase: 'execution' })).toBeLessThanOrEqual(
+      completed?.detail.durationSeconds as number,
+    );
     for (const metric of [
+      'FailedUpgradeDurationSeconds',
       'UpgradesFailed',
       'UpgradesRolledBack',
       'Rollbacks',
@@ -138,6 +151,12 @@ describe('metric filters on the audit log (resources/metrics.yml)', () => {
     expect(sum(points, 'UpgradesRolledBack', { ...cluster, Outcome: 'reverted' })).toBe(1);
     expect(sum(points, 'Rollbacks')).toBe(1);
     expect(sum(points, 'UpgradesFailed', { ...cluster, Phase: 'validation' })).toBe(1);
+    // The failed upgrade's duration: its start to the rollback's end.
+    const failed = report.events.find((e) => e['detail-type'] === 'upgrade.failed');
+    expect(failed?.detail.durationSeconds).toBeGreaterThan(60 * 60);
+    expect(sum(points, 'FailedUpgradeDurationSeconds', { ...cluster, Phase: 'validation' })).toBe(
+      failed?.detail.durationSeconds,
+    );
   }, 120_000);
 
   test('a failed step: a failure in execution, no rollback metric', async () => {
@@ -145,9 +164,25 @@ describe('metric filters on the audit log (resources/metrics.yml)', () => {
     expect(report.outcome).toBe('failed');
     const points = publish(messages);
     expect(sum(points, 'UpgradesFailed', { ClusterName: 'payments-prod', Phase: 'execution' })).toBe(1);
+    const failed = report.events.find((e) => e['detail-type'] === 'upgrade.failed');
+    expect(failed?.detail.durationSeconds).toBeGreaterThan(0);
+    expect(
+      sum(points, 'FailedUpgradeDurationSeconds', { ClusterName: 'payments-prod', Phase: 'execution' }),
+    ).toBe(failed?.detail.durationSeconds);
     expect(sum(points, 'Rollbacks')).toBe(0);
     expect(sum(points, 'GateFailures')).toBe(0);
   }, 120_000);
+
+  test('a request refused before it started (no duration) counts as failed but gives no duration', () => {
+    const refused = JSON.stringify({
+      'detail-type': 'upgrade.failed',
+      source: 'eks-upgrade-agent',
+      detail: { clusterName: 'payments-prod', phase: 'trigger', reason: 'cluster busy' },
+    });
+    const points = publish([refused]);
+    expect(sum(points, 'UpgradesFailed', { ClusterName: 'payments-prod', Phase: 'trigger' })).toBe(1);
+    expect(points.filter((p) => p.metric === 'FailedUpgradeDurationSeconds')).toEqual([]);
+  });
 
   test('the rollback alarm and the dashboard read metrics the filters publish', () => {
     const published = new Set(FILTERS.map((f) => f.t.MetricName));
@@ -184,6 +219,8 @@ describe('metric filters on the audit log (resources/metrics.yml)', () => {
       'UpgradesRolledBack',
       'GateFailures',
       'UpgradeDurationSeconds',
+      'FailedUpgradeDurationSeconds',
+      'PhaseDurationSeconds',
     ]) {
       expect(named).toContain(metric);
     }

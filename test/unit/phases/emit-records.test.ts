@@ -29,9 +29,35 @@ describe('UpgradeEvents.phase', () => {
       },
       {
         detailType: 'phase.completed',
-        detail: { schemaVersion: '1', ...context, occurredAt: NOW, phase: 'execution', summary: 'n=7' },
+        detail: {
+          schemaVersion: '1',
+          ...context,
+          occurredAt: NOW,
+          phase: 'execution',
+          summary: 'n=7',
+          durationSeconds: 0,
+        },
       },
     ]);
+  });
+
+  test('phase.completed carries the seconds from the call (or from `since`) to its end, by the clock', async () => {
+    const w = phaseWorld();
+    const events = UpgradeEvents.of('execution', w.deps, context);
+    await events.phase(
+      'execution',
+      async () => {
+        w.setNow('2026-11-28T10:02:30.000Z');
+        return 1;
+      },
+      { summarize: () => 'ok' },
+    );
+    await events.phase('execution', async () => 1, {
+      announceStart: false,
+      summarize: () => 'ok',
+      since: () => '2026-11-28T09:00:00.000Z',
+    });
+    expect(w.details('phase.completed').map((d) => d.durationSeconds)).toEqual([150, 3750]);
   });
 
   test('given announceStart false and no summary, then nothing is published', async () => {

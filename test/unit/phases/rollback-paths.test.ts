@@ -167,6 +167,8 @@ describe('rollbackPhase from HandleFailure', () => {
         phase: 'execution',
         error: { name: 'StepFailedError', message: 'step cp ended Failed' },
         reason: 'step cp ended Failed',
+        // The record's start (09:00) to the failure (10:00).
+        durationSeconds: 3600,
       }),
     ]);
     expect(w.types()).toEqual(['upgrade.failed']);
@@ -257,6 +259,8 @@ describe('rollbackPhase from HandleFailure', () => {
       failedAt: NOW,
     });
 
+    // Later, by the clock: the re-sent failure keeps its duration (to the recorded failedAt).
+    w.setNow('2026-11-28T11:00:00.000Z');
     const result = await rollbackPhase(
       failure({ Error: 'UpgradeHaltedError', Cause: 'upgrade was halted by a rollback' }),
       w.deps,
@@ -268,6 +272,7 @@ describe('rollbackPhase from HandleFailure', () => {
     expect(b?.error).toEqual(a?.error);
     expect(b?.reason).toBe(a?.reason);
     expect(b?.phase).toBe(a?.phase);
+    expect([a?.durationSeconds, b?.durationSeconds]).toEqual([3600, 3600]);
     expect(w.deps.locks.release).toHaveBeenCalledTimes(2);
   });
 
@@ -275,6 +280,8 @@ describe('rollbackPhase from HandleFailure', () => {
     const w = phaseWorld();
     await rollbackPhase(failure({ Error: 'InvalidRequestError', Cause: 'bad input' }), w.deps, w.once);
     expect(w.details('upgrade.failed')[0]).toMatchObject({ phase: 'perception', reason: 'bad input' });
+    // No record, no start: no duration.
+    expect(w.details('upgrade.failed')[0]?.durationSeconds).toBeUndefined();
     expect(w.store.has(artifactKeys.record(UPGRADE))).toBe(false);
     expect(w.deps.locks.release).toHaveBeenCalledWith(CLUSTER, UPGRADE);
   });

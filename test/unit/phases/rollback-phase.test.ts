@@ -133,6 +133,8 @@ describe('rollbackPhase: the control plane goes back with EKS version rollback',
         phase: 'validation',
         error: { name: 'ValidationFailed', message: REASON },
         reason: `${REASON}; rollback reverted of hop 1.30: reverted cluster/${CLUSTER}`,
+        // From the record's start (09:00) to the rollback's end (10:00, the world's clock).
+        durationSeconds: 3600,
       }),
     ]);
     expect(w.deps.locks.release).toHaveBeenCalledWith(CLUSTER, UPGRADE);
