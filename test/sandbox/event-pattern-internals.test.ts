@@ -1,3 +1,4 @@
+import { matchesPattern } from '../../lib/sandbox/event-pattern';
 import { compileCidr, parseIp } from '../../lib/sandbox/event-pattern/cidr';
 import { describe as describeOperand } from '../../lib/sandbox/event-pattern/json';
 import { compileNumeric, inNumericRange } from '../../lib/sandbox/event-pattern/numeric';
@@ -55,6 +56,12 @@ describe('case folding', () => {
 
   test('maps sharp s with SS', () => {
     expect(foldCase('Straße')).toBe(foldCase('STRASSE'));
+  });
+
+  test('maps the capital sharp s with sharp s and ss (found by the prefix/suffix property: ["ẞ",0])', () => {
+    expect(foldCase('ẞ')).toBe('ss');
+    expect(foldCase('STRAẞE')).toBe(foldCase('straße'));
+    expect(matchesPattern({ f: [{ suffix: { 'equals-ignore-case': 'ß' } }] }, { f: 'ẞ' })).toBe(true);
   });
 
   test('folds to lower case, the form compiled ignore-case operands are stored in', () => {

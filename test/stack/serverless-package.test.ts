@@ -56,7 +56,12 @@ const TASK_FUNCTIONS: Record<string, FunctionName> = {
   ShiftBackToBlue: 'bluegreen',
   DecommissionBlue: 'bluegreen',
   AbandonGreen: 'bluegreen',
+  RecordApproval: 'approval',
+  RecordRejection: 'approval',
 };
+
+/** Tasks of the Lambda integration that wait for a task token: the function is a parameter. */
+const TOKEN_TASKS: Record<string, FunctionName> = { AwaitApproval: 'approval' };
 
 /**
  * Names that exist only in the sandbox (lib/sandbox, lib/wiring/sandbox.ts).
@@ -130,13 +135,37 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
 
     test('every Task has Retry, Catch and TimeoutSeconds', () => {
       const tasks = Object.entries(states()).filter(([, s]) => obj(s, 'state').Type === 'Task');
-      expect(tasks.map(([name]) => name).sort()).toEqual(Object.keys(TASK_FUNCTIONS).sort());
+      expect(tasks.map(([name]) => name).sort()).toEqual(
+        [...Object.keys(TASK_FUNCTIONS), ...Object.keys(TOKEN_TASKS)].sort(),
+      );
       for (const [name, s] of tasks) {
         const task = obj(s, name);
         expect({ name, retry: array(task.Retry).length > 0 }).toEqual({ name, retry: true });
         expect({ name, catch: array(task.Catch).length > 0 }).toEqual({ name, catch: true });
+        if (name in TOKEN_TASKS) continue;
         expect({ name, timeout: typeof task.TimeoutSeconds }).toEqual({ name, timeout: 'number' });
       }
+    });
+
+    test('AwaitApproval waits for its task token, at most approval/timeoutSeconds, and the state machine may call its function', () => {
+      for (const [name, fn] of Object.entries(TOKEN_TASKS)) {
+        const task = obj(states()[name], name);
+        expect(task.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+        expect(obj(task.Parameters, 'Parameters').FunctionName).toBe(
+          `{{GetAtt:${logicalId(fn)}LambdaFunction.Arn}}`,
+        );
+        expect(obj(obj(task.Parameters, 'Parameters').Payload, 'Payload')['taskToken.$']).toBe(
+          '$$.Task.Token',
+        );
+        expect(task.TimeoutSecondsPath).toBe('$.plan.approval.timeoutSeconds');
+      }
+      const invokable = JSON.stringify(
+        ofType(template(), 'AWS::IAM::Role')
+          .filter(([id]) => /StateMachine|StepFunctions|States/i.test(id))
+          .map(([, role]) => role),
+      );
+      expect(invokable).toContain('lambda:InvokeFunction');
+      expect(invokable).toContain('ApprovalLambdaFunction');
     });
 
     test("each Task calls its phase's function (by ARN)", () => {

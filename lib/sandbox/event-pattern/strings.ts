@@ -10,7 +10,9 @@ import { matchesWildcard } from './wildcard';
  */
 export function foldCase(text: string): string {
   let folded = '';
-  for (const ch of text) folded += ch.toUpperCase().toLowerCase();
+  // Twice: one round takes the capital sharp s `ẞ` only to `ß`, which the second takes to
+  // `ss`, where `ß` and `SS` already are (Unicode full case folding maps all three to `ss`).
+  for (const ch of text) folded += ch.toUpperCase().toLowerCase().toUpperCase().toLowerCase();
   return folded;
 }
 
