@@ -32,6 +32,8 @@ export const CLIENTS_USED: Record<string, readonly Client[]> = {
   perception: [EKS, EC2, S3, EVENTBRIDGE],
   // The blue/green plan's weights come from the configuration (SSM).
   reasoning: [S3, SSM, EVENTBRIDGE],
+  // The approval gate: the plan and approval.json (S3), the approval.* events.
+  approval: [S3, EVENTBRIDGE],
   execution: [EKS, S3, SSM, EVENTBRIDGE],
   validation: [EKS, EC2, CLOUDWATCH, S3, SSM, DYNAMODB, EVENTBRIDGE],
   rollback: [EKS, EC2, S3, SSM, DYNAMODB, EVENTBRIDGE],

@@ -45,6 +45,7 @@ const FUNCTIONS = [
   'trigger',
   'perception',
   'reasoning',
+  'approval',
   'execution',
   'validation',
   'rollback',
