@@ -21,6 +21,7 @@ const EC2: Client = ['@aws-sdk/client-ec2', 'EC2Client'];
 const S3: Client = ['@aws-sdk/client-s3', 'S3Client'];
 const CLOUDWATCH: Client = ['@aws-sdk/client-cloudwatch', 'CloudWatchClient'];
 const ROUTE53: Client = ['@aws-sdk/client-route-53', 'Route53Client'];
+const LOGS: Client = ['@aws-sdk/client-cloudwatch-logs', 'CloudWatchLogsClient'];
 
 /**
  * The SDK clients each function calls, by design (its IAM role says the same). A
@@ -38,8 +39,9 @@ export const CLIENTS_USED: Record<string, readonly Client[]> = {
   validation: [EKS, EC2, CLOUDWATCH, S3, SSM, DYNAMODB, EVENTBRIDGE],
   rollback: [EKS, EC2, S3, SSM, DYNAMODB, EVENTBRIDGE],
   bluegreen: [EKS, EC2, ROUTE53, CLOUDWATCH, S3, SSM, DYNAMODB, EVENTBRIDGE],
-  // The HTTP API: executions and task tokens (SFN), the stored documents (S3), requests (EventBridge).
-  api: [SFN, S3, EVENTBRIDGE],
+  // The HTTP API: executions and task tokens (SFN), the stored documents (S3), requests
+  // (EventBridge), an upgrade's events for its page (CloudWatch Logs, the audit log group).
+  api: [SFN, S3, EVENTBRIDGE, LOGS],
 };
 
 /** serverless-esbuild's own keys of custom.esbuild: not esbuild options. */

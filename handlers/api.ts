@@ -5,6 +5,7 @@ import {
   awsApprovals,
   awsArtifacts,
   awsClock,
+  awsEventHistory,
   awsExecutionReader,
   awsUpgradeRequests,
 } from '../lib/wiring/aws';
@@ -26,6 +27,7 @@ export const handler = lambdaHandler(
       approvals: awsApprovals(env, clock),
       artifacts: awsArtifacts(env),
       requests: awsUpgradeRequests(env),
+      history: awsEventHistory(env),
     };
   },
   (event, deps) =>

@@ -293,6 +293,19 @@ export interface ExecutionReader {
   list(options: { readonly clusterName?: string; readonly limit: number }): Promise<UpgradeExecution[]>;
 }
 
+/** An agent event as the bus delivered it (the EventBridge envelope's fields a reader needs). */
+export interface RecordedEvent {
+  readonly 'detail-type': string;
+  readonly time: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+/** The events one upgrade published, from where the audit rule keeps them (the upgrade page's timeline). */
+export interface EventHistory {
+  /** Oldest first, at most a bounded number; empty when none are kept. */
+  eventsOf(upgradeId: string): Promise<RecordedEvent[]>;
+}
+
 /** A person's answer to an upgrade that waits for approval. */
 export interface ApprovalDecision {
   readonly approve: boolean;

@@ -6,7 +6,7 @@ import { clusterNameProblem } from '../domain/request-fields';
 import { describeIssues } from '../domain/snapshot';
 import { type UpgradeRequestInput, upgradeRequestSchema } from '../phases/contracts';
 import { readUpgrade, type StatusDeps, storedViewInput } from '../phases/status';
-import type { ApprovalDecider, UpgradeExecution } from '../ports';
+import type { ApprovalDecider, EventHistory, UpgradeExecution } from '../ports';
 import { problem } from './problem';
 import { type ApiRequest, type ApiResponse, type Route, route } from './router';
 
@@ -18,6 +18,8 @@ export interface UpgradeRequester {
 export interface ApiDeps extends StatusDeps {
   readonly approvals: ApprovalDecider;
   readonly requests: UpgradeRequester;
+  /** An upgrade's events (the audit log in AWS): the page's phases, gates and rollback. */
+  readonly history: EventHistory;
   /**
    * Who a request without an IAM principal comes from. Only the sandbox sets it
    * (serverless-offline has no IAM authorizer); in AWS such a request is refused.
@@ -177,7 +179,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
               // The page is self-contained: nothing is loaded from anywhere.
               'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
             },
-            body: await upgradePage(status, docs),
+            body: await upgradePage(status, docs, await deps.history.eventsOf(id)),
           };
         }
         return json(200, {

@@ -153,7 +153,10 @@ export async function executePhase(raw: unknown, deps: ExecutionDeps): Promise<E
           const finishedAt = now.toISOString();
           record = {
             ...record,
-            completed: [...record.completed, ...fresh.map((f) => ({ stepId: f.step.id, finishedAt }))],
+            completed: [
+              ...record.completed,
+              ...fresh.map((f) => ({ stepId: f.step.id, startedAt: f.update.startedAt, finishedAt })),
+            ],
             ...(fresh.some((f) => f.step.kind === 'control-plane') ? { lastHopCompletedAt: finishedAt } : {}),
           };
           await saveRecord(deps.artifacts, record);

@@ -32,7 +32,10 @@ export const upgradeRecordSchema = lazy(() =>
     targetVersion: z.string(),
     startedAt: z.string(),
     phase: z.enum(['perception', 'reasoning', 'execution', 'validation', 'rollback']),
-    completed: z.array(z.object({ stepId: z.string(), finishedAt: z.string() })),
+    /** Steps done, in order; startedAt (EKS updates) draws the upgrade page's timeline. */
+    completed: z.array(
+      z.object({ stepId: z.string(), startedAt: z.string().optional(), finishedAt: z.string() }),
+    ),
     halted: z.boolean(),
     lastHopCompletedAt: z.string().optional(),
     /**

@@ -3,7 +3,13 @@ import { describeStep } from '../cli/render/step-text';
 import { UpgradeNotFoundError } from '../domain/errors';
 import { lazy } from '../domain/lazy';
 import type { Finding, UpgradePlan } from '../domain/plan-types';
-import type { ArtifactStore, ExecutionReader, ExecutionStatus, UpgradeExecution } from '../ports';
+import type {
+  ArtifactStore,
+  ExecutionReader,
+  ExecutionStatus,
+  RecordedEvent,
+  UpgradeExecution,
+} from '../ports';
 import type { UpgradeViewInput, ViewEvent } from '../report/view';
 import {
   artifactKeys,
@@ -272,15 +278,29 @@ function requestOf(
  * line and each gate's checks); in AWS the events went to the bus and the audit log
  * group, and the store keeps only when each step finished and the last verdict.
  */
-export function storedViewInput(status: UpgradeStatus, docs: UpgradeDocuments): UpgradeViewInput {
+/**
+ * What the upgrade page shows, from the stored documents and the upgrade's events (the
+ * audit log's): steps from the record, phases, gates and rollback from the events.
+ */
+export function storedViewInput(
+  status: UpgradeStatus,
+  docs: UpgradeDocuments,
+  recorded: readonly RecordedEvent[] = [],
+): UpgradeViewInput {
   const { plan, record, failure } = docs;
   const origin = status.execution?.startedAt || record?.startedAt || new Date(0).toISOString();
   const originMs = Date.parse(origin);
   const minutes = (iso: string) => Math.max(0, (Date.parse(iso) - originMs) / 60_000);
-  const steps: Record<string, { finishedAt?: number }> = {};
-  for (const c of record?.completed ?? []) steps[c.stepId] = { finishedAt: minutes(c.finishedAt) };
-  const events: ViewEvent[] = [];
-  if (failure) {
+  const steps: Record<string, { startedAt?: number; finishedAt?: number }> = {};
+  for (const c of record?.completed ?? []) {
+    steps[c.stepId] = {
+      ...(c.startedAt !== undefined ? { startedAt: minutes(c.startedAt) } : {}),
+      finishedAt: minutes(c.finishedAt),
+    };
+  }
+  const events: ViewEvent[] = [...recorded];
+  // The failure document stands in for its event when the event is not (yet) in the log.
+  if (failure && !recorded.some((e) => e['detail-type'] === 'upgrade.failed')) {
     events.push({
       'detail-type': 'upgrade.failed',
       time: failure.failedAt,

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotAwaitingApprovalError } from '../domain/errors';
 import type { DomainEvent } from '../domain/events';
@@ -11,13 +11,19 @@ import { reasonPhase } from '../phases/reasoning';
 import { type OncePerUpgrade, rollbackPhase } from '../phases/rollback';
 import { type ExecutionStarter, type TriggerResult, triggerUpgrade } from '../phases/trigger';
 import { validatePhase } from '../phases/validation';
-import type { ApprovalDecider, ExecutionReader, UpgradeExecution } from '../ports';
+import type {
+  ApprovalDecider,
+  EventHistory,
+  ExecutionReader,
+  RecordedEvent,
+  UpgradeExecution,
+} from '../ports';
 import { FileArtifactStore } from './artifact-store';
 import { FileClusterLock } from './cluster-lock';
 import { SandboxConfigSource } from './config-source';
 import { createSandboxWorld, type SandboxWorld } from './eks';
 import { SANDBOX_TRAFFIC } from './eks/seed';
-import { type BusEvent, LocalEventBus, type LocalRule } from './event-bus';
+import { type BusEvent, EVENTS_FILE_NAME, LocalEventBus, type LocalRule } from './event-bus';
 import { executionTimeoutSeconds } from './local-sfn/definition';
 import { LocalExecutionRegistry } from './local-sfn/executions';
 import { resumePoint } from './local-sfn/resume';
@@ -123,6 +129,8 @@ export interface LocalStack {
   put(event: DomainEvent): Promise<void>;
   /** The executions in the state directory, as DescribeExecution and ListExecutions tell them. */
   readonly executionReader: ExecutionReader;
+  /** The events each upgrade published, from the state directory's events.jsonl (the audit log's stand-in). */
+  readonly eventHistory: EventHistory;
   /**
    * Answers an execution parked at AwaitApproval and runs it on, in this process, to
    * its end (or its next wait for a token): what SendTaskSuccess/Failure set off in AWS.
@@ -340,6 +348,17 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
         .slice(0, limit)
         .map(asUpgradeExecution),
   };
+  const eventHistory: EventHistory = {
+    eventsOf: async (upgradeId) => {
+      const file = join(stateDir, EVENTS_FILE_NAME);
+      if (!existsSync(file)) return [];
+      return readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as RecordedEvent)
+        .filter((e) => e.detail?.upgradeId === upgradeId);
+    },
+  };
   const expireApproval = async (upgradeId: string, seconds: number): Promise<void> => {
     world.advance(seconds / 60);
     const answered = registry.answerParked(upgradeId, {
@@ -409,6 +428,7 @@ export function createLocalStack(options: LocalStackOptions = {}): LocalStack {
     },
     executionReader,
     approvals,
+    eventHistory,
     expireApproval,
   };
 }

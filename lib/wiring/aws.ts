@@ -1,4 +1,5 @@
 import type { UpgradeRequester } from '../api/app';
+import { AuditLogEventHistory } from '../aws/cloudwatch/audit-log-history';
 import { metricsReaderFor } from '../aws/cloudwatch/metrics-reader';
 import { EksClusterProvisioner } from '../aws/eks/cluster-provisioner';
 import { EksInsightsReader } from '../aws/eks/insights-reader';
@@ -25,6 +26,7 @@ import type {
   ApprovalDecider,
   Clock,
   ClusterProvisioner,
+  EventHistory,
   ExecutionReader,
   MetricsReader,
   TrafficShifter,
@@ -73,7 +75,7 @@ export function awsMetricsFor(): PhaseDeps['metricsFor'] {
 }
 
 /** A variable only some functions get: there, its absence is a mis-deployment, named. */
-function required<K extends 'STATE_MACHINE_ARN' | 'EXECUTION_TIMEOUT_SECONDS'>(
+function required<K extends 'STATE_MACHINE_ARN' | 'EXECUTION_TIMEOUT_SECONDS' | 'AUDIT_LOG_GROUP'>(
   env: AwsEnv,
   name: K,
   why: string,
@@ -120,6 +122,13 @@ export function awsApprovals(env: AwsEnv, clock: Clock): ApprovalDecider {
     createSfnClient(),
     required(env, 'STATE_MACHINE_ARN', API_MACHINE),
     clock,
+  );
+}
+
+/** The API's upgrade page: an upgrade's events from the audit log group (FilterLogEvents). */
+export function awsEventHistory(env: AwsEnv): EventHistory {
+  return new AuditLogEventHistory(
+    required(env, 'AUDIT_LOG_GROUP', 'serverless.yml gives the api function the audit log group it reads'),
   );
 }
 

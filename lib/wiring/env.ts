@@ -20,6 +20,8 @@ const awsEnvSchema = lazy(() =>
     AGENT_TABLE: z.string().min(1),
     /** The trigger (starts executions) and the api function (reads and answers them). */
     STATE_MACHINE_ARN: z.string().min(1).optional(),
+    /** Only the api function: the audit log group, where the upgrade page reads an upgrade's events. */
+    AUDIT_LOG_GROUP: z.string().min(1).optional(),
     /** Only the execution function: the state machine's TimeoutSeconds, which serverless.yml reads from its file. */
     EXECUTION_TIMEOUT_SECONDS: z.coerce.number().int().positive().optional(),
   }),

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { UpgradeRequester } from '../api/app';
 import { InvalidConfigError } from '../domain/config';
 import { EVENT_SOURCE } from '../domain/events';
-import type { ApprovalDecider, ExecutionReader } from '../ports';
+import type { ApprovalDecider, EventHistory, ExecutionReader } from '../ports';
 import { createLocalStack, type LocalStack } from '../sandbox/local-stack';
 import { markStateDirIfNew } from '../sandbox/state-dir';
 import type { AgentDeps, Wiring } from './wiring';
@@ -52,10 +52,12 @@ function operations(stack: LocalStack): {
   executions: ExecutionReader;
   approvals: ApprovalDecider;
   requests: UpgradeRequester;
+  history: EventHistory;
 } {
   return {
     executions: stack.executionReader,
     approvals: stack.approvals,
+    history: stack.eventHistory,
     requests: {
       request: async (detail) => {
         await stack.put({

@@ -3,7 +3,7 @@ import type { UpgradeRequester } from '../api/app';
 import type { PhaseDeps } from '../phases/deps';
 import type { OncePerUpgrade } from '../phases/rollback';
 import type { ExecutionStarter } from '../phases/trigger';
-import type { ApprovalDecider, ExecutionReader } from '../ports';
+import type { ApprovalDecider, EventHistory, ExecutionReader } from '../ports';
 
 /** Every port a handler may need: the phases' ports, rollback's once-guard, the trigger's starter, the API's. */
 export type AgentDeps = PhaseDeps & {
@@ -17,6 +17,8 @@ export type AgentDeps = PhaseDeps & {
   readonly approvals: ApprovalDecider;
   /** Puts upgrade.requested on the stage's bus (the api function only). */
   readonly requests: UpgradeRequester;
+  /** An upgrade's events, for its page (the api function only). */
+  readonly history: EventHistory;
 };
 
 /** What a handler runs with, built once per Lambda container for one backend. */

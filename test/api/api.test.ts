@@ -270,6 +270,61 @@ describe('GET /upgrades/{id}', () => {
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/i);
   });
 
+  test('?format=html: the timeline from the record and the audit log: step bars, phases, the gate and what rollback did', async () => {
+    const world = fakeApiDeps();
+    running(world);
+    world.artifacts.set(artifactKeys.record(ID), {
+      upgradeId: ID,
+      clusterName: 'payments-prod',
+      targetVersion: '1.31',
+      startedAt: '2026-03-01T09:00:00.000Z',
+      phase: 'rollback',
+      completed: [
+        { stepId: 'cp-1.31', startedAt: '2026-03-01T09:01:00.000Z', finishedAt: '2026-03-01T09:14:00.000Z' },
+      ],
+      halted: true,
+    });
+    const at = (minute: number) =>
+      new Date(Date.parse('2026-03-01T09:00:00.000Z') + minute * 60_000).toISOString();
+    const event = (type: string, minute: number, detail: Record<string, unknown>) => ({
+      'detail-type': type,
+      time: at(minute),
+      detail: { upgradeId: ID, clusterName: 'payments-prod', ...detail },
+    });
+    world.events.set(ID, [
+      event('phase.started', 0, { phase: 'execution' }),
+      event('phase.completed', 14, { phase: 'execution', summary: 'gate next' }),
+      event('validation.failure', 24, {
+        success: false,
+        metrics: {},
+        checks: [{ name: 'errorRate', passed: false, detail: '0.09 > 0.01' }],
+        targetVersion: '1.31',
+        gate: { stage: 'control-plane', hop: '1.31' },
+      }),
+      event('rollback.triggered', 24, { reason: 'validation failed', trigger: 'state-machine' }),
+      event('rollback.completed', 40, {
+        outcome: 'reverted',
+        hop: '1.31',
+        actions: [
+          { action: 'rollback-control-plane', resource: 'payments-prod', result: 'rolled back: 1.30' },
+        ],
+      }),
+    ]);
+    const res = await handleApiEvent(
+      httpEvent('GET', `/upgrades/${ID}`, { query: { format: 'html' } }),
+      world.deps,
+    );
+    expect(res.statusCode).toBe(200);
+    const html = String(res.body);
+    // The control-plane step ran from minute 1 to 14: a bar, done.
+    expect(html).toMatch(/class="bar step kind-control-plane status-done" data-step-id="cp-1\.31"/);
+    expect(html).toContain('data-phase="execution"');
+    expect(html).toMatch(/data-gate="[^"]*control-plane[^"]*"/);
+    expect(html).toContain('0.09 &gt; 0.01');
+    expect(html).toContain('What rollback did');
+    expect(html).toContain('rolled back: 1.30');
+  });
+
   test('an unknown id: 404 upgrade-not-found', async () => {
     const res = await handleApiEvent(
       httpEvent('GET', '/upgrades/nobody-1-31-x-0123456789ab'),

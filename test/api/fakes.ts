@@ -2,7 +2,13 @@ import type { APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
 import type { ApiDeps } from '../../lib/api/app';
 import { NotAwaitingApprovalError } from '../../lib/domain/errors';
 import type { UpgradeRequestInput } from '../../lib/phases/contracts';
-import type { ApprovalDecision, ArtifactStore, ExecutionReader, UpgradeExecution } from '../../lib/ports';
+import type {
+  ApprovalDecision,
+  ArtifactStore,
+  ExecutionReader,
+  RecordedEvent,
+  UpgradeExecution,
+} from '../../lib/ports';
 
 /** In-memory ports for the API: executions by id, artifacts by key, requests and decisions recorded. */
 export function fakeApiDeps(options: { anonymousCaller?: string } = {}) {
@@ -12,6 +18,8 @@ export function fakeApiDeps(options: { anonymousCaller?: string } = {}) {
   const decisions: { upgradeId: string; decision: ApprovalDecision }[] = [];
   const waiting = new Set<string>();
   const internalErrors: unknown[] = [];
+  /** The events of each upgrade, as the audit log would give them. */
+  const events = new Map<string, RecordedEvent[]>();
   const reader: ExecutionReader = {
     describe: async (id) => executions.get(id),
     list: async ({ clusterName, limit }) =>
@@ -46,10 +54,11 @@ export function fakeApiDeps(options: { anonymousCaller?: string } = {}) {
         decisions.push({ upgradeId, decision });
       },
     },
+    history: { eventsOf: async (id) => events.get(id) ?? [] },
     onInternalError: (error) => internalErrors.push(error),
     ...(options.anonymousCaller !== undefined ? { anonymousCaller: options.anonymousCaller } : {}),
   };
-  return { deps, executions, artifacts, requested, decisions, waiting, internalErrors };
+  return { deps, executions, artifacts, requested, decisions, waiting, internalErrors, events };
 }
 
 export const USER_ARN = 'arn:aws:iam::123456789012:user/ana';

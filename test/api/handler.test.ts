@@ -35,6 +35,7 @@ beforeAll(async () => {
     ARTIFACT_BUCKET: 'artifacts',
     AGENT_TABLE: 'table',
     STATE_MACHINE_ARN: MACHINE,
+    AUDIT_LOG_GROUP: '/aws/events/eks-upgrade-agent-dev/audit',
     AWS_REGION: 'eu-west-1',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });

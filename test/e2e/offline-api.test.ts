@@ -162,5 +162,9 @@ describe('npm run offline: the HTTP API on the sandbox', () => {
     const html = await r.text();
     expect(html).toContain(upgradeId);
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+    // The timeline: phases and gates from the upgrade's events, step bars from the record.
+    expect(html).toContain('data-phase="execution"');
+    expect(html).toMatch(/class="bar step kind-control-plane status-done"/);
+    expect(html).toMatch(/class="validation passed" data-gate=/);
   });
 });

@@ -87,7 +87,7 @@ const SDK_CLIENTS: Record<FunctionName, string[]> = {
   validation: ['eks', 'ec2', 'cloudwatch', 's3', 'ssm', 'dynamodb', 'eventbridge'],
   rollback: ['eks', 'ec2', 's3', 'ssm', 'dynamodb', 'eventbridge'],
   bluegreen: ['eks', 'ec2', 'route-53', 'cloudwatch', 's3', 'ssm', 'dynamodb', 'eventbridge'],
-  api: ['sfn', 's3', 'eventbridge'],
+  api: ['sfn', 's3', 'eventbridge', 'cloudwatch-logs'],
 };
 
 const packaged: Partial<Record<StageName, Packaged>> = {};
@@ -409,6 +409,11 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
       expect(renderIntrinsic(grants['s3:GetObject']?.resources[0])).toBe(
         '{{GetAtt:ArtifactBucket.Arn}}/upgrades/*',
       );
+      // The upgrade page reads events from the audit log group, and from no other.
+      const reads = apiRole().filter((s) => s.actions.includes('logs:FilterLogEvents'));
+      expect(reads.map((s) => [s.actions, s.resources])).toEqual([
+        [['logs:FilterLogEvents'], [{ 'Fn::GetAtt': ['AuditLogGroup', 'Arn'] }]],
+      ]);
       // Nothing else: no writes to the bucket, no start, no EKS.
       const all = apiRole().flatMap((s) => s.actions);
       expect(
