@@ -124,7 +124,8 @@ describe('executePhase: a step that finished', () => {
     const result = await executePhase(executionCall(inFlight(steps[0] as UpgradeStep)), w.deps);
     expect(storedRecord(w).completed).toEqual([
       { stepId: 'earlier', finishedAt: 'x' },
-      { stepId: 'control-plane:1.30', finishedAt: NOW },
+      // When the update started (from the progress) and ended: the upgrade page's bar.
+      { stepId: 'control-plane:1.30', startedAt: '2026-11-28T09:59:00.000Z', finishedAt: NOW },
     ]);
     expect(storedRecord(w).lastHopCompletedAt).toBe(NOW);
     expect(w.deps.insights.refreshInsights).toHaveBeenCalledWith(CLUSTER);
@@ -143,7 +144,9 @@ describe('executePhase: a step that finished', () => {
     const step = nodegroupStep();
     await givenUpgrade(w, [step]);
     await executePhase(executionCall(inFlight(step)), w.deps);
-    expect(storedRecord(w).completed).toEqual([{ stepId: step.id, finishedAt: NOW }]);
+    expect(storedRecord(w).completed).toEqual([
+      { stepId: step.id, startedAt: '2026-11-28T09:59:00.000Z', finishedAt: NOW },
+    ]);
     expect(storedRecord(w)).not.toHaveProperty('lastHopCompletedAt');
     expect(w.deps.insights.refreshInsights).not.toHaveBeenCalled();
   });
