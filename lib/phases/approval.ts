@@ -5,7 +5,7 @@ import type { UpgradePlan } from '../domain/plan-types';
 import { parseInput } from './contracts';
 import type { PhaseDeps } from './deps';
 import { UpgradeEvents } from './emit';
-import { artifactKeys, loadPlan } from './records';
+import { type ApprovalRecord, artifactKeys, loadApprovalRecord, loadPlan } from './records';
 
 /**
  * The approval gate (approval/mode required): the state machine's AwaitApproval Task
@@ -51,32 +51,12 @@ const schemas = lazy(() => {
       error: z.object({ Error: z.string(), Cause: z.string().optional() }),
     }),
   ]);
-  const record = z.object({
-    upgradeId: z.string(),
-    status: z.enum(['pending', 'approved', 'rejected', 'expired']),
-    requestedAt: z.string(),
-    expiresAt: z.string(),
-    by: z.string().optional(),
-    comment: z.string().optional(),
-    decidedAt: z.string().optional(),
-  });
-  return { answer, input, record };
+  return { answer, input };
 });
 
 export const approvalAnswerSchema = () => schemas().answer;
 export const approvalInput = () => schemas().input;
-export const approvalRecordSchema = () => schemas().record;
-export type ApprovalRecord = z.infer<ReturnType<typeof approvalRecordSchema>>;
 export type ApprovalAnswer = z.infer<ReturnType<typeof approvalAnswerSchema>>;
-
-/** The record of an upgrade's approval; undefined when none was asked for. */
-export async function loadApprovalRecord(
-  store: ApprovalDeps['artifacts'],
-  upgradeId: string,
-): Promise<ApprovalRecord | undefined> {
-  const parsed = approvalRecordSchema().safeParse(await store.getJson(artifactKeys.approval(upgradeId)));
-  return parsed.success ? parsed.data : undefined;
-}
 
 /** How a person answers, for the stage the function runs in. */
 export function howToAnswer(

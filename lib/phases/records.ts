@@ -70,12 +70,34 @@ export const validationRecordSchema = lazy(() =>
 );
 export type ValidationRecord = z.infer<ReturnType<typeof validationRecordSchema>>;
 
+/** What the approval function writes to upgrades/<id>/approval.json: what was asked, then the answer and who gave it. */
+export const approvalRecordSchema = lazy(() =>
+  z.object({
+    upgradeId: z.string(),
+    status: z.enum(['pending', 'approved', 'rejected', 'expired']),
+    requestedAt: z.string(),
+    expiresAt: z.string(),
+    by: z.string().optional(),
+    comment: z.string().optional(),
+    decidedAt: z.string().optional(),
+  }),
+);
+export type ApprovalRecord = z.infer<ReturnType<typeof approvalRecordSchema>>;
+
+/** The record of an upgrade's approval; undefined when none was asked for. */
+export async function loadApprovalRecord(
+  store: ArtifactStore,
+  upgradeId: string,
+): Promise<ApprovalRecord | undefined> {
+  return loadValid(store, artifactKeys.approval(upgradeId), approvalRecordSchema);
+}
+
 export async function saveValidationRecord(store: ArtifactStore, record: ValidationRecord): Promise<void> {
   await store.putJson(artifactKeys.validation(record.upgradeId), record);
 }
 
 /** The document under `key` when it is what `schema` describes; undefined when absent or not. */
-async function loadValid<T>(
+export async function loadValid<T>(
   store: ArtifactStore,
   key: string,
   schema: () => z.ZodType<T>,

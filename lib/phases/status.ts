@@ -1,7 +1,5 @@
-import * as z from 'zod';
 import { describeStep } from '../cli/render/step-text';
 import { UpgradeNotFoundError } from '../domain/errors';
-import { lazy } from '../domain/lazy';
 import type { Finding, UpgradePlan } from '../domain/plan-types';
 import type {
   ArtifactStore,
@@ -12,9 +10,12 @@ import type {
 } from '../ports';
 import type { UpgradeViewInput, ViewEvent } from '../report/view';
 import {
+  type ApprovalRecord,
+  approvalRecordSchema,
   artifactKeys,
   type FailureRecord,
   failureRecordSchema,
+  loadValid,
   type RefusalRecord,
   refusalRecordSchema,
   type UpgradeRecord,
@@ -30,20 +31,6 @@ import { rollbackRunKey, rollbackRunSchema } from './rollback-run';
  * artifact store. Every document is read leniently: absent or not what its schema
  * says, it is left out (the status of a half-written upgrade is still a status).
  */
-
-/** What the approval function writes to upgrades/<id>/approval.json. */
-export const approvalRecordSchema = lazy(() =>
-  z.object({
-    upgradeId: z.string(),
-    status: z.enum(['pending', 'approved', 'rejected', 'expired']),
-    requestedAt: z.string(),
-    expiresAt: z.string(),
-    by: z.string().optional(),
-    comment: z.string().optional(),
-    decidedAt: z.string().optional(),
-  }),
-);
-export type ApprovalRecord = z.infer<ReturnType<typeof approvalRecordSchema>>;
 
 /** Findings in a status: counts of all, the first few (the plan holds them all). */
 const FINDINGS_SHOWN = 20;
@@ -109,15 +96,6 @@ export interface StatusDeps {
   readonly artifacts: ArtifactStore;
 }
 
-async function lenient<T>(
-  store: ArtifactStore,
-  key: string,
-  schema: () => z.ZodType<T>,
-): Promise<T | undefined> {
-  const parsed = schema().safeParse(await store.getJson(key));
-  return parsed.success ? parsed.data : undefined;
-}
-
 /** The plan as the reasoning phase wrote it (trusted as typed once it has steps and findings). */
 async function loadPlanLeniently(store: ArtifactStore, upgradeId: string): Promise<UpgradePlan | undefined> {
   const raw = (await store.getJson(artifactKeys.plan(upgradeId))) as Partial<UpgradePlan> | undefined;
@@ -127,13 +105,13 @@ async function loadPlanLeniently(store: ArtifactStore, upgradeId: string): Promi
 /** The documents of one upgrade, read together. */
 export async function loadUpgradeDocuments(store: ArtifactStore, upgradeId: string) {
   const [record, plan, validation, failure, refusal, rollback, approval] = await Promise.all([
-    lenient(store, artifactKeys.record(upgradeId), upgradeRecordSchema),
+    loadValid(store, artifactKeys.record(upgradeId), upgradeRecordSchema),
     loadPlanLeniently(store, upgradeId),
-    lenient(store, artifactKeys.validation(upgradeId), validationRecordSchema),
-    lenient(store, artifactKeys.failure(upgradeId), failureRecordSchema),
-    lenient(store, artifactKeys.refusal(upgradeId), refusalRecordSchema),
-    lenient(store, rollbackRunKey(upgradeId), rollbackRunSchema),
-    lenient(store, artifactKeys.approval(upgradeId), approvalRecordSchema),
+    loadValid(store, artifactKeys.validation(upgradeId), validationRecordSchema),
+    loadValid(store, artifactKeys.failure(upgradeId), failureRecordSchema),
+    loadValid(store, artifactKeys.refusal(upgradeId), refusalRecordSchema),
+    loadValid(store, rollbackRunKey(upgradeId), rollbackRunSchema),
+    loadValid(store, artifactKeys.approval(upgradeId), approvalRecordSchema),
   ]);
   return { record, plan, validation, failure, refusal, rollback, approval };
 }
