@@ -142,6 +142,11 @@ export async function readUpgrade(
   upgradeId: string,
   deps: StatusDeps,
 ): Promise<{ status: UpgradeStatus; docs: UpgradeDocuments }> {
+  // An upgrade id is an execution name: anything else names no upgrade, and never
+  // reaches the store as part of a key (the sandbox's store is a directory).
+  if (!/^[A-Za-z0-9_-]{1,80}$/.test(upgradeId)) {
+    throw new UpgradeNotFoundError(`there is no upgrade ${JSON.stringify(upgradeId)} in this stage`);
+  }
   const [execution, docs] = await Promise.all([
     deps.executions.describe(upgradeId),
     loadUpgradeDocuments(deps.artifacts, upgradeId),

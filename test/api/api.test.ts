@@ -339,6 +339,18 @@ describe('GET /upgrades/{id}', () => {
     });
   });
 
+  test('an id that is no execution name: 404, and the store is not asked', async () => {
+    const world = fakeApiDeps();
+    const asked: string[] = [];
+    const deps = {
+      ...world.deps,
+      artifacts: { ...world.deps.artifacts, getJson: async (key: string) => asked.push(key) },
+    };
+    const res = await handleApiEvent(httpEvent('GET', '/upgrades/..%2F..%2Fetc'), deps);
+    expect(res.statusCode).toBe(404);
+    expect(asked).toEqual([]);
+  });
+
   test('a request refused for a busy cluster has no execution but a status', async () => {
     const world = fakeApiDeps();
     world.artifacts.set(artifactKeys.refusal(ID), {
