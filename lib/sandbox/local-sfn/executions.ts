@@ -96,13 +96,18 @@ export class LocalExecutionRegistry {
 
   /** Closes an execution with its final status. */
   finish(name: string, status: ExecutionStatus, at: Date): void {
+    this.release(name, { status, stoppedAt: at.toISOString() });
+  }
+
+  /** This process lets go of `name` (no owner any more) and records `change` on it. */
+  private release(name: string, change: Partial<Entry>): void {
     runningHere.delete(`${this.path}#${name}`);
     this.file.locked(() => {
       const table = this.file.load() ?? {};
       const entry = table[name];
       if (entry === undefined) return;
       const { owner: _owner, ...rest } = entry;
-      table[name] = { ...rest, status, stoppedAt: at.toISOString() };
+      table[name] = { ...rest, ...change };
       this.file.save(table);
     });
   }
@@ -140,15 +145,7 @@ export class LocalExecutionRegistry {
    * task token: `answerParked` records it, `adoptAnswered` resumes it.
    */
   park(name: string, state: string, input: unknown): void {
-    runningHere.delete(`${this.path}#${name}`);
-    this.file.locked(() => {
-      const table = this.file.load() ?? {};
-      const entry = table[name];
-      if (entry === undefined) return;
-      const { owner: _owner, ...rest } = entry;
-      table[name] = { ...rest, parked: { state, input: JSON.stringify(input ?? null) } };
-      this.file.save(table);
-    });
+    this.release(name, { parked: { state, input: JSON.stringify(input ?? null) } });
   }
 
   /** The answer given to the task token of `name`, if any. */
