@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 // Shared StrykerJS settings: jest runner over the in-process tests, perTest
 // coverage (each mutant runs only the tests that reach it), incremental mode so
-// a re-run after a small change tests only what changed.
+// a re-run after a small change tests only what changed. The incremental files are
+// committed (stryker/incremental/): a full run takes hours on two cores, and reports/
+// does not outlive a checkout.
 export function config({ name, mutate, testPaths }) {
   const tempDirName = `.stryker-tmp/${name}`;
   linkSharedBeside(tempDirName);
@@ -21,7 +23,7 @@ export function config({ name, mutate, testPaths }) {
     concurrency: 2,
     mutate,
     incremental: true,
-    incrementalFile: `reports/stryker/${name}.incremental.json`,
+    incrementalFile: `stryker/incremental/${name}.json`,
     reporters: ['clear-text', 'progress', 'json'],
     jsonReporter: { fileName: `reports/stryker/${name}.json` },
     tempDirName,
