@@ -29,7 +29,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readZip } from '../test/support/zip';
 import {
   type BundleContents,
@@ -53,6 +53,8 @@ const FUNCTIONS = [
   'api',
 ];
 const TOP_PACKAGES = 5;
+/** Powertools Tracer and the X-Ray SDK, beside every handler, loaded on the first traced invocation. */
+const TRACER_FILE = 'handlers/tracer.js';
 /** The goals of issue 11. */
 const ZIP_GOAL_BYTES = 600 * 1024;
 const INIT_RATIO_GOAL = 1.2;
@@ -87,6 +89,8 @@ interface Row {
   readonly zipBytes: number;
   readonly jsBytes: number;
   readonly zipEntries: string[];
+  /** handlers/tracer.js, 0 when the zip has none. */
+  readonly tracerBytes: number;
   readonly init: number[];
   readonly baseline: number[];
   readonly baselineBytes: number;
@@ -109,10 +113,13 @@ async function main(): Promise<void> {
       const files = readZip(readFileSync(zipPath));
       const js = files.get(`handlers/${fn}.js`);
       if (!js) throw new Error(`${zipPath} has no handlers/${fn}.js`);
-      const handlerDir = join(scratch, 'extracted', fn, 'handlers');
-      mkdirSync(handlerDir, { recursive: true });
-      const handlerPath = join(handlerDir, `${fn}.js`);
-      writeFileSync(handlerPath, js);
+      // The whole zip, as Lambda unpacks it (tracer.js beside the handler, loaded only when traced).
+      const taskRoot = join(scratch, 'extracted', fn);
+      for (const [name, content] of files) {
+        mkdirSync(dirname(join(taskRoot, name)), { recursive: true });
+        writeFileSync(join(taskRoot, name), content);
+      }
+      const handlerPath = join(taskRoot, 'handlers', `${fn}.js`);
       const clients = CLIENTS_USED[fn] ?? [];
       const baseline = await baselineBundle(fn, clients, join(scratch, 'baseline'));
       const lean = await baselineBundle(fn, clients, join(scratch, 'lean'), esbuildOptions.plugins);
@@ -126,6 +133,7 @@ async function main(): Promise<void> {
         zipBytes: statSync(zipPath).size,
         jsBytes: js.length,
         zipEntries: [...files.keys()].sort(),
+        tracerBytes: files.get(TRACER_FILE)?.length ?? 0,
         init: init ?? [],
         baseline: baselineTimes ?? [],
         baselineBytes: baseline.bytes,
@@ -261,8 +269,12 @@ function print(rows: Row[], samples: number, packageDir: string, temporary: bool
   printTable(header, table, [false, true, true, true, true, true, true, false, false, true, true]);
   const total = rows.reduce((sum, r) => sum + r.zipBytes, 0);
   console.log(`\ntotal zip size ${kb(total)}`);
+  const tracer = Math.max(...rows.map((r) => r.tracerBytes));
+  if (tracer > 0)
+    console.log(`  each zip holds ${TRACER_FILE} (${kb(tracer)}), loaded only by a traced invocation`);
   for (const r of rows) {
-    const extra = r.zipEntries.filter((name) => name !== `handlers/${r.fn}.js`);
+    // tracer.js is in every zip by design (plugins/esbuild-plugins.js).
+    const extra = r.zipEntries.filter((name) => name !== `handlers/${r.fn}.js` && name !== TRACER_FILE);
     if (extra.length > 0) console.log(`  ${r.fn}.zip also holds ${extra.join(', ')}`);
     const used = new Set((CLIENTS_USED[r.fn] ?? []).map(([pkg]) => pkg));
     const unused = r.contents.clients.filter((c) => !used.has(c));

@@ -1,6 +1,8 @@
 'use strict';
 
+const { existsSync } = require('node:fs');
 const { readFile } = require('node:fs/promises');
+const { join } = require('node:path');
 
 /**
  * esbuild plugins of the function bundles (serverless.yml custom.esbuild.plugins;
@@ -48,6 +50,54 @@ const sdkSchemaLiteralKeys = {
   },
 };
 
-module.exports = [sdkSchemaLiteralKeys];
+/**
+ * tracerBeside: Powertools Tracer and the X-Ray SDK (lib/aws/tracer-chunk.ts) as a
+ * file of their own, `tracer.js` in the handlers' output folder, which
+ * serverless-esbuild puts in every function's zip. lib/aws/tracing.ts requires it on
+ * the first traced invocation (serverless.yml defines EKS_UPGRADE_AGENT_TRACER_FILE as
+ * "beside", so the handler's bundle leaves it out): bundled in, its 134 KB would be
+ * parsed at every cold start though it runs only when traced. Built with the
+ * handlers' own options, once per output folder, after a handler's build succeeds;
+ * a build that writes nothing (bench/bundle.ts's metafile builds) gets none.
+ */
+const TRACER_ENTRY = join(__dirname, '..', 'lib', 'aws', 'tracer-chunk.ts');
+const tracerBuilds = new Map();
+
+const tracerBeside = {
+  name: 'tracer-beside',
+  setup(build) {
+    const options = build.initialOptions;
+    if (!options.outdir || options.write === false) return;
+    const outfile = join(options.outdir, 'tracer.js');
+    build.onEnd(async (result) => {
+      if (result.errors.length > 0) return;
+      const built = tracerBuilds.get(outfile);
+      if (built === undefined || ((await built) && !existsSync(outfile))) {
+        tracerBuilds.set(outfile, buildTracer(build.esbuild, options, outfile));
+      }
+      await tracerBuilds.get(outfile);
+    });
+  },
+};
+
+async function buildTracer(esbuild, options, outfile) {
+  await esbuild.build({
+    entryPoints: [TRACER_ENTRY],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: options.target,
+    mainFields: options.mainFields,
+    minify: options.minify,
+    keepNames: options.keepNames,
+    sourcemap: options.sourcemap,
+    sourcesContent: options.sourcesContent,
+    logLevel: 'warning',
+  });
+  return true;
+}
+
+module.exports = [sdkSchemaLiteralKeys, tracerBeside];
 module.exports.literalKeys = literalKeys;
 module.exports.SCHEMA_FILE = SCHEMA_FILE;

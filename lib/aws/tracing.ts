@@ -1,12 +1,13 @@
+import { createRequire } from 'node:module';
 import type { MiddlewareObj, Request } from '@middy/core';
 
 /**
  * X-Ray tracing of a phase function with Powertools Tracer, loaded only when the
  * invocation is traced: loaded eagerly, the Tracer and the X-Ray SDK under it cost
  * every cold start about 40 ms of INIT, traced or not. On the first traced
- * invocation the module is imported (esbuild keeps it in the bundle, but evaluates
- * it then), and Powertools' own middleware handles the handler's subsegment, the
- * ColdStart and Service annotations and the error as metadata. The phase, the
+ * invocation the module is loaded (in a deployed zip from `handlers/tracer.js`, a
+ * file of its own: see importTracerModule), and Powertools' own middleware handles
+ * the handler's subsegment, the ColdStart and Service annotations and the error as metadata. The phase, the
  * upgrade id and the cluster are annotations, so X-Ray can find an upgrade's traces
  * (`annotation.upgradeId = "..."`). Tracing never fails an invocation.
  */
@@ -19,10 +20,7 @@ export interface LoadedTracer {
 
 /** Imports Powertools Tracer (its module is evaluated here, not at INIT). */
 export async function loadPowertoolsTracer(): Promise<LoadedTracer> {
-  const [{ Tracer }, { captureLambdaHandler }] = await Promise.all([
-    import('@aws-lambda-powertools/tracer'),
-    import('@aws-lambda-powertools/tracer/middleware'),
-  ]);
+  const { Tracer, captureLambdaHandler } = await importTracerModule();
   const tracer = new Tracer({ serviceName: 'eks-upgrade-agent', captureHTTPsRequests: false });
   // Results and errors are logged already; a trace keeps the error, not the response.
   const middleware = captureLambdaHandler(tracer, { captureResponse: false });
@@ -30,6 +28,22 @@ export async function loadPowertoolsTracer(): Promise<LoadedTracer> {
     tracer,
     middleware: middleware as LoadedTracer['middleware'],
   };
+}
+
+type TracerModule = typeof import('./tracer-chunk');
+
+/**
+ * lib/aws/tracer-chunk.ts. A bundle (serverless.yml's esbuild `define` sets
+ * EKS_UPGRADE_AGENT_TRACER_FILE to "beside") requires it from `tracer.js` beside the
+ * handler, which plugins/esbuild-plugins.js builds into every zip: inside the
+ * handler's bundle its 134 KB, though evaluated only here, would still be parsed at
+ * every cold start (about 14 ms, a tenth of the approval function's INIT). The
+ * comparison is written out so that esbuild drops the import branch from a bundle;
+ * unbundled (tsx, jest) the module is imported.
+ */
+function importTracerModule(): Promise<TracerModule> {
+  if (process.env.EKS_UPGRADE_AGENT_TRACER_FILE !== 'beside') return import('./tracer-chunk');
+  return Promise.resolve(createRequire(__filename)('./tracer.js') as TracerModule);
 }
 
 /** Lambda sets `_X_AMZN_TRACE_ID` for an invocation it traces; elsewhere nothing is loaded. */

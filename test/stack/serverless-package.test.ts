@@ -28,6 +28,7 @@ import {
   sourceFiles,
   subscriptionDeployed,
 } from './support/template';
+import { tracedInvocation } from './support/traced-invocation';
 
 /**
  * `sls package` for the `dev` and `prod` stages, offline and with no AWS
@@ -546,9 +547,9 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
 
   describe('function packages', () => {
     test.each(FUNCTION_NAMES)(
-      '%s.zip holds its handler, nothing else (its source map is kept beside it)',
+      '%s.zip holds its handler and the Tracer beside it, nothing else (the source maps are kept beside the zip)',
       (fn) => {
-        expect(pkg().bundles[fn]?.entries).toEqual([`handlers/${fn}.js`]);
+        expect(pkg().bundles[fn]?.entries).toEqual([`handlers/${fn}.js`, 'handlers/tracer.js'].sort());
         // The bundle names no map: the runtime looks for none.
         expect(pkg().bundles[fn]?.js).not.toContain('sourceMappingURL');
         expect(pkg().bundles[fn]?.sources.filter((s) => s.endsWith(`/handlers/${fn}.ts`))).toHaveLength(1);
@@ -570,6 +571,41 @@ describe.each(['dev', 'prod'] as const)('sls package --stage %s (offline, no AWS
       expect(bundle?.sources.filter((s) => SANDBOX_SOURCE.test(s))).toEqual([]);
       expect(SANDBOX_NAMES.filter((name) => bundle?.js.includes(name))).toEqual([]);
       expect(bundle?.js).toContain(`"${fn}"`);
+    });
+
+    test.each(FUNCTION_NAMES)(
+      '%s: Powertools Tracer and the X-Ray SDK are in tracer.js, not in the handler',
+      (fn) => {
+        const bundle = pkg().bundles[fn];
+        expect(bundle?.sources.filter((s) => /aws-xray-sdk|@aws-lambda-powertools\/tracer/.test(s))).toEqual(
+          [],
+        );
+        // The handler requires the file beside it, on the first traced invocation.
+        expect(bundle?.js).toContain('"./tracer.js"');
+        expect(bundle?.files.get('handlers/tracer.js')?.toString('utf8')).toContain('captureLambdaHandler');
+      },
+    );
+
+    test('a traced invocation of the zip loads tracer.js and sends the subsegment, the upgrade as annotations', async () => {
+      const files = pkg().bundles.approval?.files ?? new Map<string, Buffer>();
+      // Input the phase refuses before any AWS call: the error is traced too.
+      const event = { upgradeId: 'u-1', clusterName: 'payments-prod', action: 'no-such-action' };
+      const { segments, outcome, stderr } = await tracedInvocation(files, 'approval', event);
+      expect(outcome).toBe('InvalidRequestError');
+      expect(stderr).not.toContain('tracing is off');
+      expect(segments).toHaveLength(1);
+      expect(segments[0]).toMatchObject({
+        name: '## handlers/approval.handler',
+        fault: true,
+        annotations: {
+          phase: 'approval',
+          upgradeId: 'u-1',
+          clusterName: 'payments-prod',
+          Service: 'eks-upgrade-agent',
+          ColdStart: true,
+        },
+      });
+      expect(segments[0]?.cause?.exceptions?.[0]?.type).toBe('InvalidRequestError');
     });
   });
 });

@@ -38,6 +38,8 @@ export interface Bundle {
   readonly js: string;
   /** The bundle's inputs, from its source map (kept beside the zips, in sourcemaps/). */
   readonly sources: string[];
+  /** Every file of the zip, by name. */
+  readonly files: ReadonlyMap<string, Buffer>;
 }
 
 export interface Packaged {
@@ -82,7 +84,7 @@ export async function packageStage(stage: StageName, extra: string[] = []): Prom
     const js = files.get(`handlers/${fn}.js`)?.toString('utf8') ?? '';
     const map = readFileSync(join(dir, 'sourcemaps', `${fn}.js.map`), 'utf8');
     const sources = array(obj(JSON.parse(map), 'source map').sources).map(String);
-    bundles[fn] = { entries: [...files.keys()].sort(), js, sources };
+    bundles[fn] = { entries: [...files.keys()].sort(), js, sources, files };
   }
   return { stage, template, bundles };
 }
