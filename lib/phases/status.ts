@@ -241,17 +241,12 @@ export function statusFrom(
 
 function requestOf(
   execution: Pick<UpgradeExecution, 'input'> | undefined,
-): { clusterName?: string; targetVersion?: string; strategy?: string } | undefined {
+): { clusterName: string | undefined; targetVersion: string | undefined } | undefined {
   const request = execution?.input?.request;
   if (request === null || typeof request !== 'object') return undefined;
   const r = request as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const out = {
-    clusterName: text(r.clusterName),
-    targetVersion: text(r.targetVersion),
-    strategy: text(r.strategy),
-  };
-  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+  return { clusterName: text(r.clusterName), targetVersion: text(r.targetVersion) };
 }
 
 /**

@@ -205,7 +205,7 @@ describe('upgradeStatus: what it shows', () => {
   test('the execution: status, ARN, start, and the stop once there is one', async () => {
     const w = world();
     w.executions.set(UPGRADE, execution('RUNNING'));
-    expect((await upgradeStatus(UPGRADE, w.deps)).execution).toEqual({
+    expect((await upgradeStatus(UPGRADE, w.deps)).execution).toStrictEqual({
       status: 'RUNNING',
       executionArn: ARN,
       startedAt: STARTED,
@@ -275,7 +275,7 @@ describe('upgradeStatus: what it shows', () => {
     w.executions.set(UPGRADE, execution('RUNNING'));
     const completed = STEPS.map((s) => ({ stepId: s.id, finishedAt: '2026-11-28T10:00:00.000Z' }));
     w.docs.set(artifactKeys.record(UPGRADE), record({ completed }));
-    expect((await upgradeStatus(UPGRADE, w.deps)).progress).toEqual({
+    expect((await upgradeStatus(UPGRADE, w.deps)).progress).toStrictEqual({
       phase: 'execution',
       stepsDone: 5,
       halted: false,
@@ -342,6 +342,18 @@ describe('upgradeStatus: what it shows', () => {
       clusterName: 'from-input',
       targetVersion: '1.31',
     });
+  });
+
+  test('an execution whose request is null or not an object is read as one without a request', async () => {
+    const w = world();
+    w.docs.set(artifactKeys.record(UPGRADE), record({ clusterName: 'from-record' }));
+    for (const request of [null, 'payments-prod', 42]) {
+      w.executions.set(UPGRADE, execution('RUNNING', { input: { request } }));
+      expect(await upgradeStatus(UPGRADE, w.deps)).toMatchObject({
+        state: 'running',
+        clusterName: 'from-record',
+      });
+    }
   });
 
   test('an execution whose input cannot be read shows no cluster until a document names it', async () => {
@@ -416,7 +428,7 @@ describe('upgradeStatus: what it shows', () => {
       cursor: 0,
       results: [],
     });
-    expect((await upgradeStatus(UPGRADE, w.deps)).rollback).toEqual({
+    expect((await upgradeStatus(UPGRADE, w.deps)).rollback).toStrictEqual({
       reason: 'asked',
       actionsDone: 0,
       actionsTotal: 0,
@@ -557,7 +569,7 @@ describe('storedViewInput: the upgrade page from the stored documents', () => {
     );
     const { status, docs } = await read(w);
     const view = storedViewInput(status, docs);
-    expect(view.timeline.origin).toBe('2026-11-28T09:10:00.000Z');
+    expect(view.timeline).toStrictEqual({ origin: '2026-11-28T09:10:00.000Z', steps: {} });
     expect(view).toMatchObject({
       clusterName: CLUSTER,
       fromVersion: '',
@@ -595,15 +607,32 @@ describe('storedViewInput: the upgrade page from the stored documents', () => {
     // No stop time and no completion: the failure is the end.
     expect(fromDocument.simulatedMinutes).toBe(45);
     const logged = [
+      { 'detail-type': 'phase.failed', time: '2026-11-28T09:45:00.000Z', detail: { upgradeId: UPGRADE } },
       { 'detail-type': 'upgrade.failed', time: '2026-11-28T09:46:00.000Z', detail: { upgradeId: UPGRADE } },
     ];
     expect(storedViewInput(status, docs, logged).events).toEqual(logged);
   });
 
-  test('an upgrade still running has no end: zero minutes', async () => {
+  test('an upgrade still running has no end: zero minutes; nothing recorded, no steps', async () => {
     const w = world();
-    w.executions.set(UPGRADE, execution('RUNNING'));
+    w.executions.set(UPGRADE, execution('RUNNING', { input: undefined }));
     const { status, docs } = await read(w);
-    expect(storedViewInput(status, docs).simulatedMinutes).toBe(0);
+    const view = storedViewInput(status, docs);
+    expect(view).toMatchObject({ simulatedMinutes: 0, clusterName: '', targetVersion: '', fromVersion: '' });
+    expect(view.timeline).toStrictEqual({ origin: STARTED, steps: {} });
+  });
+
+  test('a refused request with no record and no execution starts the page at the epoch', async () => {
+    const w = world();
+    w.docs.set(artifactKeys.refusal(UPGRADE), {
+      refusedAt: STARTED,
+      request: { clusterName: CLUSTER, targetVersion: '1.30' },
+      error: { name: 'ClusterBusyError', message: 'busy' },
+      reason: 'busy',
+    });
+    const { status, docs } = await read(w);
+    const view = storedViewInput(status, docs);
+    expect(view.timeline).toStrictEqual({ origin: new Date(0).toISOString(), steps: {} });
+    expect(view).toMatchObject({ outcome: 'refused', clusterName: CLUSTER, simulatedMinutes: 0 });
   });
 });
