@@ -177,12 +177,13 @@ function decided(
 }
 
 function jsonOrUndefined(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text ?? '');
   } catch {
-    return undefined;
+    // Not JSON (or no cause at all): no answer in it.
   }
+  return value;
 }
 
 /** What a person needs to decide: versions, hops, size, time, findings by severity. */

@@ -107,6 +107,40 @@ describe('approval: request (AwaitApproval)', () => {
   });
 });
 
+describe("approval: inputs that are not the state machine's", () => {
+  const answer = { approved: true, by: ANA, comment: 'ok', at: NOW };
+  test.each([
+    ['an answer by nobody', { ...answer, by: '' }],
+    ['an answer by a name over 2,048 characters', { ...answer, by: 'a'.repeat(2049) }],
+    ['a comment over 4,096 characters', { ...answer, comment: 'c'.repeat(4097) }],
+    ['an answer with no time', { ...answer, at: '' }],
+    ['an answer that does not approve', { ...answer, approved: false }],
+  ])('%s is refused, naming the approval input, and nothing is stored or published', async (_, bad) => {
+    const w = world();
+    const call = approvalPhase({ ...base, action: 'record', answer: bad }, w.deps, { stage: 'prod' });
+    await expect(call).rejects.toThrow(InvalidRequestError);
+    await expect(call).rejects.toThrow(/^approval input is invalid/);
+    expect(w.store.has(APPROVAL_KEY)).toBe(false);
+    expect(w.types()).toEqual([]);
+  });
+
+  test.each([
+    ['a record with neither answer nor error', { ...base, action: 'record' }],
+    ['an error without its name', { ...base, action: 'record', error: { Cause: 'x' } }],
+    ['an answer under another action', { ...base, action: 'grant', answer }],
+  ])('%s is refused', async (_, bad) => {
+    await expect(approvalPhase(bad, world().deps, { stage: 'prod' })).rejects.toThrow(InvalidRequestError);
+  });
+
+  test('the longest answer that fits is taken', async () => {
+    const w = world();
+    const longest = { ...answer, by: 'a'.repeat(2048), comment: 'c'.repeat(4096), at: 'x' };
+    await expect(
+      approvalPhase({ ...base, action: 'record', answer: longest }, w.deps, { stage: 'prod' }),
+    ).resolves.toEqual({ status: 'approved', by: 'a'.repeat(2048) });
+  });
+});
+
 describe('approval: record (RecordApproval, RecordRejection)', () => {
   const pending = async () => {
     const w = world();
@@ -175,6 +209,80 @@ describe('approval: record (RecordApproval, RecordRejection)', () => {
       outcome: 'timed-out',
       by: 'eks-upgrade-agent',
     });
+  });
+
+  test('a retried request writes nothing: the pending record stays as first stored', async () => {
+    const w = await pending();
+    const writes = jest.mocked(w.deps.artifacts.putJson).mock.calls.length;
+    await approvalPhase(ask(60), w.deps, { stage: 'prod' });
+    expect(jest.mocked(w.deps.artifacts.putJson).mock.calls.length).toBe(writes);
+  });
+
+  test('an answer with no pending record (approval.json lost) is recorded as asked and answered now', async () => {
+    const w = world();
+    const answer = { approved: true, by: ANA, at: '2026-11-28T10:01:00.000Z' };
+    await approvalPhase({ ...base, action: 'record', answer }, w.deps, { stage: 'prod' });
+    expect(w.store.get(APPROVAL_KEY)).toStrictEqual({
+      upgradeId: UPGRADE,
+      requestedAt: NOW,
+      expiresAt: NOW,
+      status: 'approved',
+      by: ANA,
+      decidedAt: '2026-11-28T10:01:00.000Z',
+    });
+  });
+
+  test.each([
+    [
+      'not JSON',
+      'freeze week',
+      'freeze week',
+      'rejected by unknown: freeze week; the cluster was not touched',
+    ],
+    [
+      'JSON but not an answer',
+      '{"by":""}',
+      '{"by":""}',
+      'rejected by unknown: {"by":""}; the cluster was not touched',
+    ],
+    ['absent', undefined, undefined, 'rejected by unknown; the cluster was not touched'],
+  ])(
+    'a rejection whose cause is %s is by "unknown", the cause kept as the comment',
+    async (_, cause, comment, text) => {
+      const w = await pending();
+      const result = await approvalPhase(
+        {
+          ...base,
+          action: 'record',
+          error: { Error: 'UpgradeRejected', ...(cause !== undefined ? { Cause: cause } : {}) },
+        },
+        w.deps,
+        { stage: 'prod' },
+      );
+      expect(result).toEqual({ Error: 'UpgradeRejected', Cause: text });
+      expect(w.store.get(APPROVAL_KEY)).toStrictEqual({
+        upgradeId: UPGRADE,
+        requestedAt: NOW,
+        expiresAt: new Date(Date.parse(NOW) + 3_600_000).toISOString(),
+        status: 'rejected',
+        by: 'unknown',
+        ...(comment !== undefined ? { comment } : {}),
+        decidedAt: new Date(Date.parse(NOW) + 300_000).toISOString(),
+      });
+    },
+  );
+
+  test('an expired approval says in its comment by when nobody answered', async () => {
+    const w = await pending();
+    const { expiresAt } = w.store.get(APPROVAL_KEY) as { expiresAt: string };
+    await approvalPhase({ ...base, action: 'record', error: { Error: 'States.Timeout' } }, w.deps, {
+      stage: 'prod',
+    });
+    expect(w.store.get(APPROVAL_KEY)).toMatchObject({
+      status: 'expired',
+      comment: `no answer by ${expiresAt}`,
+    });
+    expect(w.details('approval.rejected')[0]).toMatchObject({ comment: `no answer by ${expiresAt}` });
   });
 
   test('the first answer stands: a record call after it publishes that answer again, not a new one', async () => {
