@@ -179,7 +179,7 @@ function decided(
 function jsonOrUndefined(text: string | undefined): unknown {
   let value: unknown;
   try {
-    value = JSON.parse(text ?? '');
+    value = JSON.parse(String(text));
   } catch {
     // Not JSON (or no cause at all): no answer in it.
   }
