@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { upgradeRequestedDetail } from '../domain/events';
+import { parseJsonOrUndefined } from '../domain/json';
 import { lazy } from '../domain/lazy';
 import type { UpgradePlan } from '../domain/plan-types';
 import { parseInput } from './contracts';
@@ -148,7 +149,7 @@ function answerRecord(input: RecordInput, earlier: ApprovalRecord | undefined, n
     return decided(requested, 'approved', input.answer.by, input.answer.comment, input.answer.at);
   }
   if (input.error.Error === REJECTED_ERROR) {
-    const answer = approvalAnswerSchema().safeParse(jsonOrUndefined(input.error.Cause));
+    const answer = approvalAnswerSchema().safeParse(parseJsonOrUndefined(input.error.Cause));
     if (answer.success)
       return decided(requested, 'rejected', answer.data.by, answer.data.comment, answer.data.at);
     return decided(requested, 'rejected', 'unknown', input.error.Cause, now);
@@ -174,16 +175,6 @@ function decided(
     ...(comment ? { comment } : {}),
     decidedAt,
   };
-}
-
-function jsonOrUndefined(text: string | undefined): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(String(text));
-  } catch {
-    // Not JSON (or no cause at all): no answer in it.
-  }
-  return value;
 }
 
 /** What a person needs to decide: versions, hops, size, time, findings by severity. */

@@ -276,13 +276,49 @@ describe('rollbackPhase from HandleFailure', () => {
     expect(w.deps.locks.release).toHaveBeenCalledTimes(2);
   });
 
+  test('given the upgrade had completed before the error (a lost response), then it stays completed: nothing written, no upgrade.failed, the lock released', async () => {
+    const w = phaseWorld();
+    await givenUpgrade(w, [cpStep()], { phase: 'validation', completedAt: NOW });
+    const before = structuredClone([...w.store]);
+    const result = await rollbackPhase(
+      failure({ Error: 'Lambda.Unknown', Cause: 'response lost' }),
+      w.deps,
+      w.once,
+    );
+    expect(result).toEqual({ outcome: 'completed' });
+    expect(w.types()).toEqual([]);
+    expect([...w.store]).toEqual(before);
+    expect(w.deps.locks.release).toHaveBeenCalledWith(CLUSTER, UPGRADE);
+  });
+
+  test('given HandleFailure runs again, then it writes nothing: the record and the failure stay as first saved', async () => {
+    const w = phaseWorld();
+    await givenUpgrade(w, [cpStep()], { phase: 'execution' });
+    await rollbackPhase(failure({ Error: 'StepFailedError', Cause: 'first' }), w.deps, w.once);
+    jest.mocked(w.deps.artifacts.putJson).mockClear();
+    w.setNow('2026-11-28T11:00:00.000Z');
+    await rollbackPhase(failure({ Error: 'StepFailedError', Cause: 'second' }), w.deps, w.once);
+    expect(w.deps.artifacts.putJson).not.toHaveBeenCalled();
+    expect(w.details('upgrade.failed').map((d) => d.reason)).toEqual(['first', 'first']);
+  });
+
+  test('given a cause longer than an event can carry, then the message is cut and says where the whole one is', async () => {
+    const w = phaseWorld();
+    await givenUpgrade(w, []);
+    await rollbackPhase(failure({ Error: 'StepFailedError', Cause: 'x'.repeat(300_000) }), w.deps, w.once);
+    const message = String(w.details('upgrade.failed')[0]?.error?.message);
+    expect(message.length).toBeLessThan(300_000);
+    expect(message).toContain(`the execution history of ${CORRELATION}`);
+  });
+
   test('given no upgrade record (perception never ran), then it is attributed to perception and still released', async () => {
     const w = phaseWorld();
     await rollbackPhase(failure({ Error: 'InvalidRequestError', Cause: 'bad input' }), w.deps, w.once);
     expect(w.details('upgrade.failed')[0]).toMatchObject({ phase: 'perception', reason: 'bad input' });
     // No record, no start: no duration.
     expect(w.details('upgrade.failed')[0]?.durationSeconds).toBeUndefined();
-    expect(w.store.has(artifactKeys.record(UPGRADE))).toBe(false);
+    // The failure is all that is written: no record is made up to halt.
+    expect([...w.store.keys()]).toEqual([artifactKeys.failure(UPGRADE)]);
     expect(w.deps.locks.release).toHaveBeenCalledWith(CLUSTER, UPGRADE);
   });
 });
