@@ -1,8 +1,22 @@
+import type {
+  CreateAddonInput,
+  CreateClusterInput,
+  CreateFargateProfileInput,
+  WeightedTarget,
+} from '../../lib/domain/blue-green';
 import type { UpgradePlan } from '../../lib/domain/plan-types';
 import type { Nodegroup } from '../../lib/domain/snapshot';
 import { type BlueGreenRecord, blueGreenPhase } from '../../lib/phases/blue-green';
 import { artifactKeys, type UpgradeRecord } from '../../lib/phases/records';
-import type { ClusterProvisioner, ResourceState, TrafficShifter, WorkloadReadiness } from '../../lib/ports';
+import type {
+  ClusterProvisioner,
+  CreateOutcome,
+  DeleteOutcome,
+  ResourceState,
+  TrafficShifter,
+  WeightedRecord,
+  WorkloadReadiness,
+} from '../../lib/ports';
 import { CLUSTER, CORRELATION, REQUEST, record, UPGRADE } from './phase-fixtures';
 import { NOW, phaseWorld } from './phase-world';
 import { addon, addonInfo, minors, nodegroup, snapshot } from './snapshot-builder';
@@ -43,7 +57,10 @@ export const blueSnapshot = () =>
       tags: { team: 'platform' },
     },
     nodegroups: [
-      nodegroup('general', '1.29', { nodeRole: 'arn:aws:iam::123456789012:role/node', subnets: ['subnet-a'] }),
+      nodegroup('general', '1.29', {
+        nodeRole: 'arn:aws:iam::123456789012:role/node',
+        subnets: ['subnet-a'],
+      }),
       nodegroup('batch', '1.29', { nodeRole: 'arn:aws:iam::123456789012:role/node', subnets: ['subnet-b'] }),
     ],
     addons: [addon('eks-pod-identity-agent', 'v1.3.4-eksbuild.1'), addon('coredns', 'v1.11.1-eksbuild.1')],
@@ -79,7 +96,7 @@ export function bluePlan(weights: readonly number[] = [10, 50, 100]): UpgradePla
       kind: 'shift-traffic' as const,
       id: `shift-traffic:${GREEN}:${p}`,
       name: GREEN,
-      hop: '1.30',
+      hop: '1.30' as const,
       from: String(sent),
       to: String(p),
       estimatedMinutes: 10,
@@ -134,8 +151,17 @@ export class FakeEks {
     return `${cluster}/${part}`;
   }
 
-  setNodegroup(cluster: string, name: string, status: Nodegroup['status'], extra: Record<string, unknown> = {}) {
-    this.nodegroups.set(FakeEks.key(cluster, name), { ...nodegroup(name, '1.30'), status, ...extra } as Nodegroup);
+  setNodegroup(
+    cluster: string,
+    name: string,
+    status: Nodegroup['status'],
+    extra: Record<string, unknown> = {},
+  ) {
+    this.nodegroups.set(FakeEks.key(cluster, name), {
+      ...nodegroup(name, '1.30'),
+      status,
+      ...extra,
+    } as Nodegroup);
   }
 
   /** Everything of `cluster` at `status`: the cluster, NODEGROUPS, ADDONS and PROFILES. */
@@ -171,36 +197,55 @@ export function blueGreenWorld(options: BlueGreenWorldOptions = {}) {
   };
   const w = phaseWorld({ config, now: options.now ?? NOW });
   const eks = new FakeEks();
+  const created = async (): Promise<CreateOutcome> => ({ kind: 'created' });
+  const deleting = async (): Promise<DeleteOutcome> => ({ kind: 'deleting' });
   const provisioner: jest.Mocked<ClusterProvisioner> = {
-    createCluster: jest.fn(async () => ({ kind: 'created' as const })),
+    createCluster: jest.fn<Promise<CreateOutcome>, [CreateClusterInput]>(created),
     describeCluster: jest.fn(async (name: string) => structuredClone(eks.clusters.get(name))),
-    deleteCluster: jest.fn(async () => ({ kind: 'deleting' as const })),
-    createAddon: jest.fn(async () => ({ kind: 'created' as const })),
-    describeAddon: jest.fn(async (c: string, a: string) => structuredClone(eks.addons.get(FakeEks.key(c, a)))),
-    deleteAddon: jest.fn(async () => ({ kind: 'deleting' as const })),
-    createFargateProfile: jest.fn(async () => ({ kind: 'created' as const })),
+    deleteCluster: jest.fn<Promise<DeleteOutcome>, [string]>(deleting),
+    createAddon: jest.fn<Promise<CreateOutcome>, [CreateAddonInput]>(created),
+    describeAddon: jest.fn(async (c: string, a: string) =>
+      structuredClone(eks.addons.get(FakeEks.key(c, a))),
+    ),
+    deleteAddon: jest.fn<Promise<DeleteOutcome>, [string, string]>(deleting),
+    createFargateProfile: jest.fn<Promise<CreateOutcome>, [CreateFargateProfileInput]>(created),
     describeFargateProfile: jest.fn(async (c: string, p: string) =>
       structuredClone(eks.profiles.get(FakeEks.key(c, p))),
     ),
-    deleteFargateProfile: jest.fn(async () => ({ kind: 'deleting' as const })),
+    deleteFargateProfile: jest.fn<Promise<DeleteOutcome>, [string, string]>(deleting),
   };
+
   const traffic: jest.Mocked<TrafficShifter> = {
-    setWeights: jest.fn(async () => undefined),
-    readWeights: jest.fn(async () => []),
+    setWeights: jest.fn<Promise<void>, Parameters<TrafficShifter['setWeights']>>(async () => undefined),
+    readWeights: jest.fn<Promise<WeightedTarget[]>, [WeightedRecord]>(async () => []),
   };
   const readiness: jest.Mocked<WorkloadReadiness> = {
-    check: jest.fn(async () => ({ ready: true, detail: 'HTTP 200' })),
+    check: jest.fn<ReturnType<WorkloadReadiness['check']>, Parameters<WorkloadReadiness['check']>>(
+      async () => ({ ready: true, detail: 'HTTP 200' }),
+    ),
   };
   const deps = { ...w.deps, provisioner, traffic, readiness };
   jest
     .mocked(deps.nodegroups.describeNodegroup)
-    .mockImplementation(async (c: string, n: string) => structuredClone(eks.nodegroups.get(FakeEks.key(c, n))));
+    .mockImplementation(async (c: string, n: string) =>
+      structuredClone(eks.nodegroups.get(FakeEks.key(c, n))),
+    );
   w.store.set(artifactKeys.plan(UPGRADE), bluePlan(options.weights ?? [10, 50, 100]));
   w.store.set(artifactKeys.snapshot(UPGRADE), blueSnapshot());
   if (options.upgrade !== null) w.store.set(artifactKeys.record(UPGRADE), record(options.upgrade ?? {}));
   if (options.bg) w.store.set(BG_KEY, structuredClone(options.bg));
   // Green's own snapshot, as the gate reads it: at the target, healthy.
-  w.setCluster(snapshot({ version: '1.30', cluster: { name: GREEN, version: '1.30', status: 'ACTIVE', resourcesVpcConfig: { subnetIds: ['subnet-a'] } } }));
+  w.setCluster(
+    snapshot({
+      version: '1.30',
+      cluster: {
+        name: GREEN,
+        version: '1.30',
+        status: 'ACTIVE',
+        resourcesVpcConfig: { subnetIds: ['subnet-a'] },
+      },
+    }),
+  );
   return {
     ...w,
     deps,
@@ -248,4 +293,4 @@ export function bgRecord(overrides: Partial<BlueGreenRecord> = {}): BlueGreenRec
 }
 
 /** ISO time `s` seconds after `from`. */
-export const after = (from: string, s: number) => new Date(Date.parse(from) + s * 1000).toISOString();
+export const secondsAfter = (from: string, s: number) => new Date(Date.parse(from) + s * 1000).toISOString();

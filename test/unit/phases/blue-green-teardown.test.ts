@@ -26,7 +26,11 @@ import { NOW } from '../../support/phase-world';
 
 const STARTED = '2026-11-28T09:00:00.000Z';
 const ready = { provisionedAt: '2026-11-28T09:30:00.000Z', readyAt: '2026-11-28T09:40:00.000Z' };
-const breach = { percentage: 50, failedChecks: ['error_rate: 0.2', 'latency_p99: 900 ms'], at: '2026-11-28T09:58:00.000Z' };
+const breach = {
+  percentage: 50,
+  failedChecks: ['error_rate: 0.2', 'latency_p99: 900 ms'],
+  at: '2026-11-28T09:58:00.000Z',
+};
 const breached = () => bgRecord({ ...ready, shifted: [10, 50], passed: 1, breach });
 const finished = () => bgRecord({ ...ready, shifted: [10, 50, 100], passed: 3 });
 
@@ -147,7 +151,11 @@ describe('revert after a breach', () => {
     expect(deletes(w)).toEqual([]);
     expect(w.details('rollback.completed')[0]?.actions).toEqual([
       { action: 'shift-traffic', resource: BLUE, result: `100 % of traffic back on ${BLUE}` },
-      { action: 'keep-cluster', resource: GREEN, result: 'kept for inspection (blueGreen/keepGreenOnFailure)' },
+      {
+        action: 'keep-cluster',
+        resource: GREEN,
+        result: 'kept for inspection (blueGreen/keepGreenOnFailure)',
+      },
     ]);
     expect(w.details('upgrade.failed')).toHaveLength(1);
     expect(w.deps.locks.release).toHaveBeenCalledWith(BLUE, UPGRADE);
@@ -192,13 +200,16 @@ describe('teardown of green (through revert)', () => {
     expect(deletes(w)).toEqual([]);
   });
 
-  test.each(['CREATING', 'UPDATING'])('given a node group %s, then it is left to finish, and the cluster waits for it', async (status) => {
-    const w = blueGreenWorld({ bg: breached() });
-    w.eks.clusters.set(GREEN, ACTIVE);
-    w.eks.setNodegroup(GREEN, 'general', status as 'CREATING');
-    expect((await w.run('revert')).status).toBe('waiting');
-    expect(deletes(w)).toEqual([]);
-  });
+  test.each(['CREATING', 'UPDATING'])(
+    'given a node group %s, then it is left to finish, and the cluster waits for it',
+    async (status) => {
+      const w = blueGreenWorld({ bg: breached() });
+      w.eks.clusters.set(GREEN, ACTIVE);
+      w.eks.setNodegroup(GREEN, 'general', status as 'CREATING');
+      expect((await w.run('revert')).status).toBe('waiting');
+      expect(deletes(w)).toEqual([]);
+    },
+  );
 
   test('given an add-on CREATING and nothing attached, then the add-on is left and the cluster deleted', async () => {
     const w = blueGreenWorld({ bg: breached() });
@@ -218,14 +229,17 @@ describe('teardown of green (through revert)', () => {
     expect(deletes(w)).toEqual([...ADDONS.map((a) => ['addon', GREEN, a]), ['cluster', GREEN]]);
   });
 
-  test.each(['CREATING', 'DELETING'])('given a Fargate profile %s, then no other profile is deleted while it is', async (status) => {
-    const w = blueGreenWorld({ bg: breached() });
-    w.eks.clusters.set(GREEN, ACTIVE);
-    w.eks.profiles.set(`${GREEN}/fp-a`, ACTIVE);
-    w.eks.profiles.set(`${GREEN}/fp-b`, state(status));
-    expect((await w.run('revert')).status).toBe('waiting');
-    expect(deletes(w)).toEqual([]);
-  });
+  test.each(['CREATING', 'DELETING'])(
+    'given a Fargate profile %s, then no other profile is deleted while it is',
+    async (status) => {
+      const w = blueGreenWorld({ bg: breached() });
+      w.eks.clusters.set(GREEN, ACTIVE);
+      w.eks.profiles.set(`${GREEN}/fp-a`, ACTIVE);
+      w.eks.profiles.set(`${GREEN}/fp-b`, state(status));
+      expect((await w.run('revert')).status).toBe('waiting');
+      expect(deletes(w)).toEqual([]);
+    },
+  );
 
   test('given the first profile gone and the second there, then the second is deleted', async () => {
     const w = blueGreenWorld({ bg: breached() });
@@ -285,7 +299,9 @@ describe('decommission after the final bake', () => {
     expect(w.details('upgrade.completed')).toEqual([
       expect.objectContaining({ targetVersion: '1.30', durationSeconds: 3600 }),
     ]);
-    expect(w.details('phase.completed')[0]?.summary).toBe(`blue/green decommission: done (100 % on ${GREEN})`);
+    expect(w.details('phase.completed')[0]?.summary).toBe(
+      `blue/green decommission: done (100 % on ${GREEN})`,
+    );
     expect(w.deps.locks.release).toHaveBeenCalledWith(BLUE, UPGRADE);
     const lastSave = Math.max(...jest.mocked(w.deps.artifacts.putJson).mock.invocationCallOrder);
     const completed = jest.mocked(w.deps.events.publish).mock.invocationCallOrder[1] ?? 0;
@@ -409,7 +425,9 @@ describe('abandon after an error', () => {
   });
 
   test('given traffic reverted already, then no second shift', async () => {
-    const w = blueGreenWorld({ bg: bgRecord({ ...ready, shifted: [10], revertedAt: '2026-11-28T09:59:00.000Z' }) });
+    const w = blueGreenWorld({
+      bg: bgRecord({ ...ready, shifted: [10], revertedAt: '2026-11-28T09:59:00.000Z' }),
+    });
     expect((await w.run('abandon')).status).toBe('done');
     expect(w.traffic.setWeights).not.toHaveBeenCalled();
     expect(w.types()).toEqual(['phase.completed']);
@@ -426,7 +444,10 @@ describe('abandon after an error', () => {
   });
 
   test('given blueGreen/keepGreenOnFailure, then traffic goes back but green is kept', async () => {
-    const w = blueGreenWorld({ bg: bgRecord({ ...ready, shifted: [10] }), blueGreen: { keepGreenOnFailure: true } });
+    const w = blueGreenWorld({
+      bg: bgRecord({ ...ready, shifted: [10] }),
+      blueGreen: { keepGreenOnFailure: true },
+    });
     w.eks.all(GREEN);
     expect((await w.run('abandon')).status).toBe('done');
     expect(w.traffic.setWeights).toHaveBeenCalledTimes(1);
@@ -452,6 +473,8 @@ describe('abandon after an error', () => {
     w.eks.all(GREEN);
     expect((await w.run('abandon')).status).toBe('waiting');
     expect(w.deps.nodegroups.describeNodegroup).not.toHaveBeenCalled();
+    expect(w.provisioner.describeAddon).not.toHaveBeenCalled();
+    expect(w.provisioner.describeFargateProfile).not.toHaveBeenCalled();
     expect(deletes(w)).toEqual([['cluster', GREEN]]);
   });
 });

@@ -75,7 +75,10 @@ describe('shift', () => {
   });
 
   test('given a retry of a step already shifted, then no second change and no second event, the same answer', async () => {
-    const w = blueGreenWorld({ blueGreen: { soakSeconds: 420 }, bg: bgRecord({ ...ready, shifted: [10, 50], passed: 1 }) });
+    const w = blueGreenWorld({
+      blueGreen: { soakSeconds: 420 },
+      bg: bgRecord({ ...ready, shifted: [10, 50], passed: 1 }),
+    });
     const result = await w.run('shift');
     expect(result).toMatchObject({ status: 'baking', percentage: 50, soakSeconds: 420 });
     expect(w.traffic.setWeights).not.toHaveBeenCalled();
@@ -181,7 +184,10 @@ describe('gate: passed', () => {
 
   test('given a retried gate that passed already, then the count does not go back and the step is not recorded twice', async () => {
     const done = { stepId: `shift-traffic:${GREEN}:50`, finishedAt: '2026-11-28T09:55:00.000Z' };
-    const w = blueGreenWorld({ bg: bgRecord({ ...ready, shifted: [10, 50], passed: 2 }), upgrade: { completed: [done] } });
+    const w = blueGreenWorld({
+      bg: bgRecord({ ...ready, shifted: [10, 50], passed: 2 }),
+      upgrade: { completed: [done] },
+    });
     expect(await w.run('gate')).toMatchObject({ status: 'passed', percentage: 50 });
     expect(w.bg()?.passed).toBe(2);
     expect(w.upgrade()?.completed).toEqual([done]);
@@ -237,6 +243,19 @@ describe('gate: breached', () => {
     expect(w.deps.locks.release).not.toHaveBeenCalled();
   });
 
+  test("given green's node groups one minor behind, then breached: green's node groups may not lag", async () => {
+    const w = blueGreenWorld({ bg: bgRecord({ ...ready, shifted: [10] }) });
+    w.setCluster(
+      snapshot({
+        version: '1.30',
+        cluster: { name: GREEN, version: '1.30', status: 'ACTIVE', resourcesVpcConfig: { subnetIds: ['s'] } },
+        nodegroups: [nodegroup('general', '1.29')],
+      }),
+    );
+    expect((await w.run('gate')).status).toBe('breached');
+    expect(w.bg()?.breach?.failedChecks).toEqual(['nodegroups: not ready: general (ACTIVE 1.29)']);
+  });
+
   test.each([
     [0.01, 'passed'],
     [0.0101, 'breached'],
@@ -250,7 +269,8 @@ describe('gate: breached', () => {
       latencyP99: { value: 100, sampleCount: 50 },
     });
     expect((await w.run('gate')).status).toBe(status);
-    if (status === 'breached') expect(w.bg()?.breach?.failedChecks).toEqual([expect.stringMatching(/^error_rate: /)]);
+    if (status === 'breached')
+      expect(w.bg()?.breach?.failedChecks).toEqual([expect.stringMatching(/^error_rate: /)]);
     else expect(w.bg()?.breach).toBeUndefined();
   });
 

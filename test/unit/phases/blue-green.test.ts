@@ -3,17 +3,17 @@ import { artifactKeys } from '../../../lib/phases/records';
 import {
   ACTIVE,
   ADDONS,
-  after,
   BG_KEY,
   BLUE,
   type BlueGreenWorld,
   bgRecord,
   blueGreenWorld,
-  blueSnapshot,
   bluePlan,
+  blueSnapshot,
   GREEN,
   NODEGROUPS,
   PROFILES,
+  secondsAfter,
   state,
 } from '../../support/blue-green-world';
 import { CORRELATION, UPGRADE } from '../../support/phase-fixtures';
@@ -202,7 +202,11 @@ describe('provision: the maintenance window', () => {
       expect.objectContaining({
         reason: 'maintenance-window',
         waitUntil: '2026-11-29T02:00:00.000Z',
-        window: { days: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'], hours: '02:00-06:00', timeZone: 'UTC' },
+        window: {
+          days: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'],
+          hours: '02:00-06:00',
+          timeZone: 'UTC',
+        },
         stepId: `provision-cluster:${GREEN}`,
         hop: '1.30',
       }),
@@ -240,7 +244,11 @@ describe('provision: the maintenance window', () => {
 
 describe('provision: a retry', () => {
   test('given the record exists, then it is not rewritten, no phase.started, and a CREATING cluster is not created again', async () => {
-    const w = blueGreenWorld({ upgrade: { phase: 'reasoning' }, blueGreen: { pollSeconds: 45 }, bg: bgRecord() });
+    const w = blueGreenWorld({
+      upgrade: { phase: 'reasoning' },
+      blueGreen: { pollSeconds: 45 },
+      bg: bgRecord(),
+    });
     w.eks.clusters.set(GREEN, state('CREATING'));
     const result = await w.run('provision');
     expect(result).toMatchObject({ status: 'waiting', waitSeconds: 45 });
@@ -267,12 +275,16 @@ describe('provision: a retry', () => {
     const result = await w.run('provision');
     expect(result).toMatchObject({ status: 'waiting', waitSeconds: 60 });
     const s = spec();
-    expect(w.deps.nodegroups.describeNodegroup.mock.calls).toEqual(NODEGROUPS.map((n) => [GREEN, n]));
+    expect(jest.mocked(w.deps.nodegroups.describeNodegroup).mock.calls).toEqual(
+      NODEGROUPS.map((n) => [GREEN, n]),
+    );
     expect(w.provisioner.describeAddon.mock.calls).toEqual(ADDONS.map((a) => [GREEN, a]));
     expect(w.provisioner.describeFargateProfile.mock.calls).toEqual(PROFILES.map((p) => [GREEN, p]));
     expect(jest.mocked(w.deps.nodegroups.createNodegroup).mock.calls).toEqual(s.nodegroups.map((n) => [n]));
     expect(w.provisioner.createAddon.mock.calls).toEqual(s.addons.map((a) => [a]));
-    expect(s.nodegroups.map((n) => [n.clusterName, n.nodegroupName])).toEqual(NODEGROUPS.map((n) => [GREEN, n]));
+    expect(s.nodegroups.map((n) => [n.clusterName, n.nodegroupName])).toEqual(
+      NODEGROUPS.map((n) => [GREEN, n]),
+    );
     expect(s.addons.map((a) => a.addonName)).toEqual([...ADDONS]);
     expect(w.provisioner.createFargateProfile).not.toHaveBeenCalled();
     expect(w.provisioner.createCluster).not.toHaveBeenCalled();
@@ -388,7 +400,10 @@ describe('provision: green ACTIVE', () => {
     const w = blueGreenWorld();
     const result = await provisioned(w);
     expect(result.status).toBe('ready');
-    expect(w.writes(BG_KEY)).toEqual([bgRecord({ provisionStartedAt: NOW }), bgRecord({ provisionStartedAt: NOW, provisionedAt: NOW })]);
+    expect(w.writes(BG_KEY)).toEqual([
+      bgRecord({ provisionStartedAt: NOW }),
+      bgRecord({ provisionStartedAt: NOW, provisionedAt: NOW }),
+    ]);
     expect(w.types()).toEqual(['phase.started', 'cluster.provisioned', 'phase.completed']);
   });
 });
@@ -397,22 +412,25 @@ describe('provision: failures', () => {
   test.each([
     ['CREATE_FAILED', ['ResourceLimitExceeded', 'bad subnet'], ': ResourceLimitExceeded; bad subnet'],
     ['FAILED', [], ''],
-  ])('given the cluster %s, then GreenProvisioningFailedError with its issues, nothing else created, nothing shifted', async (status, issues, suffix) => {
-    const w = blueGreenWorld({ bg: bgRecord() });
-    w.eks.clusters.set(GREEN, state(status, issues));
-    const error = await w.run('provision').catch((e: unknown) => e);
-    expect(error).toMatchObject({
-      name: 'GreenProvisioningFailedError',
-      message: `green cluster ${GREEN} is ${status}${suffix}`,
-    });
-    nothingCreated(w);
-    noTraffic(w);
-    expect(w.types()).toEqual(['phase.failed']);
-    expect(w.details('phase.failed')[0]?.error).toEqual({
-      name: 'GreenProvisioningFailedError',
-      message: `green cluster ${GREEN} is ${status}${suffix}`,
-    });
-  });
+  ])(
+    'given the cluster %s, then GreenProvisioningFailedError with its issues, nothing else created, nothing shifted',
+    async (status, issues, suffix) => {
+      const w = blueGreenWorld({ bg: bgRecord() });
+      w.eks.clusters.set(GREEN, state(status, issues));
+      const error = await w.run('provision').catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        name: 'GreenProvisioningFailedError',
+        message: `green cluster ${GREEN} is ${status}${suffix}`,
+      });
+      nothingCreated(w);
+      noTraffic(w);
+      expect(w.types()).toEqual(['phase.failed']);
+      expect(w.details('phase.failed')[0]?.error).toEqual({
+        name: 'GreenProvisioningFailedError',
+        message: `green cluster ${GREEN} is ${status}${suffix}`,
+      });
+    },
+  );
 
   test('given a status that only mentions FAILED, then it is not a failure: green waits', async () => {
     const w = blueGreenWorld({ bg: bgRecord() });
@@ -424,11 +442,18 @@ describe('provision: failures', () => {
     const w = blueGreenWorld({ bg: bgRecord() });
     greenActive(w);
     w.eks.setNodegroup(GREEN, 'batch', 'CREATE_FAILED', {
-      health: { issues: [{ code: 'AsgInstanceLaunchFailures', message: 'no capacity' }, { message: 'odd' }, { code: 'X' }] },
+      health: {
+        issues: [
+          { code: 'AsgInstanceLaunchFailures', message: 'no capacity' },
+          { message: 'odd' },
+          { code: 'X' },
+        ],
+      },
     });
     await expect(w.run('provision')).rejects.toMatchObject({
       name: 'GreenProvisioningFailedError',
-      message: 'green node group batch is CREATE_FAILED: AsgInstanceLaunchFailures: no capacity; Unknown: odd; X: ',
+      message:
+        'green node group batch is CREATE_FAILED: AsgInstanceLaunchFailures: no capacity; Unknown: odd; X: ',
     });
     noTraffic(w);
   });
@@ -441,7 +466,7 @@ describe('provision: failures', () => {
   });
 
   test('given a node group without a status, then it is pending, not failed', async () => {
-    const w = blueGreenWorld({ bg: bgRecord({ provisionStartedAt: after(NOW, -7200) }) });
+    const w = blueGreenWorld({ bg: bgRecord({ provisionStartedAt: secondsAfter(NOW, -7200) }) });
     greenActive(w);
     w.eks.setNodegroup(GREEN, 'general', undefined as never);
     await expect(w.run('provision')).rejects.toThrow('still not ACTIVE: node group general (creating).');
@@ -477,7 +502,10 @@ describe('provision: blueGreen/provisionTimeoutSeconds', () => {
     [7199, 'waiting'],
     [7200, 'failed'],
   ])('given green not ACTIVE %i s after creation started, then %s', async (elapsed, outcome) => {
-    const w = blueGreenWorld({ bg: bgRecord({ provisionStartedAt: started }), now: after(started, elapsed) });
+    const w = blueGreenWorld({
+      bg: bgRecord({ provisionStartedAt: started }),
+      now: secondsAfter(started, elapsed),
+    });
     w.eks.clusters.set(GREEN, state('CREATING'));
     const run = w.run('provision');
     if (outcome === 'waiting') {
@@ -498,7 +526,7 @@ describe('provision: blueGreen/provisionTimeoutSeconds', () => {
     const w = blueGreenWorld({
       blueGreen: { provisionTimeoutSeconds: 600 },
       bg: bgRecord({ provisionStartedAt: started }),
-      now: after(started, 600),
+      now: secondsAfter(started, 600),
     });
     greenActive(w);
     w.eks.setNodegroup(GREEN, 'general', 'CREATING');
@@ -512,15 +540,25 @@ describe('provision: blueGreen/provisionTimeoutSeconds', () => {
   });
 
   test('given a profile just created at the deadline, then the message names it creating', async () => {
-    const w = blueGreenWorld({ bg: bgRecord({ provisionStartedAt: started }), now: after(started, 9000) });
+    const w = blueGreenWorld({
+      bg: bgRecord({ provisionStartedAt: started }),
+      now: secondsAfter(started, 9000),
+    });
     greenActive(w);
     w.eks.profiles.clear();
-    await expect(w.run('provision')).rejects.toThrow('still not ACTIVE: Fargate profile fp-a (creating). Nothing');
+    await expect(w.run('provision')).rejects.toThrow(
+      'still not ACTIVE: Fargate profile fp-a (creating). Nothing',
+    );
   });
 
   test('given a cluster that vanished and is created again after the deadline, then the deadline still holds', async () => {
-    const w = blueGreenWorld({ bg: bgRecord({ provisionStartedAt: started }), now: after(started, 7200) });
-    await expect(w.run('provision')).rejects.toThrow(`still not ACTIVE: cluster ${GREEN}. Nothing was shifted`);
+    const w = blueGreenWorld({
+      bg: bgRecord({ provisionStartedAt: started }),
+      now: secondsAfter(started, 7200),
+    });
+    await expect(w.run('provision')).rejects.toThrow(
+      `still not ACTIVE: cluster ${GREEN}. Nothing was shifted`,
+    );
     expect(w.provisioner.createCluster).toHaveBeenCalledTimes(1);
   });
 
@@ -573,7 +611,7 @@ describe('readiness', () => {
     const w = blueGreenWorld({
       blueGreen: { pollSeconds: 20 },
       bg: bgRecord({ provisionedAt }),
-      now: after(provisionedAt, elapsed),
+      now: secondsAfter(provisionedAt, elapsed),
     });
     w.readiness.check.mockResolvedValue({ ready: false, detail: 'HTTP 503' });
     const run = w.run('readiness');
@@ -595,14 +633,16 @@ describe('readiness', () => {
     const w = blueGreenWorld({
       blueGreen: { readinessTimeoutSeconds: 60 },
       bg: bgRecord({ provisionedAt }),
-      now: after(provisionedAt, 60),
+      now: secondsAfter(provisionedAt, 60),
     });
     w.readiness.check.mockResolvedValue({ ready: false, detail: 'connection refused' });
-    await expect(w.run('readiness')).rejects.toThrow('were not ready 60 s after it was provisioned (last check: connection refused)');
+    await expect(w.run('readiness')).rejects.toThrow(
+      'were not ready 60 s after it was provisioned (last check: connection refused)',
+    );
   });
 
   test('given no provisionedAt recorded, then the timeout counts from now: waiting', async () => {
-    const w = blueGreenWorld({ bg: bgRecord(), now: after(NOW, 99_999) });
+    const w = blueGreenWorld({ bg: bgRecord(), now: secondsAfter(NOW, 99_999) });
     w.readiness.check.mockResolvedValue({ ready: false, detail: 'HTTP 503' });
     expect((await w.run('readiness')).status).toBe('waiting');
   });
