@@ -82,10 +82,13 @@ describe('blueGreenPhase: its input and plan', () => {
   test("given a blue/green plan, then green's name is the provision step's and the weights are the shift steps' targets", async () => {
     const w = blueGreenWorld({ weights: [20, 100], bg: bgRecord({ passed: 1, shifted: [20] }) });
     const plan = bluePlan([20, 100]);
-    // A provision step named otherwise: the plan, not the name pattern, says which cluster is green.
+    // A provision step named otherwise, and last: the plan's provision step, not the name pattern, names green.
     w.store.set(artifactKeys.plan(UPGRADE), {
       ...plan,
-      steps: plan.steps.map((s) => (s.kind === 'provision-cluster' ? { ...s, name: 'green-x' } : s)),
+      steps: [
+        ...plan.steps.filter((s) => s.kind !== 'provision-cluster'),
+        ...plan.steps.filter((s) => s.kind === 'provision-cluster').map((s) => ({ ...s, name: 'green-x' })),
+      ],
     });
     const result = await w.run('shift');
     expect(result).toMatchObject({ status: 'baking', green: 'green-x', percentage: 100 });
@@ -327,6 +330,15 @@ describe('provision: a retry', () => {
     greenActive(w);
     w.eks.profiles.set(`${GREEN}/fp-a`, state('CREATING'));
     w.eks.profiles.delete(`${GREEN}/fp-b`);
+    expect((await w.run('provision')).status).toBe('waiting');
+    expect(w.provisioner.createFargateProfile).not.toHaveBeenCalled();
+  });
+
+  test('given a later profile CREATING and an earlier one missing, then the missing one waits its turn', async () => {
+    const w = blueGreenWorld({ bg: bgRecord() });
+    greenActive(w);
+    w.eks.profiles.delete(`${GREEN}/fp-a`);
+    w.eks.profiles.set(`${GREEN}/fp-b`, state('CREATING'));
     expect((await w.run('provision')).status).toBe('waiting');
     expect(w.provisioner.createFargateProfile).not.toHaveBeenCalled();
   });
