@@ -449,7 +449,7 @@ describe('abandon after an error', () => {
       blueGreen: { keepGreenOnFailure: true },
     });
     w.eks.all(GREEN);
-    expect((await w.run('abandon')).status).toBe('done');
+    expect(await w.run('abandon')).toMatchObject({ status: 'done', percentage: 0 });
     expect(w.traffic.setWeights).toHaveBeenCalledTimes(1);
     expect(w.provisioner.describeCluster).not.toHaveBeenCalled();
     expect(deletes(w)).toEqual([]);
