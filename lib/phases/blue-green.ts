@@ -162,7 +162,11 @@ export async function blueGreenPhase(raw: unknown, deps: BlueGreenDeps): Promise
             // Green is created only inside the maintenance window (its clock starts then).
             const window = activeWindow(config);
             const waitUntil = windowWait(deps.clock.now(), window);
-            if (window !== undefined && waitUntil !== undefined) {
+            if (
+              waitUntil !== undefined &&
+              // Stryker disable next-line ConditionalExpression: windowWait is undefined whenever the window is (this check only narrows the window's type)
+              window !== undefined
+            ) {
               await events.emit('upgrade.waiting', {
                 reason: 'maintenance-window',
                 waitUntil,
@@ -237,11 +241,13 @@ export async function blueGreenPhase(raw: unknown, deps: BlueGreenDeps): Promise
           if (!verdict.passed) {
             const failedChecks = verdict.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.detail}`);
             await save({ ...record, breach: { percentage, failedChecks, at: end.toISOString() } });
+            // Stryker disable next-line ObjectLiteral: answer's default percentage is this same last shift
             return answer('breached', { percentage });
           }
           const passed = Math.max(record.passed, record.shifted.length);
           await save({ ...record, passed });
           await stepDone(`shift-traffic:${green}:${percentage}`);
+          // Stryker disable next-line ObjectLiteral: answer's default percentage is this same last shift
           return answer(passed >= weights.length ? 'done' : 'passed', { percentage });
         }
         case 'revert':
@@ -348,7 +354,7 @@ export async function blueGreenPhase(raw: unknown, deps: BlueGreenDeps): Promise
 /** The green cluster's name and the weights, as the plan has them. */
 function planShape(plan: UpgradePlan): { green: string; weights: number[] } {
   const provision = plan.steps.find((s) => s.kind === 'provision-cluster');
-  if (plan.strategy !== 'blue_green' || !provision || provision.kind !== 'provision-cluster') {
+  if (plan.strategy !== 'blue_green' || provision?.kind !== 'provision-cluster') {
     throw new InvalidRequestError(
       `plan for ${plan.cluster} is not a blue/green plan (strategy ${plan.strategy})`,
     );
@@ -417,6 +423,7 @@ async function provision(spec: GreenSpec, deps: BlueGreenDeps): Promise<Provisio
     const now = nodegroups[i];
     if (now) {
       failed(`green node group ${ng.nodegroupName}`, {
+        // Stryker disable next-line StringLiteral: any name that does not end in FAILED is not a failure (a status EKS left out is not one)
         status: now.status ?? 'UNKNOWN',
         issues: (
           (now.health as { issues?: { code?: string; message?: string }[] } | undefined)?.issues ?? []
@@ -458,6 +465,7 @@ async function teardown(
 ): Promise<'gone' | number> {
   const poll = (await deps.config.load()).blueGreen.pollSeconds;
   const cluster = await deps.provisioner.describeCluster(name);
+  // Stryker disable next-line StringLiteral: callers tell 'gone' from a wait only by typeof number
   if (!cluster) return 'gone';
   if (cluster.status === 'DELETING') return poll;
   const p: Parts = parts ?? { nodegroups: [], addons: [], fargateProfiles: [] };
@@ -492,5 +500,7 @@ async function teardown(
   }
   if (attached) return poll;
   const outcome = await deps.provisioner.deleteCluster(name);
-  return outcome.kind === 'gone' ? 'gone' : poll;
+  if (outcome.kind !== 'gone') return poll;
+  // Stryker disable next-line StringLiteral: callers tell 'gone' from a wait only by typeof number
+  return 'gone';
 }
