@@ -126,8 +126,9 @@ async function claimRollback(
       ]);
       // The perception snapshot holds the compatibility data of every hop and the
       // node groups as found; without it (a record made by hand) the live read stands
-      // in for compatibility only: its node groups run the upgraded version, so each
-      // replacement then goes back to its step's `from` version.
+      // in: its node groups run the upgraded version, which planRollback never takes
+      // as a previous state (only one at the step's `from`), so each replacement then
+      // goes back to its step's `from` version with no recorded release.
       const started = stored === undefined ? live : parseSnapshot(stored);
       const completed = record.completed.map((c) => c.stepId);
       const decision = planRollback({
@@ -136,7 +137,7 @@ async function claimRollback(
         completed,
         snapshot: live,
         addonVersions: started.addonVersions,
-        previousNodegroups: stored === undefined ? {} : previousNodegroups(started),
+        previousNodegroups: previousNodegroups(started),
         // Stryker disable next-line ConditionalExpression: `true` passes hopCompletedAt: undefined, which planRollback reads as absent (equivalent); `false` is killed by the 7-day window test
         ...(record.lastHopCompletedAt !== undefined ? { hopCompletedAt: record.lastHopCompletedAt } : {}),
         now: deps.clock.now().toISOString(),
