@@ -118,7 +118,7 @@ export async function triggerUpgrade(
     case 'existing':
       // Started meanwhile by a concurrent delivery of the same request.
       await giveBack(started.status);
-      return duplicate(upgradeId, { ...started, sameInput: true });
+      return duplicate(upgradeId, started);
     case 'conflict':
       await giveBack(started.status);
       return rejectReused(request, `execution ${upgradeId} (${started.status}) was started for it`, deps);
@@ -131,7 +131,10 @@ export async function triggerUpgrade(
   }
 }
 
-function duplicate(upgradeId: string, existing: ExistingExecution): TriggerResult {
+function duplicate(
+  upgradeId: string,
+  existing: Pick<ExistingExecution, 'executionArn' | 'status'>,
+): TriggerResult {
   return {
     status: 'duplicate',
     upgradeId,

@@ -112,7 +112,12 @@ describe('triggerUpgrade: duplicates', () => {
       start: async () => ({ kind: 'existing', executionArn: ARN, status: 'RUNNING' }),
     });
     const result = await triggerUpgrade(event(), deps);
-    expect(result.status).toBe('duplicate');
+    expect(result).toEqual({
+      status: 'duplicate',
+      upgradeId: NAME,
+      executionArn: ARN,
+      executionStatus: 'RUNNING',
+    });
     expect(locks.held.get(CLUSTER)).toBe(NAME);
   });
 
@@ -149,6 +154,9 @@ describe('triggerUpgrade: a request id reused with another request', () => {
     expect(result.status).toBe('rejected');
     expect(locks.held.size).toBe(0);
     expect(failures().map((f) => f.error.name)).toEqual(['RequestIdReusedError']);
+    expect(failures()[0]?.reason).toBe(
+      `request id "chg-7" was reused: execution ${NAME} (SUCCEEDED) was started for it with another request; nothing was started. Use a new request id for a new upgrade`,
+    );
   });
 
   test('given a conflict with a running execution of that name, then its lock is not released', async () => {
@@ -202,6 +210,9 @@ describe('triggerUpgrade over Step Functions (aws-sdk-client-mock)', () => {
     // RUNNING under that name: the lock names it, and is its own (re-taken, not given away).
     expect(locks.held.get(CLUSTER)).toBe(NAME);
     expect(failures().map((f) => f.error.name)).toEqual(['RequestIdReusedError']);
+    expect(failures()[0]?.reason).toBe(
+      `request id "chg-7" was reused: execution ${NAME} (RUNNING) was started for it with another request; nothing was started. Use a new request id for a new upgrade`,
+    );
   });
 
   test('ExecutionAlreadyExists with another input of a closed execution: the lock is released', async () => {
