@@ -116,6 +116,38 @@ describe('validatePhase: the final validation', () => {
     ]);
     expect(w.deps.locks.release).toHaveBeenCalledWith(CLUSTER, UPGRADE);
     expect(w.details('phase.completed')[0]?.summary).toBe('all checks passed');
+    // Saved before upgrade.completed: a later retry or failure handler sees a finished upgrade.
+    expect(storedRecord(w)).toMatchObject({ upgradeId: UPGRADE, completedAt: NOW, halted: false });
+  });
+
+  test('given the upgrade completed already (a retry after a lost response), then the same completion again: no new verdict, nothing read', async () => {
+    const w = await world();
+    await givenUpgrade(w, [cpStep()], {
+      startedAt: '2026-11-28T09:00:00.000Z',
+      completedAt: '2026-11-28T09:30:00.000Z',
+    });
+    const metricsFor = jest.spyOn(w.deps, 'metricsFor');
+    w.setNow('2026-11-28T12:00:00.000Z');
+    const result = await validatePhase(call(300), w.deps);
+    expect(result).toEqual({ passed: true, failedChecks: [], final: true });
+    expect(w.types()).toEqual(['phase.started', 'upgrade.completed', 'phase.completed']);
+    // The duration to the recorded completion, not to now.
+    expect(w.details('upgrade.completed')).toEqual([
+      expect.objectContaining({ targetVersion: '1.30', durationSeconds: 1800 }),
+    ]);
+    expect(w.store.has(artifactKeys.validation(UPGRADE))).toBe(false);
+    expect(metricsFor).not.toHaveBeenCalled();
+    expect(w.deps.snapshots.readSnapshot).not.toHaveBeenCalled();
+    expect(w.deps.locks.release).toHaveBeenCalledWith(CLUSTER, UPGRADE);
+  });
+
+  test('given a gate of an upgrade recorded as complete, then the gate is still judged (only the final validation is answered from the record)', async () => {
+    const w = await world();
+    await givenUpgrade(w, [cpStep()], { completedAt: '2026-11-28T09:30:00.000Z' });
+    const result = await validatePhase(call(300, canaryGate), w.deps);
+    expect(result).toEqual({ passed: true, failedChecks: [], final: false });
+    expect(w.types()).toEqual(['phase.started', 'validation.success', 'phase.completed']);
+    expect(verdictOf(w)).toMatchObject({ passed: true, judgedAt: NOW });
   });
 
   test('given a record that started after the clock (skew), then the duration is never negative', async () => {
