@@ -1,6 +1,6 @@
 import { DEFAULT_POLICY, type Finding, type UpgradeRequest } from '../../../lib/domain/plan-types';
 import { checkAddons, checkTarget } from '../../../lib/domain/preflight';
-import { checkFargate, checkSupportAndCost } from '../../../lib/domain/preflight-compute';
+import { checkFargate, checkNodegroups, checkSupportAndCost } from '../../../lib/domain/preflight-compute';
 import { checkInsights, formatAge } from '../../../lib/domain/preflight-insights';
 import { checkLaunchTemplates } from '../../../lib/domain/preflight-launch-templates';
 import { checkSubnets } from '../../../lib/domain/preflight-network';
@@ -74,6 +74,15 @@ describe('checkAddons at its edges', () => {
     expect(checkAddons(s).map((f) => `${f.severity}:${f.code}`)).toEqual([
       'block:ADDON_BUSY',
       'warn:ADDON_HEALTH_ISSUE',
+    ]);
+  });
+});
+
+describe('checkNodegroups at its edges', () => {
+  it.each(['CREATING', 'UPDATING', 'DELETING'])('given a node group %s, then it blocks as busy', (status) => {
+    const s = snapshot({ nodegroups: [nodegroup('n', '1.29', { status })] });
+    expect(checkNodegroups(s, '1.30').map((f) => `${f.severity}:${f.code}:${f.message}`)).toEqual([
+      `block:NODEGROUP_BUSY:Node group n is ${status}; EKS refuses another update until it is done.`,
     ]);
   });
 });
@@ -431,6 +440,18 @@ describe('checkLaunchTemplates at its edges', () => {
     expect(found.map((f) => f.message)).toEqual([
       expect.stringContaining(
         'runs version 1 of launch template workers (no id), whose latest version is 2, default 1. ',
+      ),
+    ]);
+  });
+
+  it('given a pinned version of several digits, then it is read as that number', () => {
+    expect(
+      check({ id: 'lt-0abc', version: '10' }, [{ ...template, LatestVersionNumber: 12 }]).map(
+        (f) => f.message,
+      ),
+    ).toEqual([
+      expect.stringContaining(
+        'runs version 10 of launch template workers (lt-0abc), whose latest version is 12',
       ),
     ]);
   });
