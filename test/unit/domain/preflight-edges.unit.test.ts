@@ -301,6 +301,32 @@ describe('checkInsights at its edges', () => {
     ]);
   });
 
+  it('given a deprecation with its replacement and removal version, then both are named', () => {
+    const findings = check([
+      insight('d', 'WARNING', {
+        kubernetesVersion: '1.30',
+        categorySpecificSummary: {
+          deprecationDetails: [
+            { usage: '/apis/a/v1beta1/x', replacedWith: '/apis/a/v1/x', stopServingVersion: '1.30' },
+          ],
+        },
+      }),
+    ]);
+    expect(findings.map((f) => f.message)).toEqual([
+      'Upgrade insight Check d (for 1.30) warns. /apis/a/v1beta1/x removed in 1.30; use /apis/a/v1/x.',
+    ]);
+  });
+
+  it('given a capture time and only fresh insights, then no finding at all', () => {
+    const s = snapshot({
+      capturedAt: '2026-11-27T08:00:00.000Z',
+      insights: [
+        insight('f', 'PASSING', { kubernetesVersion: '1.30', lastRefreshTime: '2026-11-27T07:00:00.000Z' }),
+      ],
+    });
+    expect(checkInsights(s, ['1.30'], request(), DEFAULT_POLICY)).toEqual([]);
+  });
+
   it('given passing, unknown-category and out-of-plan insights, then no finding', () => {
     expect(
       check([
@@ -444,6 +470,16 @@ describe('checkLaunchTemplates at its edges', () => {
     ]);
   });
 
+  it('given a name, then the template of that name is found among others', () => {
+    const found = check({ name: 'workers', version: '1' }, [
+      { LaunchTemplateId: 'lt-1', LaunchTemplateName: 'other', LatestVersionNumber: 9 },
+      { LaunchTemplateId: 'lt-2', LaunchTemplateName: 'workers', LatestVersionNumber: 2 },
+    ]);
+    expect(found.map((f) => f.message)).toEqual([
+      expect.stringContaining('runs version 1 of launch template workers (lt-2), whose latest version is 2.'),
+    ]);
+  });
+
   it('given a pinned version of several digits, then it is read as that number', () => {
     expect(
       check({ id: 'lt-0abc', version: '10' }, [{ ...template, LatestVersionNumber: 12 }]).map(
@@ -479,21 +515,20 @@ describe('checkSubnets at its edges', () => {
   const codes = (f: Finding[]) => f.map((x) => `${x.severity}:${x.code}:${x.resource}`);
 
   it('given an empty zone id, then the zone name is used', () => {
-    const s = withSubnets([
-      {
-        SubnetId: 'subnet-a',
-        AvailabilityZone: 'eu-west-1a',
-        AvailabilityZoneId: '',
-        AvailableIpAddressCount: 9,
-      },
-      {
-        SubnetId: 'subnet-b',
-        AvailabilityZone: 'eu-west-1a',
-        AvailabilityZoneId: '',
-        AvailableIpAddressCount: 9,
-      },
+    const s = (zoneB: string) =>
+      withSubnets([
+        {
+          SubnetId: 'subnet-a',
+          AvailabilityZone: 'eu-west-1a',
+          AvailabilityZoneId: '',
+          AvailableIpAddressCount: 9,
+        },
+        { SubnetId: 'subnet-b', AvailabilityZone: zoneB, AvailabilityZoneId: '', AvailableIpAddressCount: 9 },
+      ]);
+    expect(codes(checkSubnets(s('eu-west-1a'), DEFAULT_POLICY))).toEqual([
+      'block:SUBNET_FREE_IPS:subnet-a,subnet-b',
     ]);
-    expect(codes(checkSubnets(s, DEFAULT_POLICY))).toEqual(['block:SUBNET_FREE_IPS:subnet-a,subnet-b']);
+    expect(checkSubnets(s('eu-west-1b'), DEFAULT_POLICY)).toEqual([]);
   });
 
   it('given subnets without any zone, then each is its own unknown zone, named in the message', () => {
