@@ -50,7 +50,7 @@ describe('planInPlace, whole steps and findings', () => {
   it('given a node group newer than the control plane, then no step moves it', () => {
     const s = snapshot({
       version: '1.29',
-      nodegroups: [nodegroup('ahead', '1.30'), nodegroup('ok', '1.29')],
+      nodegroups: [nodegroup('ahead', '1.31'), nodegroup('ok', '1.29')],
     });
     const steps = planInPlace(s, v('1.30'), DEFAULT_POLICY).steps;
     expect(steps.map((st) => `${st.kind}:${'name' in st ? st.name : ''}`)).toEqual([
