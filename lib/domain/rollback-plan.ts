@@ -138,8 +138,9 @@ export function planRollback(input: RollbackPlanInput): RollbackPlan {
   }
   const controlPlane = current.find((s) => s.kind === 'control-plane');
   if (controlPlane) actions.push(controlPlaneAction(input, controlPlane, replaced));
-  const reverts = actions.filter((a) => a.kind !== 'keep').length;
-  const blocked = actions.some((a) => a.kind === 'keep' && a.blocking === true);
+  const keeps = actions.flatMap((a) => (a.kind === 'keep' ? [a] : []));
+  const reverts = actions.length - keeps.length;
+  const blocked = keeps.some((a) => a.blocking === true);
   const expected: RollbackOutcomeV2 = reverts === 0 ? 'stopped' : blocked ? 'partially-reverted' : 'reverted';
   return { hop, actions, expected };
 }
@@ -202,10 +203,8 @@ function controlPlaneAction(
   if (input.snapshot.cluster.version !== step.to) {
     return keep(`the cluster runs ${input.snapshot.cluster.version}, not ${step.to}`);
   }
-  if (
-    input.hopCompletedAt !== undefined &&
-    Date.parse(input.now) - Date.parse(input.hopCompletedAt) > ROLLBACK_WINDOW_MS
-  ) {
+  // An unknown completion time counts as now: the window is not judged.
+  if (Date.parse(input.now) - Date.parse(input.hopCompletedAt ?? input.now) > ROLLBACK_WINDOW_MS) {
     return keep('the 7-day rollback window has passed');
   }
   const newer = input.snapshot.nodegroups.filter(
