@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 // a re-run after a small change tests only what changed. The incremental files are
 // committed (stryker/incremental/): a full run takes hours on two cores, and reports/
 // does not outlive a checkout.
-export function config({ name, mutate, testPaths }) {
+export function config({ name, mutate, testPaths, incrementalFile = `stryker/incremental/${name}.json` }) {
   const tempDirName = `.stryker-tmp/${name}`;
   linkSharedBeside(tempDirName);
   return {
@@ -23,7 +23,7 @@ export function config({ name, mutate, testPaths }) {
     concurrency: 2,
     mutate,
     incremental: true,
-    incrementalFile: `stryker/incremental/${name}.json`,
+    incrementalFile,
     reporters: ['clear-text', 'progress', 'json'],
     jsonReporter: { fileName: `reports/stryker/${name}.json` },
     tempDirName,
