@@ -70,15 +70,23 @@ const tracerBeside = {
     if (!options.outdir || options.write === false) return;
     const outfile = join(options.outdir, 'tracer.js');
     build.onEnd(async (result) => {
-      if (result.errors.length > 0) return;
-      const built = tracerBuilds.get(outfile);
-      if (built === undefined || ((await built) && !existsSync(outfile))) {
-        tracerBuilds.set(outfile, buildTracer(build.esbuild, options, outfile));
-      }
-      await tracerBuilds.get(outfile);
+      if (result.errors.length === 0) await ensureTracer(build.esbuild, options, outfile);
     });
   },
 };
+
+/**
+ * The handlers of one package build side by side: each call waits for the one before it
+ * and builds only if nothing was built yet (a file left by an earlier process may be
+ * stale), the earlier build failed, or the file is gone since (a watch rebuild).
+ */
+function ensureTracer(esbuild, options, outfile) {
+  const next = (tracerBuilds.get(outfile) ?? Promise.resolve(false))
+    .catch(() => false)
+    .then((built) => (built && existsSync(outfile) ? true : buildTracer(esbuild, options, outfile)));
+  tracerBuilds.set(outfile, next);
+  return next;
+}
 
 async function buildTracer(esbuild, options, outfile) {
   await esbuild.build({

@@ -7,9 +7,10 @@ import type { MiddlewareObj, Request } from '@middy/core';
  * every cold start about 40 ms of INIT, traced or not. On the first traced
  * invocation the module is loaded (in a deployed zip from `handlers/tracer.js`, a
  * file of its own: see importTracerModule), and Powertools' own middleware handles
- * the handler's subsegment, the ColdStart and Service annotations and the error as metadata. The phase, the
- * upgrade id and the cluster are annotations, so X-Ray can find an upgrade's traces
- * (`annotation.upgradeId = "..."`). Tracing never fails an invocation.
+ * the handler's subsegment, the ColdStart and Service annotations and the error as
+ * metadata. The phase, the upgrade id and the cluster are annotations, so X-Ray can
+ * find an upgrade's traces (`annotation.upgradeId = "..."`). Tracing never fails an
+ * invocation.
  */
 
 /** What this file uses of Powertools Tracer and its middleware. */
