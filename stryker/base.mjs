@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 // Shared StrykerJS settings: jest runner over the in-process tests, perTest
 // coverage (each mutant runs only the tests that reach it), incremental mode so
 // a re-run after a small change tests only what changed. The incremental files are
-// committed (stryker/incremental/): a full run takes hours on two cores, and reports/
-// does not outlive a checkout.
+// committed (stryker/incremental/): reports/ does not outlive a checkout, and a full run
+// of a scope is many minutes on two cores.
 export function config({ name, mutate, testPaths, incrementalFile = `stryker/incremental/${name}.json` }) {
   const tempDirName = `.stryker-tmp/${name}`;
   linkSharedBeside(tempDirName);
@@ -17,7 +17,10 @@ export function config({ name, mutate, testPaths, incrementalFile = `stryker/inc
       projectType: 'custom',
       configFile: 'jest.config.cjs',
       config: { testMatch: testPaths.map((p) => `<rootDir>/${p}`) },
-      enableFindRelatedTests: false,
+      // Each mutant loads only the test files that import its file (jest --findRelatedTests)
+      // instead of every test file of the scope: trigger.ts against the phases tests took
+      // 47 s instead of 4 min 11 s, same 68 of 68 killed (2026-12-02).
+      enableFindRelatedTests: true,
     },
     coverageAnalysis: 'perTest',
     concurrency: 2,
