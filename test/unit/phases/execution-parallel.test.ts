@@ -171,6 +171,23 @@ describe('executePhase with node groups in parallel', () => {
     expect(w.recorded()).toEqual(['nodegroup:b:1.31']);
   });
 
+  it('given two updates that failed in one poll, then the error names both, in plan order, with the codes of both', async () => {
+    const w = world([ng('a'), ng('b'), gate]);
+    const first = await w.call(INITIAL_PROGRESS);
+    w.end('nodegroup:a:1.31', 'Failed');
+    w.end('nodegroup:b:1.31', 'Cancelled');
+    const error = await w.call(first.progress).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'StepFailedError',
+      stepId: 'nodegroup:a:1.31',
+      codes: ['PodEvictionFailure'],
+      message:
+        'step nodegroup:a:1.31 ended Failed (update u-nodegroup:a:1.31): PodEvictionFailure: pdb' +
+        ' | step nodegroup:b:1.31 ended Cancelled (update u-nodegroup:b:1.31): no error detail',
+    });
+    expect(w.recorded()).toEqual([]);
+  });
+
   it('given EKS busy for the next node group, then it keeps what runs, counts the busy answer and waits', async () => {
     const w = world([ng('a', 30), ng('b'), gate], { busy: ['b'] });
     const r = await w.call(INITIAL_PROGRESS);

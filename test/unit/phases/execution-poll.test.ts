@@ -238,3 +238,14 @@ describe('executePhase: gates', () => {
     expect(w.types()).toEqual(['phase.started']);
   });
 });
+
+describe('executePhase: how long the phase has run', () => {
+  test('given a later call of the phase, then phase.completed (done) counts from when the phase began (the record), not from this call', async () => {
+    const w = phaseWorld();
+    jest.mocked(w.deps.updates.describeUpdate).mockResolvedValue(status('Successful'));
+    const step = nodegroupStep();
+    await givenUpgrade(w, [step], { phaseStartedAt: startedSecondsAgo(1800) });
+    await executePhase(executionCall(inFlight(step)), w.deps);
+    expect(w.details('phase.completed')).toEqual([expect.objectContaining({ durationSeconds: 1800 })]);
+  });
+});

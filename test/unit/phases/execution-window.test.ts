@@ -7,6 +7,7 @@ import {
   gateStep,
   givenUpgrade,
   nodegroupStep,
+  storedRecord,
 } from '../../support/phase-fixtures';
 import { phaseWorld } from '../../support/phase-world';
 
@@ -133,6 +134,41 @@ describe('executePhase: maintenance window', () => {
       expect.objectContaining({ stepId: 'control-plane:1.31', hop: '1.31' }),
     ]);
     expect(w.deps.updates.startStep).not.toHaveBeenCalled();
+  });
+
+  test('given a hop that opens while an update of the last one is in flight, outside the window, then it keeps polling and announces no wait yet', async () => {
+    // No gate between the hops (a plan of node groups only): the next hop's first step could
+    // start beside the update in flight, but the window is shut. The update is still polled.
+    const w = phaseWorld({ config: { maintenanceWindow: WEEKDAY_NIGHTS } });
+    const [a, b] = [nodegroupStep('a', '1.29', '1.30'), nodegroupStep('b', '1.30', '1.31')];
+    await givenUpgrade(w, [a, b]);
+    jest
+      .mocked(w.deps.updates.describeUpdate)
+      .mockResolvedValue({ updateId: 'u-1', state: 'InProgress', errors: [] });
+    const progress = {
+      ...FRESH,
+      next: 1,
+      polls: 2,
+      inFlight: [{ stepId: a.id, updateId: 'u-1', startedAt: '2026-11-28T09:50:00.000Z', polls: 2 }],
+    };
+    const result = await executePhase(executionCall(progress), w.deps);
+    expect(result).toMatchObject({ status: 'waiting', waitUntil: null, started: [], finished: [] });
+    expect(result.progress.inFlight.map((f) => f.stepId)).toEqual([a.id]);
+    expect(w.deps.updates.startStep).not.toHaveBeenCalled();
+    expect(w.types()).not.toContain('upgrade.waiting');
+    expect(storedRecord(w).phaseStartedAt).not.toBe(MONDAY_OPENS);
+  });
+
+  test('given the window shut for the next hop, then the record says the phase starts again when it opens, and the rest of it is kept', async () => {
+    const w = phaseWorld({ config: { maintenanceWindow: WEEKDAY_NIGHTS } });
+    const steps = [...hop('1.29', '1.30'), ...hop('1.30', '1.31')];
+    const completed = steps
+      .slice(0, 4)
+      .map((s) => ({ stepId: s.id, finishedAt: '2026-11-28T09:00:00.000Z' }));
+    await givenUpgrade(w, steps, { completed, phaseStartedAt: '2026-11-28T08:00:00.000Z' });
+    const before = storedRecord(w);
+    await executePhase(executionCall({ ...FRESH, next: 4, done: 4, polls: 4 }), w.deps);
+    expect(storedRecord(w)).toEqual({ ...before, phaseStartedAt: MONDAY_OPENS });
   });
 
   test('given a plan whose hops cannot all start in the window within the execution timeout, then it is refused before any step', async () => {
