@@ -12,11 +12,9 @@ export interface AddonSemver {
   readonly build: number;
 }
 
-const ADDON_VERSION_PATTERN = /^v?(\d+)\.(\d+)\.(\d+)(?:-eksbuild\.(\d+))?/;
-
 /** Parses an add-on version; undefined when it is not of the vX.Y.Z[-eksbuild.N] form. */
 export function parseAddonVersion(value: string): AddonSemver | undefined {
-  const match = ADDON_VERSION_PATTERN.exec(value);
+  const match = /^v?(\d+)\.(\d+)\.(\d+)(?:-eksbuild\.(\d+))?/.exec(value);
   if (!match) return undefined;
   return {
     major: Number(match[1]),

@@ -3,6 +3,7 @@ import { type AgentConfig, InvalidConfigError } from './config';
 import { AgentError } from './errors';
 import { type CreateNodegroupInput, planNodegroupReplacement, REPLACES_TAG } from './nodegroup-replacement';
 import type { PlanningPolicy } from './plan-types';
+import { clusterNameProblem, MAX_CLUSTER_NAME } from './request-fields';
 import { clientRequestToken } from './request-token';
 import type { AddonInfo, EnvironmentSnapshot } from './snapshot';
 
@@ -11,10 +12,6 @@ import type { AddonInfo, EnvironmentSnapshot } from './snapshot';
  * configuration, traffic moved to it in weighted steps, blue deleted at the end.
  * Pure: requests are built here, the ports carry them out.
  */
-
-/** EKS's CreateCluster name rule: 1-100 characters, a letter or digit first, then letters, digits, - and _. */
-export const CLUSTER_NAME_MAX = 100;
-export const CLUSTER_NAME_PATTERN = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
 
 /**
  * The tag the agent puts on everything it creates for a green cluster (value: blue's
@@ -30,9 +27,9 @@ export const GREEN_OF_TAG = 'eks-upgrade-agent/green-of';
  */
 export function greenClusterName(blue: string, target: string, pattern = '{blue}-{target}'): string {
   const name = pattern.replaceAll('{blue}', blue).replaceAll('{target}', target.replaceAll('.', '-'));
-  if (name.length > CLUSTER_NAME_MAX || !CLUSTER_NAME_PATTERN.test(name)) {
+  if (clusterNameProblem(name) !== undefined) {
     throw new InvalidConfigError(
-      `blueGreen/namePattern "${pattern}" gives "${name.slice(0, 120)}", which is not an EKS cluster name (at most ${CLUSTER_NAME_MAX} letters, digits, - and _, starting with a letter or digit)`,
+      `blueGreen/namePattern "${pattern}" gives "${name.slice(0, 120)}", which is not an EKS cluster name (at most ${MAX_CLUSTER_NAME} letters, digits, - and _, starting with a letter or digit)`,
     );
   }
   if (name === blue) {

@@ -3,8 +3,6 @@ import { shortHash } from './hash';
 
 /** Step Functions execution names: 1-80 characters. */
 export const MAX_EXECUTION_NAME = 80;
-/** Only these characters keep CloudWatch logging and every console view working. */
-const NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 const HASH_LENGTH = 12;
 const READABLE_LENGTH = MAX_EXECUTION_NAME - HASH_LENGTH - 1;
 
@@ -42,7 +40,8 @@ export function executionNamePrefix(clusterName: string): string {
  * @throws InvalidRequestError when it is empty, too long or uses other characters.
  */
 export function assertExecutionName(name: string): void {
-  if (!NAME_PATTERN.test(name)) {
+  // Only these characters keep CloudWatch logging and every console view working.
+  if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) {
     throw new InvalidRequestError(
       `execution name ${JSON.stringify(name)} must be 1-${MAX_EXECUTION_NAME} characters of A-Z, a-z, 0-9, "-" and "_"`,
     );

@@ -113,12 +113,10 @@ function dayIndex(value: unknown, day: string | undefined): number {
 
 const FULL_DAY_NAMES = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
 
-const HOURS = /^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$/;
-
 /** Minutes after local midnight of the start and the end (the end in 1..1440). @throws InvalidWindowHoursError */
 export function parseWindowHours(value: unknown): { readonly start: number; readonly end: number } {
   if (typeof value !== 'string') throw new InvalidWindowHoursError(value, 'not a text');
-  const match = HOURS.exec(value.trim());
+  const match = /^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$/.exec(value.trim());
   if (!match) throw new InvalidWindowHoursError(value, 'not HH:MM-HH:MM');
   const [sh, sm, eh, em] = match.slice(1).map(Number) as [number, number, number, number];
   if (sh > 23 || sm > 59)

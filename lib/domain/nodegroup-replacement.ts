@@ -9,9 +9,13 @@ import type { Nodegroup } from './snapshot';
  * deleted once the new one is ACTIVE (EKS drains it, honouring PodDisruptionBudgets).
  */
 
-/** EKS's limit on a node group name, and its alphabet. */
+/** EKS's limit on a node group name. */
 export const NODEGROUP_NAME_MAX = 63;
-export const NODEGROUP_NAME_PATTERN = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
+
+/** EKS's rule for a node group name: 1-63 letters, digits, - and _, a letter or digit first. */
+export function isNodegroupName(name: string): boolean {
+  return name.length <= NODEGROUP_NAME_MAX && /^[0-9A-Za-z][A-Za-z0-9_-]*$/.test(name);
+}
 
 /** The tag that says which node group a replacement stands in for (and lets a person find it). */
 export const REPLACES_TAG = 'eks-upgrade-agent/replaces';

@@ -10,7 +10,6 @@ import { lazy } from './lazy';
  * confused by: no dots (hence no `..`), no slashes, no spaces, nothing invisible.
  */
 export const MAX_REQUEST_ID = 40;
-const ALLOWED = /^[A-Za-z0-9_-]+$/;
 
 /** What is wrong with `id` as a request id, naming the rule; undefined when it is fine. */
 export function requestIdProblem(id: string): string | undefined {
@@ -19,8 +18,9 @@ export function requestIdProblem(id: string): string | undefined {
     return `the request id is ${id.length} characters long; at most ${MAX_REQUEST_ID} are allowed`;
   }
   if (id.includes('..')) return 'the request id contains ".."; use letters, digits, - and _ only';
-  if (!ALLOWED.test(id)) {
-    const bad = [...id].find((c) => !ALLOWED.test(c)) ?? '';
+  const allowed = /^[A-Za-z0-9_-]+$/;
+  if (!allowed.test(id)) {
+    const bad = [...id].find((c) => !allowed.test(c)) ?? '';
     return `the request id contains ${JSON.stringify(bad)}; use letters, digits, - and _ only`;
   }
   return undefined;
@@ -36,7 +36,6 @@ export const requestIdSchema = lazy(() =>
 
 /** EKS's own rule for cluster names (CreateCluster): 1-100 characters, alphanumeric first. */
 export const MAX_CLUSTER_NAME = 100;
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
 
 /**
  * What is wrong with `name` as an EKS cluster name; undefined when EKS could have
@@ -48,7 +47,7 @@ export function clusterNameProblem(name: string): string | undefined {
   if (name.length > MAX_CLUSTER_NAME) {
     return `the cluster name is ${name.length} characters long; EKS allows at most ${MAX_CLUSTER_NAME}`;
   }
-  if (!CLUSTER_NAME.test(name)) {
+  if (!/^[0-9A-Za-z][A-Za-z0-9_-]*$/.test(name)) {
     return `${JSON.stringify(name.slice(0, 40))} is not an EKS cluster name: letters, digits, - and _, starting with a letter or digit`;
   }
   return undefined;

@@ -9,10 +9,6 @@
 /** Epoch seconds up to 9999-12-31T23:59:59Z: a larger number is almost surely milliseconds. */
 const MAX_EPOCH_SECONDS = 253_402_300_799;
 
-// A zone is required on a date-time: without one the instant depends on the reader's time zone.
-const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
-
 export const TIMESTAMP_FORMS =
   'an ISO 8601 timestamp with a zone (2024-03-14T11:31:44Z, offsets allowed) or epoch seconds (1710415904.348)';
 
@@ -31,7 +27,10 @@ export function normalizeTimestamp(value: unknown): string | undefined {
     return new Date(Math.round(value * 1000)).toISOString();
   }
   if (typeof value !== 'string') return undefined;
-  const match = ISO_8601.exec(value.trim());
+  // A zone is required on a date-time: without one the instant depends on the reader's time zone.
+  const iso8601 =
+    /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
+  const match = iso8601.exec(value.trim());
   if (!match) return undefined;
   const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = match
     .slice(1)

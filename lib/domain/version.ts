@@ -14,7 +14,6 @@ export const KUBERNETES_MAJOR = 1;
  */
 export const MAX_MINOR = 99;
 
-const SHAPE = /^(\d+)\.(\d+)$/;
 /** Echoed values are cut: a version argument may be any string a user pastes. */
 const ECHO_LIMIT = 40;
 
@@ -33,7 +32,7 @@ function echo(value: string): string {
  * a version is compared as text in events, names and keys, so it has one spelling.
  */
 export function versionProblem(value: string): string | undefined {
-  const match = SHAPE.exec(value);
+  const match = /^(\d+)\.(\d+)$/.exec(value);
   if (!match) {
     return `${echo(value)} is not a Kubernetes minor version; write it as MAJOR.MINOR, for example 1.30`;
   }

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { explainAwsEnvironmentError } from '../../aws/eks/access-errors';
 import { createPersonClients } from '../../aws/eks/person-clients';
 import { EksSnapshotReader } from '../../aws/eks/snapshot-reader';
+import { clusterNameProblem } from '../../domain/request-fields';
 import type { EnvironmentSnapshot } from '../../domain/snapshot';
 import { isKubernetesVersion } from '../../domain/version';
 import { CliUsageError, EXIT } from '../errors';
@@ -19,13 +20,11 @@ export interface LiveClusterOptions {
   readonly minorsAhead?: number;
 }
 
-// EKS's own rule for cluster names (CreateCluster): 1-100 characters, a letter or digit first.
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const DEFAULT_MINORS_AHEAD = 3;
 
 /** Validates --cluster/--region/--profile before any call. @throws CliUsageError */
 export function checkLiveOptions(options: { cluster?: string; region?: string; profile?: string }): void {
-  if (options.cluster !== undefined && !CLUSTER_NAME.test(options.cluster)) {
+  if (options.cluster !== undefined && clusterNameProblem(options.cluster) !== undefined) {
     throw new CliUsageError(
       `--cluster ${JSON.stringify(options.cluster)} is not an EKS cluster name (1-100 letters, digits, - and _, starting with a letter or digit)`,
     );

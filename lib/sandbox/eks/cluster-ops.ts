@@ -3,8 +3,8 @@ import type {
   CreateClusterInput,
   CreateFargateProfileInput,
 } from '../../domain/blue-green';
-import { CLUSTER_NAME_MAX, CLUSTER_NAME_PATTERN } from '../../domain/blue-green';
 import { DEFAULT_POLICY } from '../../domain/plan-types';
+import { clusterNameProblem } from '../../domain/request-fields';
 import type { Cluster } from '../../domain/snapshot';
 import { isKubernetesVersion } from '../../domain/version';
 import type { ResourceState } from '../../ports';
@@ -66,7 +66,7 @@ function requireActive(world: ClusterWorld): void {
  */
 export function createCluster(state: SandboxState, now: Date, input: CreateClusterInput): void {
   const context = { clusterName: input.name };
-  if (input.name.length > CLUSTER_NAME_MAX || !CLUSTER_NAME_PATTERN.test(input.name)) {
+  if (clusterNameProblem(input.name) !== undefined) {
     throw new InvalidParameterException(`Cluster name ${input.name} is invalid`, context);
   }
   if (state.clusters[input.name]) {

@@ -1,5 +1,5 @@
 import type { CreateNodegroupInput } from '../../domain/nodegroup-replacement';
-import { NODEGROUP_NAME_MAX, NODEGROUP_NAME_PATTERN } from '../../domain/nodegroup-replacement';
+import { isNodegroupName } from '../../domain/nodegroup-replacement';
 import { DEFAULT_POLICY } from '../../domain/plan-types';
 import type { Nodegroup } from '../../domain/snapshot';
 import { compareVersions, isKubernetesVersion } from '../../domain/version';
@@ -37,7 +37,7 @@ export function createNodegroup(
 ): Nodegroup {
   const { cluster } = world.snapshot;
   const context = { clusterName: cluster.name, nodegroupName: input.nodegroupName };
-  if (input.nodegroupName.length > NODEGROUP_NAME_MAX || !NODEGROUP_NAME_PATTERN.test(input.nodegroupName)) {
+  if (!isNodegroupName(input.nodegroupName)) {
     throw new InvalidParameterException(
       `Nodegroup name ${input.nodegroupName} is invalid: at most 63 letters, digits, hyphens and underscores, starting with a letter or digit`,
       context,

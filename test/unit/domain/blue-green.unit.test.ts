@@ -1,14 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import {
-  CLUSTER_NAME_MAX,
-  CLUSTER_NAME_PATTERN,
-  GREEN_OF_TAG,
-  greenClusterName,
-  greenSpec,
-  weightedTargets,
-} from '../../../lib/domain/blue-green';
+import { GREEN_OF_TAG, greenClusterName, greenSpec, weightedTargets } from '../../../lib/domain/blue-green';
 import { InvalidConfigError } from '../../../lib/domain/config';
+import { clusterNameProblem, MAX_CLUSTER_NAME } from '../../../lib/domain/request-fields';
 import { type EnvironmentSnapshot, parseSnapshot } from '../../../lib/domain/snapshot';
 
 const demo = (): EnvironmentSnapshot =>
@@ -41,12 +35,11 @@ describe('greenClusterName', () => {
           try {
             const name = greenClusterName(blue, target);
             expect(name).toBe(greenClusterName(blue, target));
-            expect(name.length).toBeLessThanOrEqual(CLUSTER_NAME_MAX);
-            expect(CLUSTER_NAME_PATTERN.test(name)).toBe(true);
+            expect(clusterNameProblem(name)).toBeUndefined();
             expect(name).not.toBe(blue);
           } catch (error) {
             expect(error).toBeInstanceOf(InvalidConfigError);
-            expect(blue.length + target.length + 1).toBeGreaterThan(CLUSTER_NAME_MAX);
+            expect(blue.length + target.length + 1).toBeGreaterThan(MAX_CLUSTER_NAME);
           }
         },
       ),
