@@ -10,6 +10,11 @@ import { fileURLToPath } from 'node:url';
 export function config({ name, mutate, testPaths, incrementalFile = `stryker/incremental/${name}.json` }) {
   const tempDirName = `.stryker-tmp/${name}`;
   linkSharedBeside(tempDirName);
+  // npm run mutate runs a split scope one shard at a time (stryker/run.ts): STRYKER_SHARD
+  // names the shard (domain.2-of-4), STRYKER_SHARD_FILES lists its files.
+  const shard = process.env.STRYKER_SHARD;
+  const sharded = shard?.startsWith(`${name}.`) && process.env.STRYKER_SHARD_FILES !== undefined;
+  const report = sharded ? shard : name;
   return {
     packageManager: 'npm',
     testRunner: 'jest',
@@ -29,16 +34,18 @@ export function config({ name, mutate, testPaths, incrementalFile = `stryker/inc
     },
     coverageAnalysis: 'perTest',
     concurrency: 2,
-    mutate,
+    mutate: sharded ? process.env.STRYKER_SHARD_FILES.split(',') : mutate,
     incremental: true,
-    incrementalFile,
+    incrementalFile: sharded ? `stryker/incremental/${shard}.json` : incrementalFile,
     reporters: ['clear-text', 'progress', 'json'],
-    jsonReporter: { fileName: `reports/stryker/${name}.json` },
+    jsonReporter: { fileName: `reports/stryker/${report}.json` },
     tempDirName,
     // Every scope's temp dir (each holds a link to ../shared) and the reports stay out of
     // the copy a run makes: a link to a folder would break the copy of the next scope.
     ignorePatterns: ['/.stryker-tmp', '/reports'],
     cleanTempDir: 'always',
+    // The dry run of a whole scope, with coverage per test, can pass 5 min on a busy machine.
+    dryRunTimeoutMinutes: 20,
     thresholds: { high: 90, low: 85, break: null },
     // A mutant's run may take 1.5 times its tests' time, plus the dry run's whole overhead
     // (every test file loaded: 7 to 20 s), plus this. Infinite loops are the usual timeouts,

@@ -1,7 +1,7 @@
 /**
  * `npm run mutate [-- domain|phases|event-pattern ...] [--report-only]`: runs the
- * scoped Stryker configs one after the other (each uses both cores) and prints
- * each scope's score against its goal. Exit 1 when a scope is below its goal,
+ * scoped Stryker configs one after the other (each uses both cores; a split scope
+ * shard by shard, see SHARDS) and prints each scope's score against its goal. Exit 1 when a scope is below its goal,
  * 2 for a bad argument or a missing report. --report-only reads the last reports.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,15 +15,33 @@ import {
   hasRuntimeCode,
   MutationReportError,
   meetsGoal,
+  mergeReports,
   parseScopes,
   type Scope,
+  SHARDS,
   scoreReport,
+  shardFiles,
+  shardName,
 } from './score';
 
 const root = join(__dirname, '..');
 
-function runStryker(scope: Scope): number {
+/** The scope's shards: each one's name and files (stryker/base.mjs reads them from the environment). */
+function shards(scope: Scope): { name: string; files: string[] }[] {
+  const count = SHARDS[scope];
+  const files = sourceFiles(scope).sort();
+  return Array.from({ length: count }, (_, index) => ({
+    name: shardName(scope, index, count),
+    files: shardFiles(files, index, count),
+  })).filter((shard) => shard.files.length > 0);
+}
+
+function runStryker(scope: Scope, shard: { name: string; files: string[] }): number {
   const started = Date.now();
+  const env =
+    SHARDS[scope] === 1
+      ? process.env
+      : { ...process.env, STRYKER_SHARD: shard.name, STRYKER_SHARD_FILES: shard.files.join(',') };
   const result = spawnSync(
     process.execPath,
     [
@@ -31,9 +49,9 @@ function runStryker(scope: Scope): number {
       'run',
       `stryker/${scope}.conf.mjs`,
     ],
-    { cwd: root, stdio: 'inherit' },
+    { cwd: root, stdio: 'inherit', env },
   );
-  console.log(`stryker ${scope}: ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(`stryker ${shard.name}: ${Math.round((Date.now() - started) / 1000)} s`);
   return result.status ?? 1;
 }
 
@@ -50,15 +68,15 @@ function sourceFiles(scope: Scope): string[] {
 }
 
 function readReport(scope: Scope) {
-  const file = join(root, 'reports', 'stryker', `${scope}.json`);
+  const files = shards(scope).map(({ name }) => join(root, 'reports', 'stryker', `${name}.json`));
   try {
-    const report = JSON.parse(readFileSync(file, 'utf8'));
+    const report = mergeReports(files.map((file) => JSON.parse(readFileSync(file, 'utf8'))));
     assertCoversScope(report, sourceFiles(scope));
     return scoreReport(report);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new MutationReportError(
-      `no usable report for ${scope} at ${file} (${why}): run npm run mutate -- ${scope}`,
+      `no usable report for ${scope} in ${files.join(', ')} (${why}): run npm run mutate -- ${scope}`,
     );
   }
 }
@@ -66,10 +84,12 @@ function readReport(scope: Scope) {
 function main(argv: readonly string[]): number {
   const reportOnly = argv.includes('--report-only');
   const scopes = parseScopes(argv.filter((a) => a !== '--report-only'));
-  for (const scope of scopes) {
-    if (!reportOnly && runStryker(scope) !== 0) {
-      console.error(`stryker failed for ${scope}; see its output above`);
-      return 2;
+  for (const scope of reportOnly ? [] : scopes) {
+    for (const shard of shards(scope)) {
+      if (runStryker(scope, shard) !== 0) {
+        console.error(`stryker failed for ${shard.name}; see its output above`);
+        return 2;
+      }
     }
   }
   const results = scopes.map((scope) => ({ scope, ...readReport(scope) }));

@@ -4,9 +4,12 @@ import {
   hasRuntimeCode,
   MutationReportError,
   meetsGoal,
+  mergeReports,
   parseScopes,
   type ReportMutant,
   scoreReport,
+  shardFiles,
+  shardName,
   tally,
 } from '../../stryker/score';
 
@@ -124,5 +127,37 @@ describe('hasRuntimeCode: which files a full run must report', () => {
     ['a re-export of values', "export { planUpgrade } from './planner';"],
   ])('is true for a file with %s', (_what, source) => {
     expect(hasRuntimeCode(source)).toBe(true);
+  });
+});
+
+describe('shards of a scope', () => {
+  const files = Array.from({ length: 40 }, (_, i) => `lib/domain/file-${i}.ts`);
+
+  it('puts every file in exactly one shard', () => {
+    const shards = [0, 1, 2, 3].map((i) => shardFiles(files, i, 4));
+    expect(shards.flat().sort()).toEqual([...files].sort());
+    for (const shard of shards) expect(shard.length).toBeGreaterThan(0);
+  });
+
+  it('keeps a file in its shard when other files come and go', () => {
+    const before = shardFiles(files, 2, 4);
+    const after = shardFiles([...files.slice(5), 'lib/domain/new.ts'], 2, 4);
+    expect(after.filter((f) => f !== 'lib/domain/new.ts')).toEqual(
+      before.filter((f) => files.slice(5).includes(f)),
+    );
+  });
+
+  it('names shards after their scope, and an unsplit scope by its own name', () => {
+    expect(shardName('domain', 1, 4)).toBe('domain.2-of-4');
+    expect(shardName('phases', 0, 1)).toBe('phases');
+  });
+
+  it("merges the shards' reports, and refuses a file in two of them", () => {
+    const a = { files: { 'lib/domain/a.ts': { mutants: mutants({ Killed: 2 }) } } };
+    const b = { files: { 'lib/domain/b.ts': { mutants: mutants({ Survived: 2 }) } } };
+    expect(scoreReport(mergeReports([a, b])).total.score).toBe(50);
+    expect(() => mergeReports([a, a])).toThrow(
+      new MutationReportError("lib/domain/a.ts is in two shards' reports"),
+    );
   });
 });
