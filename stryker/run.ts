@@ -1,8 +1,9 @@
 /**
  * `npm run mutate [-- domain|phases|event-pattern ...] [--report-only]`: runs the
  * scoped Stryker configs one after the other (each uses both cores; a split scope
- * shard by shard, see SHARDS) and prints each scope's score against its goal. Exit 1 when a scope is below its goal,
- * 2 for a bad argument or a missing report. --report-only reads the last reports.
+ * shard by shard, see SHARDS) and prints each scope's score against its goal. Exit 1
+ * when a scope is below its goal, 2 for a bad argument or a missing report.
+ * --report-only reads the last reports.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
