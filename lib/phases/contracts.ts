@@ -85,9 +85,7 @@ const schemas = lazy(() => {
   return {
     perceptionInput,
     reasoningInput,
-    progressSchema,
     executionInput,
-    gateRefSchema,
     validationInput,
     blueGreenInput,
     caughtErrorSchema,
@@ -97,9 +95,7 @@ const schemas = lazy(() => {
 
 export const perceptionInput = () => schemas().perceptionInput;
 export const reasoningInput = () => schemas().reasoningInput;
-export const progressSchema = () => schemas().progressSchema;
 export const executionInput = () => schemas().executionInput;
-export const gateRefSchema = () => schemas().gateRefSchema;
 export const validationInput = () => schemas().validationInput;
 export const blueGreenInput = () => schemas().blueGreenInput;
 export const caughtErrorSchema = () => schemas().caughtErrorSchema;

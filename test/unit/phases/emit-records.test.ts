@@ -1,3 +1,4 @@
+import { MAX_TEXT_CHARS } from '../../../lib/domain/bounded';
 import { UndeclaredEventError, UpgradeEvents } from '../../../lib/phases/emit';
 import { mayPublish } from '../../../lib/phases/published-events';
 import {
@@ -79,6 +80,24 @@ describe('UpgradeEvents.phase', () => {
     expect(w.details('phase.failed')).toEqual([
       expect.objectContaining({ phase: 'validation', error: { name: 'Error', message: 'boom' } }),
     ]);
+  });
+
+  test("given an error text longer than an event holds, then phase.failed bounds it and points to the phase's log", async () => {
+    const w = phaseWorld();
+    const events = UpgradeEvents.of('validation', w.deps, context);
+    const long = 'x'.repeat(MAX_TEXT_CHARS + 1);
+    await expect(
+      events.phase('validation', async () => {
+        throw new Error(long);
+      }),
+    ).rejects.toThrow(long);
+    const [failed] = w.details('phase.failed');
+    expect(failed?.error.message).toHaveLength(MAX_TEXT_CHARS);
+    expect(failed?.error.message).toMatch(
+      new RegExp(
+        `^x+ … \\(${MAX_TEXT_CHARS + 1} characters in all; the whole: the validation function's log\\)$`,
+      ),
+    );
   });
 
   test('given phase.failed cannot be delivered, then the work error still reaches the state machine', async () => {

@@ -134,6 +134,19 @@ describe('reasonPhase', () => {
     expect(w.types()).toEqual(['phase.started', 'phase.failed']);
   });
 
+  test('given a malformed input, then each phase names itself in the InvalidRequestError', async () => {
+    const w = phaseWorld();
+    await expect(perceive({ upgradeId: UPGRADE }, w.deps)).rejects.toMatchObject({
+      name: 'InvalidRequestError',
+      message: expect.stringMatching(/^perception input is invalid: /),
+    });
+    await expect(reasonPhase({ upgradeId: UPGRADE }, w.deps)).rejects.toMatchObject({
+      name: 'InvalidRequestError',
+      message: expect.stringMatching(/^reasoning input is invalid: /),
+    });
+    expect(w.types()).toEqual([]);
+  });
+
   test('given no snapshot at the key, then InvalidRequestError names the key', async () => {
     const w = phaseWorld();
     await w.deps.artifacts.putJson(artifactKeys.record(UPGRADE), record());
