@@ -52,7 +52,7 @@ export function withGates(
   const out: UpgradeStep[] = [];
   for (const cp of hops) {
     const hop = cp.hop;
-    const own = steps.filter((s) => s.hop === hop && s.kind === 'addon');
+    const own = steps.filter((s): s is AddonStep => s.hop === hop && s.kind === 'addon');
     const at = steps.indexOf(cp);
     const before = own.filter((s) => steps.indexOf(s) < at);
     const after = own.filter((s) => steps.indexOf(s) > at);
@@ -75,8 +75,10 @@ export function withGates(
   return [...out, ...leftover];
 }
 
-function isKubeProxy(step: UpgradeStep): boolean {
-  return step.kind === 'addon' && step.name === KUBE_PROXY;
+type AddonStep = Extract<UpgradeStep, { kind: 'addon' }>;
+
+function isKubeProxy(step: AddonStep): boolean {
+  return step.name === KUBE_PROXY;
 }
 
 /**

@@ -28,27 +28,35 @@ export function normalizeTimestamp(value: unknown): string | undefined {
   }
   if (typeof value !== 'string') return undefined;
   // A zone is required on a date-time: without one the instant depends on the reader's time zone.
-  const iso8601 =
-    /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
-  const match = iso8601.exec(value.trim());
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:Z|([+-])(\d{2}):?(\d{2})))?$/.exec(
+      value.trim(),
+    );
   if (!match) return undefined;
-  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = match
-    .slice(1)
-    .map((group) => (group === undefined ? 0 : Number(group)));
-  if (!calendarDateExists(year, month, day)) return undefined;
-  if (hour > 23 || minute > 59 || second > 59) return undefined;
-  // Date.parse reads fractions of any length and numeric offsets; the regex already vouched for the form.
-  const millis = Date.parse(value.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  return Number.isNaN(millis) ? undefined : new Date(millis).toISOString();
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = [1, 2, 3, 4, 5, 6, 9, 10].map(
+    (group) => Number(match[group] ?? 0),
+  ) as [number, number, number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return undefined;
+  // Built from the fields, not Date.parse: engines differ on what they let through
+  // (V8 reads 2023-02-29 as March 1st and takes +0130 without its colon).
+  const millis = Number((match[7] ?? '').padEnd(3, '0').slice(0, 3));
+  const offset = (match[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
+  const instant = new Date(0);
+  instant.setUTCFullYear(year, month - 1, day);
+  instant.setUTCHours(hour, minute - offset, second, millis);
+  return instant.toISOString();
 }
 
-function calendarDateExists(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1) return false;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return day <= daysInMonth;
+/** Days in the month (1-12) of that year: the day before the next month's first. */
+function daysInMonth(year: number, month: number): number {
+  const lastDay = new Date(0);
+  lastDay.setUTCFullYear(year, month, 0);
+  return lastDay.getUTCDate();
 }
 
 function describeBadTimestamp(value: unknown): string {
+  // Stryker disable next-line EqualityOperator: MAX_EPOCH_SECONDS itself is a timestamp, never described (equivalent)
   if (typeof value === 'number' && value > MAX_EPOCH_SECONDS) {
     return `expected epoch seconds, got ${value} (epoch milliseconds? divide by 1000)`;
   }

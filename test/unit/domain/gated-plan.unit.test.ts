@@ -1,4 +1,4 @@
-import { gatePlan } from '../../../lib/domain/gated-plan';
+import { gatePlan, withGates } from '../../../lib/domain/gated-plan';
 import { DEFAULT_POLICY } from '../../../lib/domain/plan-types';
 import { reason } from '../../../lib/domain/reason';
 import { addon, addonInfo, minors, nodegroup, snapshot } from '../../support/snapshot-builder';
@@ -106,5 +106,110 @@ describe('gatePlan', () => {
     expect(gatePlan(bg, cluster, DEFAULT_POLICY)).toBe(bg);
     const same = reason(cluster, { targetVersion: '1.29', strategy: 'in_place', force: false });
     expect(gatePlan(same, cluster, DEFAULT_POLICY).steps).toEqual(same.steps);
+  });
+});
+
+describe('gatePlan, add-ons around the control plane and node groups that do not move', () => {
+  const mixed = snapshot({
+    version: '1.29',
+    nodegroups: [
+      nodegroup('big', '1.29', { scalingConfig: { desiredSize: 1 } }),
+      // No scaling config: read as size 0, so it is the canary.
+      nodegroup('unsized', '1.29', { scalingConfig: undefined }),
+      // Newer than the control plane (EKS refuses this, a snapshot may still show it): never moved.
+      nodegroup('ahead', '1.30'),
+    ],
+    addons: [
+      addon('kube-proxy', 'v1.29.0-eksbuild.1'),
+      addon('coredns', 'v1.10.1-eksbuild.1'),
+      addon('aws-ebs-csi-driver', 'v1.20.0-eksbuild.1'),
+    ],
+    addonVersions: [
+      addonInfo('kube-proxy', [
+        { v: 'v1.29.0-eksbuild.1', on: ['1.29'], defaultOn: ['1.29'] },
+        { v: 'v1.30.0-eksbuild.1', on: ['1.30'], defaultOn: ['1.30'] },
+      ]),
+      // No version runs on both 1.29 and 1.30: coredns follows the control plane.
+      addonInfo('coredns', [
+        { v: 'v1.10.1-eksbuild.1', on: ['1.29'], defaultOn: ['1.29'] },
+        { v: 'v1.11.1-eksbuild.1', on: ['1.30'], defaultOn: ['1.30'] },
+      ]),
+      // v1.21 runs on both: the driver moves before the control plane.
+      addonInfo('aws-ebs-csi-driver', [
+        { v: 'v1.20.0-eksbuild.1', on: ['1.28', '1.29'], defaultOn: ['1.29'] },
+        { v: 'v1.21.0-eksbuild.1', on: ['1.29', '1.30'], defaultOn: ['1.30'] },
+      ]),
+    ],
+  });
+
+  it('given add-ons before and after the hop, then those before precede the control plane, those after follow it before its gate, kube-proxy moves with the node groups', () => {
+    const plan = gatePlan(
+      reason(mixed, { targetVersion: '1.30', strategy: 'in_place', force: true }),
+      mixed,
+      DEFAULT_POLICY,
+    );
+    expect(plan.steps.map((s) => s.id)).toEqual([
+      'addon:aws-ebs-csi-driver:v1.21.0-eksbuild.1',
+      'control-plane:1.30',
+      'addon:coredns:v1.11.1-eksbuild.1',
+      'gate:1.30:control-plane',
+      'nodegroup:unsized:1.30',
+      'gate:1.30:canary',
+      'addon:kube-proxy:v1.30.0-eksbuild.1',
+      'nodegroup:big:1.30',
+      'gate:1.30:nodegroups',
+    ]);
+  });
+
+  it('given no node groups, then the last gate follows kube-proxy; with no kube-proxy either, there is no node-group gate', () => {
+    const fargate = snapshot({ ...mixed, nodegroups: [] });
+    const withProxy = gatePlan(
+      reason(fargate, { targetVersion: '1.30', strategy: 'in_place', force: true }),
+      fargate,
+      DEFAULT_POLICY,
+    );
+    expect(withProxy.steps.map((s) => s.id).slice(-3)).toEqual([
+      'gate:1.30:control-plane',
+      'addon:kube-proxy:v1.30.0-eksbuild.1',
+      'gate:1.30:nodegroups',
+    ]);
+    const bare = snapshot({ ...fargate, addons: [], addonVersions: [] });
+    const plain = gatePlan(
+      reason(bare, { targetVersion: '1.30', strategy: 'in_place', force: true }),
+      bare,
+      DEFAULT_POLICY,
+    );
+    expect(plain.steps.map((s) => s.id)).toEqual(['control-plane:1.30', 'gate:1.30:control-plane']);
+  });
+
+  it('given a step of no hop among the hops, then it is kept, last, and no node-group step of the planner is kept', () => {
+    const cp = {
+      kind: 'control-plane',
+      id: 'control-plane:1.30',
+      hop: '1.30',
+      from: '1.29',
+      to: '1.30',
+      estimatedMinutes: 10,
+    } as const;
+    const stray = {
+      kind: 'addon',
+      name: 'x',
+      id: 'addon:x:v2',
+      hop: '1.31',
+      from: 'v1',
+      to: 'v2',
+      estimatedMinutes: 1,
+    } as const;
+    const ng = {
+      kind: 'nodegroup',
+      name: 'big',
+      id: 'nodegroup:big:1.30',
+      hop: '1.30',
+      from: '1.29',
+      to: '1.30',
+      estimatedMinutes: 5,
+    } as const;
+    const steps = withGates([cp, ng, stray], snapshot({ ...mixed, nodegroups: [] }), DEFAULT_POLICY);
+    expect(steps.map((s) => s.id)).toEqual(['control-plane:1.30', 'gate:1.30:control-plane', 'addon:x:v2']);
   });
 });
