@@ -42,16 +42,6 @@ export function knownVersions(snapshot: EnvironmentSnapshot): Set<string> {
 export function checkTarget(snapshot: EnvironmentSnapshot, target: string): Finding[] {
   const current = snapshot.cluster.version;
   const name = snapshot.cluster.name;
-  if (target.split('.')[0] !== current.split('.')[0]) {
-    return [
-      {
-        code: 'TARGET_MAJOR_CHANGE',
-        severity: 'block',
-        message: `Target ${target} changes the major version from ${current}; EKS has no such upgrade path.`,
-        resource: name,
-      },
-    ];
-  }
   const order = compareVersions(target, current);
   if (order < 0) {
     return [

@@ -34,9 +34,8 @@ export function reason(
   const target = request.targetVersion as KubernetesVersion;
   const current = snapshot.cluster.version;
   const targetFindings = checkTarget(snapshot, target);
-  const reachable = !targetFindings.some(
-    (f) => f.code === 'TARGET_BELOW_CURRENT' || f.code === 'TARGET_MAJOR_CHANGE',
-  );
+  // Another major version never gets here: parseVersion (refuseTargetOutOfReach) takes 1.MINOR only.
+  const reachable = !targetFindings.some((f) => f.code === 'TARGET_BELOW_CURRENT');
   const passesThrough: string[] = hops(current, target);
 
   const findings: Finding[] = [
@@ -63,10 +62,8 @@ export function reason(
     findings.push(...planned.findings);
   }
 
-  const sorted = findings
-    .map((f, i) => ({ f, i }))
-    .sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i)
-    .map(({ f }) => f);
+  // Array.prototype.sort is stable (ES2019): within a severity, the order the checks found them.
+  const sorted = findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   return {
     cluster: snapshot.cluster.name,
     currentVersion: current,

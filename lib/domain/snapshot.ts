@@ -247,15 +247,8 @@ const schemas = lazy(() => {
   };
 });
 
-export const clusterSchema = () => schemas().cluster;
 export const nodegroupSchema = () => schemas().nodegroup;
-export const addonSchema = () => schemas().addon;
-export const addonInfoSchema = () => schemas().addonInfo;
 export const insightSchema = () => schemas().insight;
-export const fargateProfileSchema = () => schemas().fargateProfile;
-export const subnetSchema = () => schemas().subnet;
-export const launchTemplateSchema = () => schemas().launchTemplate;
-export const clusterVersionInfoSchema = () => schemas().clusterVersionInfo;
 export const snapshotSchema = () => schemas().snapshot;
 
 export type EnvironmentSnapshot = z.infer<ReturnType<typeof snapshotSchema>>;

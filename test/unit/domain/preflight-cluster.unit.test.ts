@@ -72,17 +72,6 @@ describe('checkTarget', () => {
     ]);
   });
 
-  it('given another major version, then it blocks', () => {
-    expect(checkTarget(at('1.30'), '2.0')).toEqual([
-      {
-        code: 'TARGET_MAJOR_CHANGE',
-        severity: 'block',
-        message: 'Target 2.0 changes the major version from 1.30; EKS has no such upgrade path.',
-        resource: 'test-cluster',
-      },
-    ]);
-  });
-
   it('given a target no compatibility data lists, then it blocks naming the newest known', () => {
     const s = at('1.30', [
       ...catalog,

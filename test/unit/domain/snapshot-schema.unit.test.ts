@@ -121,3 +121,81 @@ describe('required names', () => {
     );
   });
 });
+
+describe('nested parts are checked at their own path', () => {
+  const insight = (extra: Record<string, unknown>) => ({
+    insights: [{ id: 'i', category: 'UPGRADE_READINESS', insightStatus: { status: 'PASSING' }, ...extra }],
+  });
+  it.each<[string, Record<string, unknown>]>([
+    ['cluster.health.issues.0.code', { cluster: cluster({ health: { issues: [{ code: 5 }] } }) }],
+    ['cluster.health.issues', { cluster: cluster({ health: { issues: 'none' } }) }],
+    [
+      'nodegroups.0.launchTemplate.version',
+      {
+        nodegroups: [
+          { nodegroupName: 'n', version: '1.30', status: 'ACTIVE', launchTemplate: { version: 3 } },
+        ],
+      },
+    ],
+    [
+      'addonVersions.0.addonVersions.0.compatibilities.0.defaultVersion',
+      {
+        addonVersions: [
+          {
+            addonName: 'a',
+            addonVersions: [
+              { addonVersion: 'v1', compatibilities: [{ clusterVersion: '1.30', defaultVersion: 'yes' }] },
+            ],
+          },
+        ],
+      },
+    ],
+    ['insights.0.insightStatus.status', insight({ insightStatus: { status: 'FINE' } })],
+    ['insights.0.resources.0.arn', insight({ resources: [{ arn: 5 }] })],
+    [
+      'insights.0.categorySpecificSummary.deprecationDetails.0.usage',
+      insight({ categorySpecificSummary: { deprecationDetails: [{ usage: 5 }] } }),
+    ],
+    [
+      'insights.0.categorySpecificSummary.deprecationDetails.0.clientStats.0.lastRequestTime',
+      insight({
+        categorySpecificSummary: { deprecationDetails: [{ clientStats: [{ lastRequestTime: 'soon' }] }] },
+      }),
+    ],
+    [
+      'insights.0.categorySpecificSummary.addonCompatibilityDetails.0.name',
+      insight({ categorySpecificSummary: { addonCompatibilityDetails: [{ name: 5 }] } }),
+    ],
+    [
+      'fargateProfiles.0.selectors.0.namespace',
+      { fargateProfiles: [{ fargateProfileName: 'f', selectors: [{ namespace: 5 }] }] },
+    ],
+    ['launchTemplates.0.DefaultVersionNumber', { launchTemplates: [{ DefaultVersionNumber: 0 }] }],
+    [
+      'clusterVersions.0.endOfStandardSupportDate',
+      { clusterVersions: [{ clusterVersion: '1.30', endOfStandardSupportDate: 'later' }] },
+    ],
+  ])('%s', (path, input) => {
+    expect(issues(input).map((i) => i.split(':')[0])).toEqual([path]);
+  });
+
+  it('normalises a timestamp deep inside an insight like one at the top', () => {
+    const parsed = parseSnapshot({
+      cluster: cluster(),
+      ...insight({
+        categorySpecificSummary: {
+          deprecationDetails: [{ clientStats: [{ lastRequestTime: 1710415904.348 }] }],
+        },
+      }),
+    });
+    expect(
+      parsed.insights[0]?.categorySpecificSummary?.deprecationDetails?.[0]?.clientStats?.[0]?.lastRequestTime,
+    ).toBe('2024-03-14T11:31:44.348Z');
+  });
+
+  it('says where an issue is when it is the snapshot itself', () => {
+    expect(() => parseSnapshot('not a snapshot')).toThrow(
+      /^environment snapshot is invalid:\n {2}\(root\): /,
+    );
+  });
+});
