@@ -37,7 +37,8 @@ export function scheduledMinutes(
   let next = 0;
   let running: (StepInFlight & { readonly end: number })[] = [];
   while (next < steps.length || running.length > 0) {
-    while (next < steps.length && mayStart(steps, next, running, limit)) {
+    // mayStart is false past the last step.
+    while (mayStart(steps, next, running, limit)) {
       if (holdUntil && opensHop(steps, next)) {
         if (running.length > 0) break;
         now = Math.max(now, holdUntil(now));
@@ -106,12 +107,13 @@ export function scheduleProblem(
   const allowed = budgetMinutes(budget.executionTimeoutSeconds) - elapsedMinutes;
   if (minutes <= allowed) return undefined;
   let fittingParallel: number | undefined;
+  // Stryker disable next-line ArithmeticOperator: fewer than `limit` cannot fit where `limit` does not (equivalent)
   for (let k = limit + 1; k <= MAX_PARALLEL_NODEGROUPS && fittingParallel === undefined; k++) {
     if (scheduledMinutes(steps, k, hold) <= allowed) fittingParallel = k;
   }
   const hours = (m: number) => `${(m / 60).toFixed(1)} h`;
-  // The window is to blame when the plan would fit without it.
-  const windowBlamed = windowed !== undefined && scheduledMinutes(steps, limit) <= allowed;
+  // The window is to blame when the plan would fit without it (without one, it is `minutes`: no).
+  const windowBlamed = scheduledMinutes(steps, limit) <= allowed;
   const fix =
     fittingParallel !== undefined
       ? `set execution/maxParallelNodegroups to ${fittingParallel} or more (it is ${limit})`
