@@ -84,8 +84,8 @@ export function planAddon(
 
   // A plan rebuilt after a control-plane update, before kube-proxy followed it: it catches
   // up with the cluster before the next hop, since it moves one minor at a time.
-  const [now, firstHop] = path;
-  if (FOLLOWS_CONTROL_PLANE.has(name) && now !== undefined && firstHop !== undefined) {
+  if (FOLLOWS_CONTROL_PLANE.has(name) && path.length > 1) {
+    const [now, firstHop] = path as [KubernetesVersion, KubernetesVersion];
     if (!catalog.isCompatible(current, now)) {
       const to = preferredVersion(catalog, catalog.upgradesCompatibleWith(current, [now]), now);
       if (to !== undefined && !move(firstHop, 'pre-hop', to, now)) return { moves, findings };
@@ -165,7 +165,13 @@ function minorChain(
 ): string[] | string {
   const a = parseAddonVersion(from);
   const b = parseAddonVersion(to);
-  if (!a || !b || a.major !== b.major) return [to];
+  if (
+    !a ||
+    // Stryker disable next-line ConditionalExpression: `to` is newer than a semver `from`, so it is semver too (unparseable versions sort first); this narrows the type (equivalent)
+    !b ||
+    a.major !== b.major
+  )
+    return [to];
   const chain: string[] = [];
   for (let minor = a.minor + 1; minor < b.minor; minor++) {
     const step = catalog.newestOfMinor(`${a.major}.${minor}`, clusterVersion);

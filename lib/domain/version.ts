@@ -43,7 +43,8 @@ export function versionProblem(value: string): string | undefined {
   if (Number(majorText) !== KUBERNETES_MAJOR) {
     return `${echo(value)} is not a version EKS offers: Kubernetes has only major version ${KUBERNETES_MAJOR} (write it as 1.MINOR, for example 1.30)`;
   }
-  if (minorText.length > 2 || Number(minorText) > MAX_MINOR) {
+  // No leading zero here, so more than two digits is more than 99.
+  if (Number(minorText) > MAX_MINOR) {
     return `${echo(value)} is out of range: the minor version must be 0-${MAX_MINOR} (EKS versions look like 1.32)`;
   }
   return undefined;
@@ -61,8 +62,8 @@ export function isKubernetesVersion(value: string): value is KubernetesVersion {
 export function parseVersion(value: string): ParsedVersion {
   const problem = versionProblem(value);
   if (problem !== undefined) throw new InvalidRequestError(problem);
-  const [major = '', minor = ''] = value.split('.');
-  return { major: Number(major), minor: Number(minor) };
+  const [major, minor] = value.split('.').map(Number) as [number, number];
+  return { major, minor };
 }
 
 /** The zod form of the same rule, for the schemas at the edges (events, requests). */
@@ -77,11 +78,9 @@ export function formatVersion(version: ParsedVersion): KubernetesVersion {
   return `${version.major}.${version.minor}`;
 }
 
-/** Negative when a < b, zero when equal, positive when a > b. */
+/** Negative when a < b, zero when equal, positive when a > b (both are 1.MINOR: parseVersion). */
 export function compareVersions(a: string, b: string): number {
-  const pa = parseVersion(a);
-  const pb = parseVersion(b);
-  return pa.major === pb.major ? pa.minor - pb.minor : pa.major - pb.major;
+  return parseVersion(a).minor - parseVersion(b).minor;
 }
 
 /** How many minor versions `behind` trails `ahead` (negative when it is newer). */

@@ -2,7 +2,7 @@ import { InvalidRequestError } from '../domain/errors';
 import { type DomainEvent, EVENT_SOURCE, type EventDetail } from '../domain/events';
 import type { Finding, Strategy, UpgradePlan, UpgradeStep } from '../domain/plan-types';
 import type { EnvironmentSnapshot } from '../domain/snapshot';
-import { parseVersion } from '../domain/version';
+import { nextMinor } from '../domain/version';
 import { artifactKeys, loadRecord } from '../phases/records';
 import { SANDBOX_TRAFFIC } from './eks/seed';
 import type { SandboxState } from './eks/state';
@@ -399,11 +399,6 @@ function timelineOf(
     steps: t.steps,
     ...(t.finalSoakFrom !== undefined ? { finalSoakFrom: t.finalSoakFrom } : {}),
   };
-}
-
-function nextMinor(version: string): string {
-  const v = parseVersion(version);
-  return `${v.major}.${v.minor + 1}`;
 }
 
 function findDetail<

@@ -2,11 +2,12 @@ import { MAX_PARALLEL_NODEGROUPS } from '../../../lib/domain/config';
 import { parseMaintenanceWindow } from '../../../lib/domain/maintenance-window';
 import type { UpgradeStep } from '../../../lib/domain/plan-types';
 import { EXECUTION_TIMEOUT, scheduledMinutes, scheduleProblem } from '../../../lib/domain/schedule';
+import type { KubernetesVersion } from '../../../lib/domain/version';
 import { hopControlPlane, hopNodegroup } from '../../support/hop-steps';
 
 /** The schedule at its boundaries: exact fits, the last steps in flight, hops held for a window. */
 const cp = hopControlPlane;
-const ng = (name: string, minutes: number, hop = '1.31'): UpgradeStep => ({
+const ng = (name: string, minutes: number, hop: KubernetesVersion = '1.31'): UpgradeStep => ({
   ...hopNodegroup(name, minutes),
   hop,
 });

@@ -4,10 +4,14 @@ import {
   compareVersions,
   hops,
   isKubernetesVersion,
+  kubernetesVersionSchema,
   MAX_MINOR,
   maxKubeletSkew,
   minorsBehind,
+  nextMinor,
   parseVersion,
+  previousMinor,
+  versionProblem,
 } from '../../../lib/domain/version';
 import { snapshot } from '../../support/snapshot-builder';
 
@@ -36,6 +40,7 @@ describe('Kubernetes versions', () => {
     ['01.32', /"01\.32" has a leading zero; write it as 1\.32/],
     ['1.032', /has a leading zero; write it as 1\.32/],
     ['2.0', /only major version 1/],
+    ['100.30', /only major version 1/],
     ['0.9', /only major version 1/],
     ['1.100', /out of range: the minor version must be 0-99/],
     ['1.300', /out of range/],
@@ -55,6 +60,24 @@ describe('Kubernetes versions', () => {
         message: expect.stringContaining('cluster.version: "01.30" has a leading zero'),
       }),
     );
+  });
+  test('a value of exactly the echo limit (40) is shown whole', () => {
+    expect(versionProblem('x'.repeat(40))).toBe(
+      `"${'x'.repeat(40)}" is not a Kubernetes minor version; write it as MAJOR.MINOR, for example 1.30`,
+    );
+  });
+  test('the type guard and the zod schema say what versionProblem says', () => {
+    expect(isKubernetesVersion('1.30')).toBe(true);
+    expect(isKubernetesVersion('1.030')).toBe(false);
+    const parsed = kubernetesVersionSchema().safeParse('1.030');
+    expect(parsed.success ? [] : parsed.error.issues.map((i) => i.message)).toEqual([
+      versionProblem('1.030'),
+    ]);
+    expect(kubernetesVersionSchema().parse('1.30')).toBe('1.30');
+  });
+  test('the next and previous minor, numerically', () => {
+    expect(nextMinor('1.9')).toBe('1.10');
+    expect(previousMinor('1.10')).toBe('1.9');
   });
   test('1.0 and 1.99 are the bounds', () => {
     expect(parseVersion('1.0')).toEqual({ major: 1, minor: 0 });
