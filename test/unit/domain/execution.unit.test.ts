@@ -1,11 +1,15 @@
 import {
+  currentStep,
+  INITIAL_PROGRESS,
   InsightBlocksHopError,
   insightsBlockingHop,
+  passStep,
   StepFailedError,
   UpgradeHaltedError,
 } from '../../../lib/domain/execution';
 import { ROLLBACK_WINDOW_MS } from '../../../lib/domain/rollback';
 import type { Insight } from '../../../lib/domain/snapshot';
+import { hopControlPlane, hopNodegroupsGate } from '../../support/hop-steps';
 
 /** The execution phase's pure decisions: which insights stop a hop, and its named errors. */
 describe('insightsBlockingHop', () => {
@@ -65,5 +69,22 @@ describe('execution errors', () => {
 describe('the rollback window', () => {
   it('is the 7 days EKS keeps a control-plane version rollback possible', () => {
     expect(ROLLBACK_WINDOW_MS).toBe(604_800_000);
+  });
+});
+
+describe('progress through the steps', () => {
+  const steps = [hopControlPlane, hopNodegroupsGate];
+
+  it('starts at the first step with nothing in flight, done or counted', () => {
+    expect(INITIAL_PROGRESS).toEqual({ next: 0, inFlight: [], done: 0, polls: 0, busyAnswers: 0 });
+    expect(currentStep(steps, INITIAL_PROGRESS)).toBe(hopControlPlane);
+  });
+
+  it('a passed gate moves next and done on by one and keeps the rest', () => {
+    const at = { ...INITIAL_PROGRESS, next: 1, done: 1, polls: 4, busyAnswers: 2 };
+    expect(currentStep(steps, at)).toBe(hopNodegroupsGate);
+    const passed = passStep(at);
+    expect(passed).toEqual({ next: 2, inFlight: [], done: 2, polls: 4, busyAnswers: 2 });
+    expect(currentStep(steps, passed)).toBeUndefined();
   });
 });

@@ -66,6 +66,8 @@ describe('executionArnFor', () => {
   it.each([
     'arn:aws:states:eu-west-1:123456789012:activity:upgrade',
     'arn:aws:states:eu-west-1:123456789012',
+    // stateMachine with no name after it
+    'arn:aws:states:eu-west-1:123456789012:stateMachine',
   ])('refuses %s', (arn) => {
     expect(() => executionArnFor(arn, 'x')).toThrow(
       expect.objectContaining({
