@@ -12,6 +12,16 @@ export function underMutationTesting(): boolean {
   return process.env.STRYKER_MUTATOR_WORKER !== undefined;
 }
 
+/**
+ * A soak run: PROPERTY_RUNS_FACTOR=10 npx jest … multiplies every property's runs (and
+ * fast-check's default of 100 for those that set none), to flush out a rare
+ * counterexample before CI's random seed finds it. Not used by `npm test`.
+ */
+export function runsFactor(): number {
+  const factor = Number(process.env.PROPERTY_RUNS_FACTOR ?? '1');
+  return Number.isInteger(factor) && factor > 1 ? factor : 1;
+}
+
 export function propertyRuns(runs: number): number {
-  return underMutationTesting() ? Math.min(runs, MUTATION_RUNS) : runs;
+  return underMutationTesting() ? Math.min(runs, MUTATION_RUNS) : runs * runsFactor();
 }

@@ -132,7 +132,31 @@ function insideByWallClock(ms: number, window: MaintenanceWindow): boolean {
   return (opensOn(day) && minute >= start) || (opensOn(day - 1) && minute < end);
 }
 
+/**
+ * Whether a window opens at `ms`: its wall clock is a window day at the start of the hours,
+ * or (a DST gap skipped the start) the offset changed within the last hour.
+ */
+function opensAtWallClock(ms: number, window: MaintenanceWindow): boolean {
+  const start = Number(window.hours.slice(0, 2)) * 60 + Number(window.hours.slice(3, 5));
+  const { day, minute } = wallClock(ms, window.timeZone);
+  const onTime = minute === start && window.days.includes(WEEKDAYS[day] as (typeof WEEKDAYS)[number]);
+  return onTime || offsetMinutes(ms - HOUR, window.timeZone) !== offsetMinutes(ms, window.timeZone);
+}
+
 describe('maintenance windows (properties)', () => {
+  it('a window that opens at this very instant starts now (found by the property below)', () => {
+    const window = parseMaintenanceWindow({
+      days: ['MON', 'WED', 'FRI'],
+      hours: '00:00-24:00',
+      timeZone: 'UTC',
+    });
+    const monday = Date.UTC(2024, 0, 1);
+    expect(nextWindowStart(new Date(monday), window)).toBe('2024-01-01T00:00:00.000Z');
+    expect(nextWindowStart(new Date(monday + 1), window)).toBe('2024-01-03T00:00:00.000Z');
+    expect(windowWait(new Date(monday), window)).toBeUndefined();
+    expect(windowWait(new Date(monday - 1), window)).toBe('2024-01-01T00:00:00.000Z');
+  });
+
   it('the next start is inside a window, never before now, and nothing is open between now and it', () => {
     fc.assert(
       fc.property(
@@ -150,6 +174,10 @@ describe('maintenance windows (properties)', () => {
               const t = now + Math.floor(s * (start - now));
               if (t < start) expect(isInsideWindow(new Date(t), window)).toBe(false);
             }
+          } else if (start === now) {
+            // Inside and the next start is now: only when a window opens at this very instant
+            // (a whole-day window at midnight, say), never for one that opened earlier.
+            expect(opensAtWallClock(now, window)).toBe(true);
           } else {
             expect(start).toBeGreaterThan(now);
           }

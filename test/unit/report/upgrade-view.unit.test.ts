@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { UpgradeStep } from '../../../lib/domain/plan-types';
 import { escapeHtml, renderUpgradeHtml } from '../../../lib/report/html';
 import { buildUpgradeView, type UpgradeViewInput, type ViewEvent } from '../../../lib/report/view';
+import { propertyRuns } from '../../support/property-runs';
 
 const ORIGIN = Date.parse('2026-11-27T08:00:00.000Z');
 const UPGRADE = 'payments-prod-1-31-chg-1-abc';
@@ -235,7 +236,7 @@ describe('renderUpgradeHtml', () => {
         );
         expect(html.split('<').length).toBe(plain.split('<').length);
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 
