@@ -89,11 +89,10 @@ export function parseWindowDays(value: unknown): Weekday[] {
   for (const raw of items) {
     const item = raw.trim().toUpperCase();
     if (item === '') throw new InvalidWindowDaysError(value, 'an empty day');
-    const [from, to, extra] = item.split('-').map((d) => d.trim());
-    if (extra !== undefined)
-      throw new InvalidWindowDaysError(value, `"${raw.trim()}" is not a day or a range`);
-    const a = dayIndex(value, from);
-    const b = to === undefined ? a : dayIndex(value, to);
+    const ends = item.split('-').map((d) => d.trim());
+    if (ends.length > 2) throw new InvalidWindowDaysError(value, `"${raw.trim()}" is not a day or a range`);
+    // One day or two: `split` gives at least one part.
+    const [a, b = a] = ends.map((day) => dayIndex(value, day)) as [number, number?];
     for (let d = a; ; d = (d + 1) % 7) {
       chosen.add(d);
       if (d === b) break;
@@ -103,10 +102,10 @@ export function parseWindowDays(value: unknown): Weekday[] {
   return [1, 2, 3, 4, 5, 6, 0].filter((d) => chosen.has(d)).map((d) => WEEKDAYS[d] as Weekday);
 }
 
-function dayIndex(value: unknown, day: string | undefined): number {
-  const i = WEEKDAYS.indexOf((day ?? '').slice(0, 3) as Weekday);
-  if (day === undefined || i === -1 || !(day.length === 3 || FULL_DAY_NAMES[i] === day)) {
-    throw new InvalidWindowDaysError(value, `"${day ?? ''}" is not a day of the week`);
+function dayIndex(value: unknown, day: string): number {
+  const i = WEEKDAYS.indexOf(day.slice(0, 3) as Weekday);
+  if (i === -1 || !(day.length === 3 || FULL_DAY_NAMES[i] === day)) {
+    throw new InvalidWindowDaysError(value, `"${day}" is not a day of the week`);
   }
   return i;
 }
@@ -132,7 +131,8 @@ export function parseWindowHours(value: unknown): { readonly start: number; read
 
 /** The zone as Intl names it. @throws InvalidTimeZoneError */
 export function checkTimeZone(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new InvalidTimeZoneError(value);
+  // An empty or blank name is refused by Intl itself.
+  if (typeof value !== 'string') throw new InvalidTimeZoneError(value);
   try {
     return new Intl.DateTimeFormat('en-US', { timeZone: value.trim() }).resolvedOptions().timeZone;
   } catch {
@@ -170,6 +170,7 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
+  // Stryker disable next-line ConditionalExpression: a cache; a new formatter each time reads the same (equivalent)
   if (f === undefined) {
     f = new Intl.DateTimeFormat('en-US', {
       timeZone,
@@ -189,9 +190,8 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 /** The wall clock at `ms` in the zone, as if it were UTC (ms). */
 function wallAt(ms: number, timeZone: string): number {
   const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(ms))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
+  // Literal parts (the separators) come in too, as NaN under their own key, and are not read.
+  for (const p of formatter(timeZone).formatToParts(new Date(ms))) parts[p.type] = Number(p.value);
   const year = parts.year ?? 1970;
   // Years before 100 would be read as 19xx by Date.UTC.
   const d = new Date(0);
@@ -235,17 +235,17 @@ interface Opening {
 function openings(window: MaintenanceWindow, firstDay: number, count: number): Opening[] {
   const { start, end } = parseWindowHours(window.hours);
   const days = new Set(window.days.map((d) => WEEKDAYS.indexOf(d)));
-  const list: Opening[] = [];
-  for (let i = 0; i < count; i++) {
-    const day = firstDay + i * DAY_MS;
-    if (!days.has(new Date(day).getUTCDay())) continue;
-    const opensAt = instantOfWallTime(day + start * MINUTE_MS, window.timeZone);
-    const closeDay = end > start ? day : day + DAY_MS;
-    const closesAt = instantOfWallTime(closeDay + end * MINUTE_MS, window.timeZone);
-    // A short window inside a spring gap does not happen that day.
-    if (closesAt > opensAt) list.push({ opensAt, closesAt });
-  }
-  return list;
+  return (
+    Array.from({ length: count }, (_, i) => firstDay + i * DAY_MS)
+      .filter((day) => days.has(new Date(day).getUTCDay()))
+      .map((day) => ({
+        opensAt: instantOfWallTime(day + start * MINUTE_MS, window.timeZone),
+        // Stryker disable next-line EqualityOperator: start and end are never equal (parseWindowHours refuses it) (equivalent)
+        closesAt: instantOfWallTime((end > start ? day : day + DAY_MS) + end * MINUTE_MS, window.timeZone),
+      }))
+      // A short window inside a spring gap does not happen that day.
+      .filter((o) => o.closesAt > o.opensAt)
+  );
 }
 
 /** The local midnight (as if UTC) of the date `ms` falls on in the zone. */

@@ -105,9 +105,8 @@ export function planNodegroupReplacement(input: {
 }): ReplacementPlan {
   const { upgraded: ng, previous } = input;
   const original = ng.nodegroupName;
-  const subnets = stringArray(ng.subnets);
-  const nodeRole = typeof ng.nodeRole === 'string' ? ng.nodeRole : undefined;
-  if (!subnets || subnets.length === 0 || !nodeRole) {
+  const { subnets = [], nodeRole } = ng;
+  if (subnets.length === 0 || !nodeRole) {
     return {
       kind: 'impossible',
       reason: `node group ${original} has no ${nodeRole ? 'subnets' : 'nodeRole'} in its DescribeNodegroup, which CreateNodegroup requires`,
@@ -125,12 +124,11 @@ export function planNodegroupReplacement(input: {
     (field) => ({ field, why: 'describes the running group; EKS sets it for the new one' }),
   );
   const name = replacementName(input.upgradeId, original);
-  const tags = Object.fromEntries(
-    Object.entries(record(ng.tags) ?? {}).filter(([key]) => !key.startsWith('aws:')),
-  );
-  for (const key of Object.keys(record(ng.tags) ?? {})) {
+  const tags: Record<string, string> = {};
+  for (const [key, value] of Object.entries(ng.tags ?? {})) {
     if (key.startsWith('aws:'))
       notCarried.push({ field: `tags.${key}`, why: 'aws: tags are set by AWS only' });
+    else tags[key] = value;
   }
   tags[REPLACES_TAG] = original;
   const request: Record<string, unknown> = {
@@ -157,39 +155,28 @@ export function planNodegroupReplacement(input: {
     'warmPoolConfig',
     'labels',
   ] as const) {
-    if (ng[field] !== undefined && ng[field] !== null) request[field] = structuredClone(ng[field]);
+    if (ng[field] !== undefined) request[field] = structuredClone(ng[field]);
   }
   for (const field of ['amiType', 'capacityType'] as const) {
-    if (typeof ng[field] === 'string') request[field] = ng[field];
+    if (ng[field] !== undefined) request[field] = ng[field];
   }
-  const instanceTypes = stringArray(ng.instanceTypes);
-  if (instanceTypes) request.instanceTypes = [...instanceTypes];
-  if (Array.isArray(ng.taints)) request.taints = structuredClone(ng.taints);
+  if (ng.instanceTypes) request.instanceTypes = [...ng.instanceTypes];
+  if (ng.taints) request.taints = structuredClone(ng.taints);
   if (template) {
     const version = previous.launchTemplateVersion ?? template.version;
     request.launchTemplate = {
       ...(template.id !== undefined ? { id: template.id } : {}),
-      ...(template.id === undefined && typeof template.name === 'string' ? { name: template.name } : {}),
+      ...(template.id === undefined && template.name !== undefined ? { name: template.name } : {}),
       ...(version !== undefined ? { version } : {}),
     };
     for (const field of ['diskSize', 'remoteAccess'] as const) {
-      if (ng[field] !== undefined && ng[field] !== null) {
+      if (ng[field] !== undefined) {
         notCarried.push({ field, why: 'set by the launch template, which EKS requires to carry it' });
       }
     }
   } else {
-    if (typeof ng.diskSize === 'number') request.diskSize = ng.diskSize;
-    if (ng.remoteAccess !== undefined && ng.remoteAccess !== null) {
-      request.remoteAccess = structuredClone(ng.remoteAccess);
-    }
+    if (ng.diskSize !== undefined) request.diskSize = ng.diskSize;
+    if (ng.remoteAccess !== undefined) request.remoteAccess = structuredClone(ng.remoteAccess);
   }
   return { kind: 'replacement', request: request as unknown as CreateNodegroupInput, notCarried };
-}
-
-function stringArray(value: unknown): string[] | undefined {
-  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
-}
-
-function record(value: unknown): Record<string, string> | undefined {
-  return typeof value === 'object' && value !== null ? (value as Record<string, string>) : undefined;
 }

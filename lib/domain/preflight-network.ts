@@ -18,10 +18,9 @@ function describe(subnet: Subnet): string {
   return `${subnet.SubnetId} (${zoneOf(subnet)}): ${subnet.AvailableIpAddressCount} free`;
 }
 
-/** A managed node group's subnets (DescribeNodegroup.subnets); the snapshot keeps the member untyped. */
-function nodegroupSubnetIds(ng: Nodegroup): string[] {
-  const subnets = (ng as { subnets?: unknown }).subnets;
-  return Array.isArray(subnets) ? subnets.filter((s): s is string => typeof s === 'string') : [];
+/** A managed node group's subnets (DescribeNodegroup.subnets). */
+function nodegroupSubnetIds(ng: Nodegroup): readonly string[] {
+  return ng.subnets ?? [];
 }
 
 /**

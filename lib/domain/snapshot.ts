@@ -98,6 +98,26 @@ const schemas = lazy(() => {
     ),
     launchTemplate: opt(z.looseObject({ id: str, name: str, version: str })),
     health,
+    // What a replacement copies into CreateNodegroup (nodegroup-replacement.ts) and the
+    // subnet check reads: typed here, so a wrong shape is refused at its path, not dropped.
+    nodeRole: str,
+    subnets: strings,
+    instanceTypes: strings,
+    diskSize: opt(z.number().int().positive()),
+    remoteAccess: opt(z.looseObject({ ec2SshKey: str, sourceSecurityGroups: strings })),
+    labels: opt(z.record(z.string(), z.string())),
+    tags: opt(z.record(z.string(), z.string())),
+    taints: opt(
+      z.array(
+        z.looseObject({
+          key: str,
+          value: str,
+          effect: opt(z.enum(['NO_SCHEDULE', 'NO_EXECUTE', 'PREFER_NO_SCHEDULE'])),
+        }),
+      ),
+    ),
+    nodeRepairConfig: opt(z.looseObject({})),
+    warmPoolConfig: opt(z.looseObject({})),
   });
 
   const addonSchema = z.looseObject({

@@ -150,6 +150,39 @@ describe('nested parts are checked at their own path', () => {
         ],
       },
     ],
+    // What a node-group replacement copies into CreateNodegroup: a wrong shape is refused, not dropped.
+    ...(
+      [
+        ['nodeRole', 5],
+        ['subnets', 'subnet-a'],
+        ['subnets.0', 7],
+        ['instanceTypes.1', null],
+        ['diskSize', 0],
+        ['diskSize', 20.5],
+        ['remoteAccess.ec2SshKey', 1],
+        ['remoteAccess.sourceSecurityGroups', 'sg-1'],
+        ['labels.team', 1],
+        ['tags.owner', true],
+        ['taints.0.effect', 'NoSchedule'],
+        ['taints.0.key', 1],
+        ['taints', {}],
+        ['nodeRepairConfig', 'on'],
+        ['warmPoolConfig', 3],
+      ] as const
+    ).map(([field, value]): [string, Record<string, unknown>] => {
+      const [top = '', ...rest] = field.split('.');
+      const build = (keys: string[]): unknown => {
+        const [key, ...more] = keys;
+        if (key === undefined) return value;
+        return /^\d+$/.test(key)
+          ? [...(key === '1' ? ['m5.large'] : []), build(more)]
+          : { [key]: build(more) };
+      };
+      return [
+        `nodegroups.0.${field}`,
+        { nodegroups: [{ nodegroupName: 'n', version: '1.30', status: 'ACTIVE', [top]: build(rest) }] },
+      ];
+    }),
     ['insights.0.insightStatus.status', insight({ insightStatus: { status: 'FINE' } })],
     ['insights.0.resources.0.arn', insight({ resources: [{ arn: 5 }] })],
     [

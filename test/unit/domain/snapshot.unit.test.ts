@@ -139,6 +139,8 @@ describe('snapshot nulls: null in an optional member is absent; unknown members 
           scalingConfig: { minSize: 1, maxSize: null, desiredSize: 1 },
           updateConfig: null,
           labels: null,
+          remoteAccess: { ec2SshKey: 'k', sourceSecurityGroups: null },
+          resources: null,
           health: { issues: null },
         },
       ],
@@ -163,7 +165,10 @@ describe('snapshot nulls: null in an optional member is absent; unknown members 
     // Unknown members are AWS's data: kept as sent, nulls included.
     expect(s.cluster.endpoint).toBeNull();
     expect(s.cluster.certificateAuthority).toEqual({ data: null });
-    expect(s.nodegroups[0]?.labels).toBeNull();
+    expect(s.nodegroups[0]?.resources).toBeNull();
+    // What a replacement copies is typed: its nulls are absent, nested ones too.
+    expect(s.nodegroups[0]?.labels).toBeUndefined();
+    expect(s.nodegroups[0]?.remoteAccess).toEqual({ ec2SshKey: 'k' });
   });
 
   test('null in a required member is still an error naming it', () => {
