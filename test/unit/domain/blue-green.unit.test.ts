@@ -48,12 +48,16 @@ describe('greenClusterName', () => {
 });
 
 describe('greenSpec', () => {
-  const snapshot = demo();
-  const result = greenSpec(snapshot, '1.33', { upgradeId: 'up-1', greenName: 'payments-prod-1-33' });
-  if (result.kind !== 'spec') throw new Error(`expected a spec: ${JSON.stringify(result)}`);
-  const { spec } = result;
+  /** Built in each test, not when the file loads (see gated-plan.unit.test.ts). */
+  const built = () => {
+    const snapshot = demo();
+    const result = greenSpec(snapshot, '1.33', { upgradeId: 'up-1', greenName: 'payments-prod-1-33' });
+    if (result.kind !== 'spec') throw new Error(`expected a spec: ${JSON.stringify(result)}`);
+    return { snapshot, result, spec: result.spec };
+  };
 
   it("given blue's description, then green's cluster keeps its network, role, access and tags, at the target", () => {
+    const { snapshot, spec } = built();
     expect(spec.cluster).toMatchObject({
       name: 'payments-prod-1-33',
       version: '1.33',
@@ -72,6 +76,7 @@ describe('greenSpec', () => {
   });
 
   it('given node groups, then each is created under its own name at the target with its scaling, labels and taints', () => {
+    const { snapshot, spec } = built();
     expect(spec.nodegroups.map((ng) => ng.nodegroupName)).toEqual(
       snapshot.nodegroups.map((ng) => ng.nodegroupName),
     );
@@ -90,6 +95,7 @@ describe('greenSpec', () => {
   });
 
   it('given add-ons, then each is created at a version compatible with the target (EKS default preferred)', () => {
+    const { snapshot, spec } = built();
     expect(spec.addons.map((a) => a.addonName)).toEqual(snapshot.addons.map((a) => a.addonName));
     for (const addon of spec.addons) {
       const info = snapshot.addonVersions.find((i) => i.addonName === addon.addonName);
@@ -106,6 +112,7 @@ describe('greenSpec', () => {
   });
 
   it('given the same upgrade, then every token is the same on a retry and different per resource', () => {
+    const { snapshot, result, spec } = built();
     const again = greenSpec(snapshot, '1.33', { upgradeId: 'up-1', greenName: 'payments-prod-1-33' });
     expect(again).toEqual(result);
     const tokens = [

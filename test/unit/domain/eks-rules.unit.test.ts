@@ -338,13 +338,14 @@ describe('planner: node groups match the control plane, add-ons one minor at a t
     { v: 'v1.36.2-eksbuild.1', on: minors(28, 31) },
     { v: 'v1.37.0-eksbuild.1', on: minors(28, 31), defaultOn: ['1.31'] },
   ]);
-  const withEbs = snapshot({
-    addons: [addon('aws-ebs-csi-driver', 'v1.35.0-eksbuild.1')],
-    addonVersions: [ebs],
-  });
+  const withEbs = () =>
+    snapshot({
+      addons: [addon('aws-ebs-csi-driver', 'v1.35.0-eksbuild.1')],
+      addonVersions: [ebs],
+    });
 
   test('every add-on passes through each minor, taking the newest patch of it', () => {
-    const moves = reason(withEbs, request()).steps.flatMap((s) =>
+    const moves = reason(withEbs(), request()).steps.flatMap((s) =>
       s.kind === 'addon' ? [`${s.from}->${s.to}`] : [],
     );
     expect(moves).toEqual([
@@ -355,7 +356,7 @@ describe('planner: node groups match the control plane, add-ons one minor at a t
 
   test("with addonMinorRule 'vpc-cni-only' (the User Guide), other add-ons move in one step", () => {
     const policy = { ...DEFAULT_POLICY, addonMinorRule: 'vpc-cni-only' as const };
-    const moves = reason(withEbs, request(), policy).steps.flatMap((s) =>
+    const moves = reason(withEbs(), request(), policy).steps.flatMap((s) =>
       s.kind === 'addon' ? [`${s.from}->${s.to}`] : [],
     );
     expect(moves).toEqual(['v1.35.0-eksbuild.1->v1.37.0-eksbuild.1']);

@@ -3,28 +3,31 @@ import { DEFAULT_POLICY } from '../../../lib/domain/plan-types';
 import { reason } from '../../../lib/domain/reason';
 import { addon, addonInfo, minors, nodegroup, snapshot } from '../../support/snapshot-builder';
 
-const cluster = snapshot({
-  version: '1.29',
-  nodegroups: [
-    nodegroup('general', '1.29', { scalingConfig: { desiredSize: 6 } }),
-    nodegroup('canary', '1.29', { scalingConfig: { desiredSize: 2 } }),
-    nodegroup('legacy', '1.28', { scalingConfig: { desiredSize: 3 } }),
-  ],
-  addons: [addon('kube-proxy', 'v1.29.0-eksbuild.1'), addon('coredns', 'v1.11.1-eksbuild.1')],
-  addonVersions: [
-    addonInfo('kube-proxy', [
-      { v: 'v1.29.0-eksbuild.1', on: ['1.29'], defaultOn: ['1.29'] },
-      { v: 'v1.30.0-eksbuild.1', on: ['1.30'], defaultOn: ['1.30'] },
-      { v: 'v1.31.0-eksbuild.1', on: ['1.31'], defaultOn: ['1.31'] },
-    ]),
-    addonInfo('coredns', [{ v: 'v1.11.1-eksbuild.1', on: minors(28, 31), defaultOn: minors(28, 31) }]),
-  ],
-});
+// Built in each test, not when the file loads: under Stryker, a schema mutant reached at load
+// time is "static" and runs against every test of every file that imports the schema.
+const cluster = () =>
+  snapshot({
+    version: '1.29',
+    nodegroups: [
+      nodegroup('general', '1.29', { scalingConfig: { desiredSize: 6 } }),
+      nodegroup('canary', '1.29', { scalingConfig: { desiredSize: 2 } }),
+      nodegroup('legacy', '1.28', { scalingConfig: { desiredSize: 3 } }),
+    ],
+    addons: [addon('kube-proxy', 'v1.29.0-eksbuild.1'), addon('coredns', 'v1.11.1-eksbuild.1')],
+    addonVersions: [
+      addonInfo('kube-proxy', [
+        { v: 'v1.29.0-eksbuild.1', on: ['1.29'], defaultOn: ['1.29'] },
+        { v: 'v1.30.0-eksbuild.1', on: ['1.30'], defaultOn: ['1.30'] },
+        { v: 'v1.31.0-eksbuild.1', on: ['1.31'], defaultOn: ['1.31'] },
+      ]),
+      addonInfo('coredns', [{ v: 'v1.11.1-eksbuild.1', on: minors(28, 31), defaultOn: minors(28, 31) }]),
+    ],
+  });
 
 const gated = (target: string) =>
   gatePlan(
-    reason(cluster, { targetVersion: target, strategy: 'in_place', force: false }),
-    cluster,
+    reason(cluster(), { targetVersion: target, strategy: 'in_place', force: false }),
+    cluster(),
     DEFAULT_POLICY,
   );
 
@@ -86,7 +89,7 @@ describe('gatePlan', () => {
   });
 
   it('given a single node group, then no canary gate: the node group and kube-proxy, then one gate', () => {
-    const one = snapshot({ ...cluster, version: '1.29', nodegroups: [nodegroup('general', '1.29')] });
+    const one = snapshot({ ...cluster(), version: '1.29', nodegroups: [nodegroup('general', '1.29')] });
     const plan = gatePlan(
       reason(one, { targetVersion: '1.30', strategy: 'in_place', force: false }),
       one,
@@ -102,50 +105,51 @@ describe('gatePlan', () => {
   });
 
   it('given a blue/green plan or no hop, then the steps are left as the planner made them', () => {
-    const bg = reason(cluster, { targetVersion: '1.30', strategy: 'blue_green', force: false });
-    expect(gatePlan(bg, cluster, DEFAULT_POLICY)).toBe(bg);
-    const same = reason(cluster, { targetVersion: '1.29', strategy: 'in_place', force: false });
-    expect(gatePlan(same, cluster, DEFAULT_POLICY).steps).toEqual(same.steps);
+    const bg = reason(cluster(), { targetVersion: '1.30', strategy: 'blue_green', force: false });
+    expect(gatePlan(bg, cluster(), DEFAULT_POLICY)).toBe(bg);
+    const same = reason(cluster(), { targetVersion: '1.29', strategy: 'in_place', force: false });
+    expect(gatePlan(same, cluster(), DEFAULT_POLICY).steps).toEqual(same.steps);
   });
 });
 
 describe('gatePlan, add-ons around the control plane and node groups that do not move', () => {
-  const mixed = snapshot({
-    version: '1.29',
-    nodegroups: [
-      nodegroup('big', '1.29', { scalingConfig: { desiredSize: 1 } }),
-      // No scaling config: read as size 0, so it is the canary.
-      nodegroup('unsized', '1.29', { scalingConfig: undefined }),
-      // Newer than the control plane (EKS refuses this, a snapshot may still show it): never moved.
-      nodegroup('ahead', '1.30'),
-    ],
-    addons: [
-      addon('kube-proxy', 'v1.29.0-eksbuild.1'),
-      addon('coredns', 'v1.10.1-eksbuild.1'),
-      addon('aws-ebs-csi-driver', 'v1.20.0-eksbuild.1'),
-    ],
-    addonVersions: [
-      addonInfo('kube-proxy', [
-        { v: 'v1.29.0-eksbuild.1', on: ['1.29'], defaultOn: ['1.29'] },
-        { v: 'v1.30.0-eksbuild.1', on: ['1.30'], defaultOn: ['1.30'] },
-      ]),
-      // No version runs on both 1.29 and 1.30: coredns follows the control plane.
-      addonInfo('coredns', [
-        { v: 'v1.10.1-eksbuild.1', on: ['1.29'], defaultOn: ['1.29'] },
-        { v: 'v1.11.1-eksbuild.1', on: ['1.30'], defaultOn: ['1.30'] },
-      ]),
-      // v1.21 runs on both: the driver moves before the control plane.
-      addonInfo('aws-ebs-csi-driver', [
-        { v: 'v1.20.0-eksbuild.1', on: ['1.28', '1.29'], defaultOn: ['1.29'] },
-        { v: 'v1.21.0-eksbuild.1', on: ['1.29', '1.30'], defaultOn: ['1.30'] },
-      ]),
-    ],
-  });
+  const mixed = () =>
+    snapshot({
+      version: '1.29',
+      nodegroups: [
+        nodegroup('big', '1.29', { scalingConfig: { desiredSize: 1 } }),
+        // No scaling config: read as size 0, so it is the canary.
+        nodegroup('unsized', '1.29', { scalingConfig: undefined }),
+        // Newer than the control plane (EKS refuses this, a snapshot may still show it): never moved.
+        nodegroup('ahead', '1.30'),
+      ],
+      addons: [
+        addon('kube-proxy', 'v1.29.0-eksbuild.1'),
+        addon('coredns', 'v1.10.1-eksbuild.1'),
+        addon('aws-ebs-csi-driver', 'v1.20.0-eksbuild.1'),
+      ],
+      addonVersions: [
+        addonInfo('kube-proxy', [
+          { v: 'v1.29.0-eksbuild.1', on: ['1.29'], defaultOn: ['1.29'] },
+          { v: 'v1.30.0-eksbuild.1', on: ['1.30'], defaultOn: ['1.30'] },
+        ]),
+        // No version runs on both 1.29 and 1.30: coredns follows the control plane.
+        addonInfo('coredns', [
+          { v: 'v1.10.1-eksbuild.1', on: ['1.29'], defaultOn: ['1.29'] },
+          { v: 'v1.11.1-eksbuild.1', on: ['1.30'], defaultOn: ['1.30'] },
+        ]),
+        // v1.21 runs on both: the driver moves before the control plane.
+        addonInfo('aws-ebs-csi-driver', [
+          { v: 'v1.20.0-eksbuild.1', on: ['1.28', '1.29'], defaultOn: ['1.29'] },
+          { v: 'v1.21.0-eksbuild.1', on: ['1.29', '1.30'], defaultOn: ['1.30'] },
+        ]),
+      ],
+    });
 
   it('given add-ons before and after the hop, then those before precede the control plane, those after follow it before its gate, kube-proxy moves with the node groups', () => {
     const plan = gatePlan(
-      reason(mixed, { targetVersion: '1.30', strategy: 'in_place', force: true }),
-      mixed,
+      reason(mixed(), { targetVersion: '1.30', strategy: 'in_place', force: true }),
+      mixed(),
       DEFAULT_POLICY,
     );
     expect(plan.steps.map((s) => s.id)).toEqual([
@@ -162,7 +166,7 @@ describe('gatePlan, add-ons around the control plane and node groups that do not
   });
 
   it('given no node groups, then the last gate follows kube-proxy; with no kube-proxy either, there is no node-group gate', () => {
-    const fargate = snapshot({ ...mixed, nodegroups: [] });
+    const fargate = snapshot({ ...mixed(), nodegroups: [] });
     const withProxy = gatePlan(
       reason(fargate, { targetVersion: '1.30', strategy: 'in_place', force: true }),
       fargate,
@@ -209,7 +213,7 @@ describe('gatePlan, add-ons around the control plane and node groups that do not
       to: '1.30',
       estimatedMinutes: 5,
     } as const;
-    const steps = withGates([cp, ng, stray], snapshot({ ...mixed, nodegroups: [] }), DEFAULT_POLICY);
+    const steps = withGates([cp, ng, stray], snapshot({ ...mixed(), nodegroups: [] }), DEFAULT_POLICY);
     expect(steps.map((s) => s.id)).toEqual(['control-plane:1.30', 'gate:1.30:control-plane', 'addon:x:v2']);
   });
 });

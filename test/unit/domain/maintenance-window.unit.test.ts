@@ -127,24 +127,24 @@ describe('the configuration key maintenanceWindow', () => {
 });
 
 describe('inside a window, and the next one', () => {
-  const weekdays = window('02:00-06:00', 'MON-FRI', 'Europe/Berlin');
+  const weekdays = () => window('02:00-06:00', 'MON-FRI', 'Europe/Berlin');
 
   it('opens at the start, local time, and closes at the end (exclusive)', () => {
     // Wednesday 2026-12-02, CET (UTC+1): 02:00 local is 01:00Z.
-    expect(isInsideWindow(at('2026-12-02T00:59:59Z'), weekdays)).toBe(false);
-    expect(isInsideWindow(at('2026-12-02T01:00:00Z'), weekdays)).toBe(true);
-    expect(isInsideWindow(at('2026-12-02T04:59:59Z'), weekdays)).toBe(true);
-    expect(isInsideWindow(at('2026-12-02T05:00:00Z'), weekdays)).toBe(false);
+    expect(isInsideWindow(at('2026-12-02T00:59:59Z'), weekdays())).toBe(false);
+    expect(isInsideWindow(at('2026-12-02T01:00:00Z'), weekdays())).toBe(true);
+    expect(isInsideWindow(at('2026-12-02T04:59:59Z'), weekdays())).toBe(true);
+    expect(isInsideWindow(at('2026-12-02T05:00:00Z'), weekdays())).toBe(false);
     // Summer, CEST (UTC+2).
-    expect(isInsideWindow(at('2026-07-01T00:30:00Z'), weekdays)).toBe(true);
-    expect(isInsideWindow(at('2026-07-01T04:30:00Z'), weekdays)).toBe(false);
+    expect(isInsideWindow(at('2026-07-01T00:30:00Z'), weekdays())).toBe(true);
+    expect(isInsideWindow(at('2026-07-01T04:30:00Z'), weekdays())).toBe(false);
   });
 
   it('waits over the weekend for Monday', () => {
     // Friday 2026-12-04 10:00Z: next is Monday 2026-12-07 02:00 CET.
-    expect(nextWindowStart(at('2026-12-04T10:00:00Z'), weekdays)).toBe('2026-12-07T01:00:00.000Z');
-    expect(windowWait(at('2026-12-04T10:00:00Z'), weekdays)).toBe('2026-12-07T01:00:00.000Z');
-    expect(windowWait(at('2026-12-07T01:00:00Z'), weekdays)).toBeUndefined();
+    expect(nextWindowStart(at('2026-12-04T10:00:00Z'), weekdays())).toBe('2026-12-07T01:00:00.000Z');
+    expect(windowWait(at('2026-12-04T10:00:00Z'), weekdays())).toBe('2026-12-07T01:00:00.000Z');
+    expect(windowWait(at('2026-12-07T01:00:00Z'), weekdays())).toBeUndefined();
     expect(windowWait(at('2026-12-04T10:00:00Z'), undefined)).toBeUndefined();
   });
 
@@ -164,7 +164,7 @@ describe('inside a window, and the next one', () => {
   });
 
   it('rounds a wait up to whole seconds', () => {
-    expect(windowWait(at('2026-12-02T00:59:59.500Z'), weekdays)).toBe('2026-12-02T01:00:00.000Z');
+    expect(windowWait(at('2026-12-02T00:59:59.500Z'), weekdays())).toBe('2026-12-02T01:00:00.000Z');
   });
 });
 

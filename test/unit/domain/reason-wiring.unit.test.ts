@@ -10,21 +10,26 @@ const ask = (targetVersion: string, strategy: UpgradeRequest['strategy'] = 'in_p
 });
 
 // coredns lags EKS's default for 1.29: a plan to (or at) 1.29 would move it.
-const lagging = snapshot({
-  version: '1.29',
-  addons: [addon('coredns', 'v1.10.1-eksbuild.1')],
-  addonVersions: [
-    addonInfo('coredns', [
-      { v: 'v1.10.1-eksbuild.1', on: minors(27, 31) },
-      { v: 'v1.11.1-eksbuild.1', on: minors(28, 31), defaultOn: minors(28, 31) },
-    ]),
-  ],
-});
+// Built in each test, not when the file loads: under Stryker, a schema mutant reached at load
+// time is "static" and runs against every test of every file that imports the schema.
+const lagging = () =>
+  snapshot({
+    version: '1.29',
+    addons: [addon('coredns', 'v1.10.1-eksbuild.1')],
+    addonVersions: [
+      addonInfo('coredns', [
+        { v: 'v1.10.1-eksbuild.1', on: minors(27, 31) },
+        { v: 'v1.11.1-eksbuild.1', on: minors(28, 31), defaultOn: minors(28, 31) },
+      ]),
+    ],
+  });
 
 describe('reason: a target it cannot go to plans no step', () => {
   it('given a target below the current version, then blocked with no step, though an add-on lags its default', () => {
-    expect(reason(lagging, ask('1.29')).steps.map((s) => s.id)).toEqual(['addon:coredns:v1.11.1-eksbuild.1']);
-    const plan = reason(lagging, ask('1.28'));
+    expect(reason(lagging(), ask('1.29')).steps.map((s) => s.id)).toEqual([
+      'addon:coredns:v1.11.1-eksbuild.1',
+    ]);
+    const plan = reason(lagging(), ask('1.28'));
     expect(plan.verdict).toBe('blocked');
     expect(plan.findings.map((f) => f.code)).toContain('TARGET_BELOW_CURRENT');
     expect(plan.steps).toEqual([]);
@@ -32,7 +37,7 @@ describe('reason: a target it cannot go to plans no step', () => {
   });
 
   it('given another major version, then a named error before any check', () => {
-    expect(() => reason(lagging, ask('2.0'))).toThrow(
+    expect(() => reason(lagging(), ask('2.0'))).toThrow(
       expect.objectContaining({
         name: 'InvalidRequestError',
         message: expect.stringMatching(/only major version 1/),
@@ -41,7 +46,7 @@ describe('reason: a target it cannot go to plans no step', () => {
   });
 
   it('given a strategy it does not know, then it says so instead of planning', () => {
-    expect(() => reason(lagging, ask('1.30', 'rolling' as UpgradeRequest['strategy']))).toThrow(/strategy/);
+    expect(() => reason(lagging(), ask('1.30', 'rolling' as UpgradeRequest['strategy']))).toThrow(/strategy/);
   });
 });
 
@@ -54,13 +59,14 @@ describe('reason: what each strategy is checked for', () => {
     insightStatus: { status: 'ERROR', reason: 'Reason.' },
     recommendation: 'Do this.',
   });
-  const s = snapshot({
-    version: '1.29',
-    insights: [insight('next', '1.30'), insight('target', '1.31')],
-    fargateProfiles: [{ fargateProfileName: 'fp' }],
-  });
+  const s = () =>
+    snapshot({
+      version: '1.29',
+      insights: [insight('next', '1.30'), insight('target', '1.31')],
+      fargateProfiles: [{ fargateProfileName: 'fp' }],
+    });
   const concerning = (strategy: UpgradeRequest['strategy']) =>
-    reason(s, ask('1.31', strategy)).findings.filter(
+    reason(s(), ask('1.31', strategy)).findings.filter(
       (f) => f.code.startsWith('INSIGHT') || f.code === 'FARGATE_PODS_RESTART',
     );
 
