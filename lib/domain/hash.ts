@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /** Hex SHA-256 of `text`, cut to `length` characters: stable ids for idempotency keys. */
 export function shortHash(text: string, length = 16): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, length);
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
 }
 
 /**
@@ -16,10 +16,14 @@ export function canonicalJson(value: unknown): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
+    // Keys in code-unit order (the default sort); an undefined value is left for
+    // JSON.stringify to drop, as it drops any.
+    const record = value as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(record)
+        .sort()
+        .map((key) => [key, sortKeys(record[key])]),
+    );
   }
   return value;
 }

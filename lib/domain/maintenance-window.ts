@@ -132,6 +132,7 @@ export function parseWindowHours(value: unknown): { readonly start: number; read
 /** The zone as Intl names it. @throws InvalidTimeZoneError */
 export function checkTimeZone(value: unknown): string {
   // An empty or blank name is refused by Intl itself.
+  // Stryker disable next-line ConditionalExpression: without it, trim() on a non-string throws inside the try below, with the same result (equivalent)
   if (typeof value !== 'string') throw new InvalidTimeZoneError(value);
   try {
     return new Intl.DateTimeFormat('en-US', { timeZone: value.trim() }).resolvedOptions().timeZone;
@@ -307,5 +308,6 @@ export function firstOpenInstant(now: number, window: MaintenanceWindow): number
 export function opensHop(steps: readonly UpgradeStep[], index: number): boolean {
   const step = steps[index];
   if (step === undefined || step.kind === 'gate') return false;
-  return index === 0 || steps[index - 1]?.hop !== step.hop;
+  // The first step has no step before it: undefined is no hop.
+  return steps[index - 1]?.hop !== step.hop;
 }

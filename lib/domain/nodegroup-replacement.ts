@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { shortHash } from './hash';
 import { clientRequestToken } from './request-token';
 import type { Nodegroup } from './snapshot';
 
@@ -70,8 +70,7 @@ export type ReplacementPlan =
  * name (both exist until the original is deleted), the same on every retry.
  */
 export function replacementName(upgradeId: string, original: string): string {
-  const hash = createHash('sha256').update(`${upgradeId}\u0000${original}`, 'utf8').digest('hex').slice(0, 8);
-  const suffix = `-rb-${hash}`;
+  const suffix = `-rb-${shortHash(`${upgradeId}\u0000${original}`, 8)}`;
   return `${original.slice(0, NODEGROUP_NAME_MAX - suffix.length)}${suffix}`;
 }
 

@@ -16,7 +16,7 @@ export function clientRequestToken(upgradeId: string, stepId: string): string {
     throw new InvalidRequestError('a clientRequestToken needs a non-empty upgrade id and step id');
   }
   // NUL cannot occur in either id, so ("a:b", "c") and ("a", "b:c") never collide.
-  const bytes = createHash('sha256').update(`${upgradeId}\u0000${stepId}`, 'utf8').digest().subarray(0, 16);
+  const bytes = createHash('sha256').update(`${upgradeId}\u0000${stepId}`).digest().subarray(0, 16);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = bytes.toString('hex');

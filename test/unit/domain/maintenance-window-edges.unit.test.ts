@@ -81,6 +81,10 @@ describe('window hours at their edges', () => {
     },
   );
 
+  it.each(['02:00-03:60', '02:00-23:99'])('refuses %s: an end minute past 59', (hours) => {
+    expect(thrown(() => parseWindowHours(hours)).message).toContain('the end is not a time of day');
+  });
+
   it('takes minute 59 at either end', () => {
     expect(parseWindowHours('02:59-03:00')).toEqual({ start: 179, end: 180 });
     expect(parseWindowHours('01:00-02:59')).toEqual({ start: 60, end: 179 });

@@ -38,7 +38,7 @@ const plan = (ng: Nodegroup, previous: Parameters<typeof planNodegroupReplacemen
 describe('planNodegroupReplacement', () => {
   it('given an upgraded node group and its recorded release, then the request recreates it at the previous version', () => {
     const result = plan(upgraded, { version: '1.30', releaseVersion: '1.30.15-20250904' });
-    expect(result).toEqual({
+    expect(result).toStrictEqual({
       kind: 'replacement',
       request: {
         clusterName: 'prod',
@@ -137,7 +137,7 @@ describe('replacementName', () => {
 describe('planNodegroupReplacement, field by field', () => {
   const previous = { version: '1.30', releaseVersion: '1.30.15-20250904' };
   const running = 'describes the running group; EKS sets it for the new one';
-  /** status is required in a snapshot: it is always reported. */
+  /** status is required in a snapshot: it is always reported. Requests are compared strictly: a key set to undefined is a key too. */
   const STATUS = { field: 'status', why: running };
   const minimal: Nodegroup = {
     nodegroupName: 'bare',
@@ -148,7 +148,7 @@ describe('planNodegroupReplacement, field by field', () => {
   };
 
   it('given only what CreateNodegroup requires, then the request holds that, the version and the replaces tag, and nothing is reported missing', () => {
-    expect(plan(minimal, previous)).toEqual({
+    expect(plan(minimal, previous)).toStrictEqual({
       kind: 'replacement',
       request: {
         clusterName: 'prod',
@@ -165,11 +165,11 @@ describe('planNodegroupReplacement, field by field', () => {
   });
 
   it('given an empty subnet list, or an empty node role, then impossible, naming what is missing', () => {
-    expect(plan({ ...minimal, subnets: [] }, previous)).toEqual({
+    expect(plan({ ...minimal, subnets: [] }, previous)).toStrictEqual({
       kind: 'impossible',
       reason: 'node group bare has no subnets in its DescribeNodegroup, which CreateNodegroup requires',
     });
-    expect(plan({ ...minimal, nodeRole: '' }, previous)).toEqual({
+    expect(plan({ ...minimal, nodeRole: '' }, previous)).toStrictEqual({
       kind: 'impossible',
       reason: 'node group bare has no nodeRole in its DescribeNodegroup, which CreateNodegroup requires',
     });
@@ -193,10 +193,10 @@ describe('planNodegroupReplacement, field by field', () => {
       const result = plan({ ...minimal, [field]: value }, previous);
       if (result.kind !== 'replacement') throw new Error(result.reason);
       const copied = (result.request as unknown as Record<string, unknown>)[field];
-      expect({ field, copied }).toEqual({ field, copied: value });
+      expect({ field, copied }).toStrictEqual({ field, copied: value });
       if (typeof value === 'object')
-        expect({ field, shared: copied === value }).toEqual({ field, shared: false });
-      expect(result.notCarried).toEqual([STATUS]);
+        expect({ field, shared: copied === value }).toStrictEqual({ field, shared: false });
+      expect(result.notCarried).toStrictEqual([STATUS]);
     }
   });
 
@@ -204,15 +204,21 @@ describe('planNodegroupReplacement, field by field', () => {
     const byName = plan({ ...minimal, launchTemplate: { name: 'nodes', version: '4' } }, previous);
     const both = plan({ ...minimal, launchTemplate: { id: 'lt-1', name: 'nodes', version: '4' } }, previous);
     if (byName.kind !== 'replacement' || both.kind !== 'replacement') throw new Error('impossible');
-    expect(byName.request.launchTemplate).toEqual({ name: 'nodes', version: '4' });
-    expect(both.request.launchTemplate).toEqual({ id: 'lt-1', version: '4' });
+    expect(byName.request.launchTemplate).toStrictEqual({ name: 'nodes', version: '4' });
+    expect(both.request.launchTemplate).toStrictEqual({ id: 'lt-1', version: '4' });
+  });
+
+  it('given a launch template with neither id nor name, then only the version is sent (no key left undefined)', () => {
+    const result = plan({ ...minimal, launchTemplate: { version: '4' } }, previous);
+    if (result.kind !== 'replacement') throw new Error(result.reason);
+    expect(result.request.launchTemplate).toStrictEqual({ version: '4' });
   });
 
   it('given a launch template with no version, and none recorded, then no version is sent (EKS takes the default)', () => {
     const result = plan({ ...minimal, launchTemplate: { id: 'lt-1' } }, previous);
     if (result.kind !== 'replacement') throw new Error(result.reason);
-    expect(result.request.launchTemplate).toEqual({ id: 'lt-1' });
-    expect(result.notCarried).toEqual([STATUS]);
+    expect(result.request.launchTemplate).toStrictEqual({ id: 'lt-1' });
+    expect(result.notCarried).toStrictEqual([STATUS]);
   });
 
   it('given a launch template, then disk size and remote access are reported one by one, each only when set', () => {
@@ -221,8 +227,8 @@ describe('planNodegroupReplacement, field by field', () => {
     const disk = plan({ ...minimal, ...lt, diskSize: 20 }, previous);
     const remote = plan({ ...minimal, ...lt, remoteAccess: { ec2SshKey: 'k' } }, previous);
     if (disk.kind !== 'replacement' || remote.kind !== 'replacement') throw new Error('impossible');
-    expect(disk.notCarried).toEqual([STATUS, { field: 'diskSize', why }]);
-    expect(remote.notCarried).toEqual([STATUS, { field: 'remoteAccess', why }]);
+    expect(disk.notCarried).toStrictEqual([STATUS, { field: 'diskSize', why }]);
+    expect(remote.notCarried).toStrictEqual([STATUS, { field: 'remoteAccess', why }]);
     expect(disk.request.diskSize).toBeUndefined();
     expect(remote.request.remoteAccess).toBeUndefined();
   });
@@ -239,8 +245,8 @@ describe('planNodegroupReplacement, field by field', () => {
   it('given only aws: tags, then none is sent, each is reported, and the replaces tag is the only one', () => {
     const result = plan({ ...minimal, tags: { 'aws:a': '1', 'aws:b': '2' } }, previous);
     if (result.kind !== 'replacement') throw new Error(result.reason);
-    expect(result.request.tags).toEqual({ [REPLACES_TAG]: 'bare' });
-    expect(result.notCarried.map((n) => n.field)).toEqual(['status', 'tags.aws:a', 'tags.aws:b']);
+    expect(result.request.tags).toStrictEqual({ [REPLACES_TAG]: 'bare' });
+    expect(result.notCarried.map((n) => n.field)).toStrictEqual(['status', 'tags.aws:a', 'tags.aws:b']);
   });
 
   it('given each field that describes the running group, then that one is reported (in the order of the response) beside status', () => {
@@ -256,7 +262,7 @@ describe('planNodegroupReplacement, field by field', () => {
     for (const [field, value] of Object.entries(runtime)) {
       const result = plan({ ...minimal, [field]: value }, previous);
       if (result.kind !== 'replacement') throw new Error(result.reason);
-      expect(result.notCarried).toEqual(
+      expect(result.notCarried).toStrictEqual(
         order.filter((f) => f === field || f === 'status').map((f) => ({ field: f, why: running })),
       );
     }
