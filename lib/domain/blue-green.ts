@@ -93,20 +93,6 @@ export type GreenSpecResult =
   | { readonly kind: 'spec'; readonly spec: GreenSpec }
   | { readonly kind: 'impossible'; readonly reasons: readonly string[] };
 
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-function obj(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
-function strings(value: unknown): string[] | undefined {
-  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? [...value] : undefined;
-}
-
 /** Blue's tags without the ones only AWS may set, plus the agent's. */
 function greenTags(tags: Readonly<Record<string, string>> | undefined, blue: string): Record<string, string> {
   const kept = Object.entries(tags ?? {}).filter(([key]) => !key.startsWith('aws:'));
@@ -135,12 +121,11 @@ export function greenSpec(
   const reasons: string[] = [];
   const token = (what: string) => clientRequestToken(upgradeId, `green:${greenName}:${what}`);
   const vpc = blue.resourcesVpcConfig;
-  const roleArn = str(blue.roleArn);
+  const { roleArn, kubernetesNetworkConfig: network, logging, encryptionConfig, upgradePolicy } = blue;
   if (!roleArn) reasons.push(`cluster ${blue.name} has no roleArn in its DescribeCluster`);
   if (vpc.subnetIds.length === 0) reasons.push(`cluster ${blue.name} has no subnetIds`);
   const tags = greenTags(blue.tags, blue.name);
-  const network = obj(blue.kubernetesNetworkConfig);
-  const access = obj(blue.accessConfig);
+  const authenticationMode = blue.accessConfig?.authenticationMode;
   const cluster: CreateClusterInput = {
     name: greenName,
     version: target,
@@ -150,29 +135,25 @@ export function greenSpec(
     resourcesVpcConfig: {
       subnetIds: [...vpc.subnetIds],
       ...(vpc.securityGroupIds ? { securityGroupIds: [...vpc.securityGroupIds] } : {}),
-      ...(typeof vpc.endpointPublicAccess === 'boolean'
-        ? { endpointPublicAccess: vpc.endpointPublicAccess }
-        : {}),
-      ...(typeof vpc.endpointPrivateAccess === 'boolean'
+      ...(vpc.endpointPublicAccess !== undefined ? { endpointPublicAccess: vpc.endpointPublicAccess } : {}),
+      ...(vpc.endpointPrivateAccess !== undefined
         ? { endpointPrivateAccess: vpc.endpointPrivateAccess }
         : {}),
-      ...(strings(vpc.publicAccessCidrs) ? { publicAccessCidrs: strings(vpc.publicAccessCidrs) ?? [] } : {}),
+      ...(vpc.publicAccessCidrs ? { publicAccessCidrs: [...vpc.publicAccessCidrs] } : {}),
     },
     ...(network
       ? {
-          kubernetesNetworkConfig: Object.fromEntries(
-            Object.entries(network).filter(([k]) => k === 'serviceIpv4Cidr' || k === 'ipFamily'),
-          ),
+          // CreateCluster takes the service range and the IP family; serviceIpv6Cidr is EKS's to choose.
+          kubernetesNetworkConfig: {
+            ...(network.serviceIpv4Cidr ? { serviceIpv4Cidr: network.serviceIpv4Cidr } : {}),
+            ...(network.ipFamily ? { ipFamily: network.ipFamily } : {}),
+          },
         }
       : {}),
-    ...(obj(blue.logging) ? { logging: structuredClone(obj(blue.logging)) } : {}),
-    ...(Array.isArray(blue.encryptionConfig)
-      ? { encryptionConfig: structuredClone(blue.encryptionConfig as Record<string, unknown>[]) }
-      : {}),
-    ...(str(access?.authenticationMode)
-      ? { accessConfig: { authenticationMode: str(access?.authenticationMode) } }
-      : {}),
-    ...(blue.upgradePolicy ? { upgradePolicy: structuredClone(blue.upgradePolicy) } : {}),
+    ...(logging ? { logging: structuredClone(logging) } : {}),
+    ...(encryptionConfig ? { encryptionConfig: structuredClone(encryptionConfig) } : {}),
+    ...(authenticationMode ? { accessConfig: { authenticationMode } } : {}),
+    ...(upgradePolicy ? { upgradePolicy: structuredClone(upgradePolicy) } : {}),
     tags,
   };
 
@@ -215,29 +196,27 @@ export function greenSpec(
       addonName: addon.addonName,
       addonVersion: version,
       clientRequestToken: token(`addon:${addon.addonName}`),
-      ...(str(addon.serviceAccountRoleArn)
-        ? { serviceAccountRoleArn: str(addon.serviceAccountRoleArn) }
-        : {}),
-      ...(str(addon.configurationValues) ? { configurationValues: str(addon.configurationValues) } : {}),
+      ...(addon.serviceAccountRoleArn ? { serviceAccountRoleArn: addon.serviceAccountRoleArn } : {}),
+      ...(addon.configurationValues ? { configurationValues: addon.configurationValues } : {}),
       tags,
     });
   }
 
   const fargateProfiles: CreateFargateProfileInput[] = [];
   for (const profile of snapshot.fargateProfiles) {
-    const role = str(profile.podExecutionRoleArn);
+    const role = profile.podExecutionRoleArn;
     if (!role) {
       reasons.push(`Fargate profile ${profile.fargateProfileName} has no podExecutionRoleArn`);
       continue;
     }
-    const subnets = strings(profile.subnets);
+    const { subnets } = profile;
     fargateProfiles.push({
       clusterName: greenName,
       fargateProfileName: profile.fargateProfileName,
       podExecutionRoleArn: role,
       clientRequestToken: token(`fargate:${profile.fargateProfileName}`),
-      ...(subnets ? { subnets } : {}),
-      selectors: structuredClone((profile.selectors ?? []) as Record<string, unknown>[]),
+      ...(subnets ? { subnets: [...subnets] } : {}),
+      selectors: structuredClone(profile.selectors ?? []),
       tags,
     });
   }

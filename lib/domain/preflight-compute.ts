@@ -136,29 +136,29 @@ export function checkSupportAndCost(snapshot: EnvironmentSnapshot, request: Upgr
   const explicit = cluster.upgradePolicy?.supportType;
   const supportType = explicit ?? 'EXTENDED';
   const policyText = explicit ? `upgrade policy ${explicit}` : 'no upgrade policy (EXTENDED, the default)';
-  const now = request.now === undefined ? Number.NaN : Date.parse(request.now);
-  const passed = (date: string | undefined) =>
-    date !== undefined && !Number.isNaN(now) && now >= Date.parse(date);
+  // Without a clock or a date the comparison is with NaN, which is false: nothing has passed.
+  const now = Date.parse(request.now ?? '');
+  const passed = (date: string | undefined): date is string => now >= Date.parse(date ?? '');
   const day = (date: string) => date.slice(0, 10);
   const cost = `about $${EXTENDED_PRICE.toFixed(2)} instead of $${STANDARD_PRICE.toFixed(2)} per cluster-hour`;
   const finding = (code: string, severity: Finding['severity'], message: string): Finding[] => [
     { code, severity, message, resource: cluster.name },
   ];
-  if (supportType === 'STANDARD' && passed(endOfStandard) && endOfStandard !== undefined) {
+  if (supportType === 'STANDARD' && passed(endOfStandard)) {
     return finding(
       'STANDARD_SUPPORT_ENDED',
       'warn',
       `Kubernetes ${cluster.version} left standard support on ${day(endOfStandard)} and the cluster has ${policyText}: EKS upgrades it to the next version itself, at a time of its choosing. Upgrade now, in a window you choose.`,
     );
   }
-  if (endOfExtended !== undefined && passed(endOfExtended)) {
+  if (passed(endOfExtended)) {
     return finding(
       'EXTENDED_SUPPORT_ENDED',
       'warn',
       `Kubernetes ${cluster.version} reached the end of extended support on ${day(endOfExtended)}: EKS upgrades such a cluster to the next version itself, at a time of its choosing. Upgrade now, in a window you choose.`,
     );
   }
-  if (endOfStandard !== undefined && passed(endOfStandard)) {
+  if (passed(endOfStandard)) {
     return finding(
       'EXTENDED_SUPPORT_COST',
       'info',

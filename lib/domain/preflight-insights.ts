@@ -149,13 +149,11 @@ function staleInsights(
   capturedAt: string | undefined,
   policy: PlanningPolicy,
 ): Finding[] {
-  const captured = capturedAt === undefined ? Number.NaN : Date.parse(capturedAt);
-  if (Number.isNaN(captured)) return [];
+  // A missing time parses as NaN, and NaN is greater than nothing: such an insight is never stale.
+  const captured = Date.parse(capturedAt ?? '');
   const stale = insights.flatMap((insight) => {
-    const refreshed =
-      insight.lastRefreshTime === undefined ? Number.NaN : Date.parse(insight.lastRefreshTime);
-    const age = captured - refreshed;
-    return !Number.isNaN(age) && age > policy.insightMaxAgeHours * HOUR_MS ? [{ insight, age }] : [];
+    const age = captured - Date.parse(insight.lastRefreshTime ?? '');
+    return age > policy.insightMaxAgeHours * HOUR_MS ? [{ insight, age }] : [];
   });
   if (stale.length === 0) return [];
   const list = stale.map(({ insight, age }) => `${title(insight)}: ${formatAge(age)} old`).join('; ');

@@ -20,6 +20,7 @@ export function requestIdProblem(id: string): string | undefined {
   if (id.includes('..')) return 'the request id contains ".."; use letters, digits, - and _ only';
   const allowed = /^[A-Za-z0-9_-]+$/;
   if (!allowed.test(id)) {
+    // Stryker disable next-line StringLiteral: a non-empty id the pattern refuses has a character it refuses alone (equivalent)
     const bad = [...id].find((c) => !allowed.test(c)) ?? '';
     return `the request id contains ${JSON.stringify(bad)}; use letters, digits, - and _ only`;
   }

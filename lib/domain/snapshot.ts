@@ -43,6 +43,7 @@ const schemas = lazy(() => {
 
   const str = opt(z.string());
   const strings = opt(z.array(z.string()));
+  const flag = opt(z.boolean());
 
   const healthIssue = z.looseObject({
     code: str,
@@ -58,11 +59,27 @@ const schemas = lazy(() => {
     status: z.enum(['CREATING', 'ACTIVE', 'DELETING', 'FAILED', 'UPDATING', 'PENDING']),
     platformVersion: str,
     createdAt: timestamp,
+    roleArn: str,
     resourcesVpcConfig: z.looseObject({
       subnetIds: list(z.string()),
       securityGroupIds: strings,
       vpcId: str,
+      endpointPublicAccess: flag,
+      endpointPrivateAccess: flag,
+      publicAccessCidrs: strings,
     }),
+    kubernetesNetworkConfig: opt(
+      z.looseObject({ serviceIpv4Cidr: str, serviceIpv6Cidr: str, ipFamily: str }),
+    ),
+    logging: opt(
+      z.looseObject({ clusterLogging: opt(z.array(z.looseObject({ types: strings, enabled: flag }))) }),
+    ),
+    encryptionConfig: opt(
+      z.array(z.looseObject({ resources: strings, provider: opt(z.looseObject({ keyArn: str })) })),
+    ),
+    accessConfig: opt(
+      z.looseObject({ authenticationMode: str, bootstrapClusterCreatorAdminPermissions: flag }),
+    ),
     health,
     upgradePolicy: opt(z.looseObject({ supportType: opt(z.enum(['STANDARD', 'EXTENDED'])) })),
     tags: opt(z.record(z.string(), z.string())),
@@ -137,6 +154,8 @@ const schemas = lazy(() => {
     addonVersion: z.string().min(1),
     createdAt: timestamp,
     modifiedAt: timestamp,
+    serviceAccountRoleArn: str,
+    configurationValues: str,
     health,
   });
 
@@ -212,7 +231,9 @@ const schemas = lazy(() => {
     fargateProfileName: z.string().min(1),
     status: str,
     createdAt: timestamp,
-    selectors: opt(z.array(z.looseObject({ namespace: str }))),
+    podExecutionRoleArn: str,
+    subnets: strings,
+    selectors: opt(z.array(z.looseObject({ namespace: str, labels: opt(z.record(z.string(), z.string())) }))),
   });
 
   const subnetSchema = z.looseObject({

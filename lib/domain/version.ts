@@ -36,6 +36,7 @@ export function versionProblem(value: string): string | undefined {
   if (!match) {
     return `${echo(value)} is not a Kubernetes minor version; write it as MAJOR.MINOR, for example 1.30`;
   }
+  // Stryker disable next-line StringLiteral: both groups are set whenever the pattern matches (equivalent)
   const [, majorText = '', minorText = ''] = match;
   if (/^0\d/.test(majorText) || /^0\d/.test(minorText)) {
     return `${echo(value)} has a leading zero; write it as ${Number(majorText)}.${Number(minorText)}`;

@@ -21,6 +21,13 @@ const blueCluster = (extra: Record<string, unknown> = {}) => ({
   resourcesVpcConfig: { subnetIds: ['subnet-a', 'subnet-b'] },
   ...extra,
 });
+/** The tokens greenSpec gives for up-1 / blue-1-31 (cluster, node group, add-on, Fargate profile), pinned. */
+const TOKENS = [
+  '335320c8-2939-59b8-ac9c-9b2e44a095e0',
+  '62b419d3-8179-559a-98a4-330a28f9e88a',
+  '49eb5565-4b62-56a1-8c20-edc1b6ed8acf',
+  '8989456c-aa42-584f-a03a-0294e9ccb9cb',
+];
 const spec = (parts: Record<string, unknown>) => {
   const result = greenSpec(snapshot({ version: '1.30', ...parts }), '1.31', context);
   if (result.kind !== 'spec') throw new Error(`expected a spec: ${JSON.stringify(result)}`);
@@ -34,7 +41,7 @@ const impossible = (parts: Record<string, unknown>) => {
 describe('greenSpec, the cluster', () => {
   it('given only what every cluster has, then exactly that, and the agent tag', () => {
     const { cluster } = spec({ cluster: blueCluster() });
-    expect(cluster).toEqual({
+    expect(cluster).toStrictEqual({
       name: 'blue-1-31',
       version: '1.31',
       roleArn: 'arn:aws:iam::123456789012:role/eks',
@@ -68,7 +75,7 @@ describe('greenSpec, the cluster', () => {
         tags: { team: 'platform', 'aws:cloudformation:stack-name': 'stack' },
       }),
     });
-    expect(cluster).toEqual({
+    expect(cluster).toStrictEqual({
       name: 'blue-1-31',
       version: '1.31',
       roleArn: 'arn:aws:iam::123456789012:role/eks',
@@ -89,26 +96,53 @@ describe('greenSpec, the cluster', () => {
     });
   });
 
-  it('given parts of the wrong shape, then they are left out, not passed on', () => {
+  it('given members the wire sends as null, then they are left out, not passed on as empty', () => {
     const { cluster } = spec({
       cluster: blueCluster({
-        resourcesVpcConfig: { subnetIds: ['subnet-a'], endpointPublicAccess: 'yes', publicAccessCidrs: [1] },
-        kubernetesNetworkConfig: ['ipv4'],
-        logging: 'on',
-        encryptionConfig: { resources: ['secrets'] },
-        accessConfig: { authenticationMode: '' },
+        resourcesVpcConfig: {
+          subnetIds: ['subnet-a'],
+          securityGroupIds: null,
+          endpointPublicAccess: null,
+          endpointPrivateAccess: null,
+          publicAccessCidrs: null,
+        },
+        kubernetesNetworkConfig: { serviceIpv4Cidr: null, ipFamily: null },
+        logging: null,
+        encryptionConfig: null,
+        accessConfig: { authenticationMode: null },
+        upgradePolicy: null,
+        tags: null,
       }),
     });
-    expect(cluster.resourcesVpcConfig).toEqual({ subnetIds: ['subnet-a'] });
-    expect(Object.keys(cluster).sort()).toEqual([
-      'clientRequestToken',
-      'name',
-      'resourcesVpcConfig',
-      'roleArn',
-      'tags',
-      'version',
-    ]);
-    expect(cluster.tags).toEqual({ [GREEN_OF_TAG]: 'blue' });
+    expect(cluster).toStrictEqual({
+      name: 'blue-1-31',
+      version: '1.31',
+      roleArn: 'arn:aws:iam::123456789012:role/eks',
+      clientRequestToken: cluster.clientRequestToken,
+      resourcesVpcConfig: { subnetIds: ['subnet-a'] },
+      kubernetesNetworkConfig: {},
+      tags: { [GREEN_OF_TAG]: 'blue' },
+    });
+  });
+
+  it('given an empty authentication mode, then no access config: EKS chooses its default', () => {
+    const { cluster } = spec({ cluster: blueCluster({ accessConfig: { authenticationMode: '' } }) });
+    expect(cluster.accessConfig).toBeUndefined();
+    expect('accessConfig' in cluster).toBe(false);
+  });
+
+  it("each request's token is what earlier releases gave, so a retry across a deploy finds what the first call created", () => {
+    const { cluster, nodegroups, addons, fargateProfiles } = spec({
+      cluster: blueCluster(),
+      nodegroups: [
+        nodegroup('general', '1.30', { nodeRole: 'arn:aws:iam::1:role/n', subnets: ['subnet-a'] }),
+      ],
+      addons: [addon('coredns', 'v1')],
+      addonVersions: [addonInfo('coredns', [{ v: 'v2', on: ['1.31'] }])],
+      fargateProfiles: [{ fargateProfileName: 'fp', podExecutionRoleArn: 'arn:role/pod' }],
+    });
+    const tokens = [cluster, ...nodegroups, ...addons, ...fargateProfiles].map((r) => r.clientRequestToken);
+    expect(tokens).toEqual(TOKENS);
   });
 
   it('given no role or no subnets, then it says which', () => {
@@ -139,6 +173,26 @@ describe('greenSpec, node groups, add-ons and Fargate profiles', () => {
     expect(created?.launchTemplate).toEqual({ id: 'lt-1', version: '7' });
     expect(created?.tags).toEqual({ team: 'platform', [GREEN_OF_TAG]: 'blue' });
     expect(created?.nodegroupName).toBe('general');
+  });
+
+  it("given a custom-AMI node group, then green takes the template version blue runs: the AMI is the template's", () => {
+    const [created] = spec({
+      cluster: blueCluster(),
+      nodegroups: [ng('gpu', { amiType: 'CUSTOM', launchTemplate: { name: 'gpu-lt', version: '12' } })],
+    }).nodegroups;
+    expect(created?.launchTemplate).toEqual({ name: 'gpu-lt', version: '12' });
+    expect(created?.version).toBeUndefined();
+  });
+
+  it('given a custom-AMI node group whose template has no version, then green cannot be built, and it says why', () => {
+    expect(
+      impossible({
+        cluster: blueCluster(),
+        nodegroups: [ng('gpu', { amiType: 'CUSTOM', launchTemplate: { name: 'gpu-lt' } })],
+      }),
+    ).toEqual([
+      'node group gpu runs a custom AMI from its launch template, and the template version that carried the 1.31 AMI was not recorded',
+    ]);
   });
 
   it('given a node group without a role, then the reason, and the others still checked', () => {
@@ -195,10 +249,10 @@ describe('greenSpec, node groups, add-ons and Fargate profiles', () => {
           subnets: ['subnet-a'],
           selectors: [{ namespace: 'obs' }],
         },
-        { fargateProfileName: 'b', podExecutionRoleArn: 'arn:role/pod', subnets: 'subnet-a' },
+        { fargateProfileName: 'b', podExecutionRoleArn: 'arn:role/pod', subnets: null, selectors: null },
       ],
     });
-    expect(fargateProfiles.map(({ clientRequestToken: _, ...f }) => f)).toEqual([
+    expect(fargateProfiles.map(({ clientRequestToken: _, ...f }) => f)).toStrictEqual([
       {
         clusterName: 'blue-1-31',
         fargateProfileName: 'a',

@@ -1,12 +1,19 @@
 import {
+  GreenProvisioningFailedError,
+  GreenSpecError,
+  WorkloadsNotReadyError,
+} from '../../../lib/domain/blue-green';
+import {
   AgentError,
   ClusterNotFoundError,
   InvalidRequestError,
   InvalidSnapshotError,
+  NotAwaitingApprovalError,
   PlanBlockedError,
   ReadinessCheckFailedError,
   RollbackUnavailableError,
   UnsupportedStepError,
+  UpgradeNotFoundError,
 } from '../../../lib/domain/errors';
 
 /**
@@ -88,5 +95,17 @@ describe('the named errors', () => {
     expect(error.eksMessage).toBe('window closed');
     expect(error.cause).toBe('x');
     expect(error.message).toBe('EKS cannot roll back the control plane of cluster payments: window closed');
+  });
+
+  it.each([
+    ['GreenSpecError', new GreenSpecError('no role')],
+    ['GreenProvisioningFailedError', new GreenProvisioningFailedError('CREATE_FAILED')],
+    ['WorkloadsNotReadyError', new WorkloadsNotReadyError('not ready')],
+    ['NotAwaitingApprovalError', new NotAwaitingApprovalError('already answered')],
+    ['UpgradeNotFoundError', new UpgradeNotFoundError('no upgrade up-1')],
+  ])('%s is named and not retryable', (name, error) => {
+    expect(error).toBeInstanceOf(AgentError);
+    expect(error.name).toBe(name);
+    expect(error.retryable).toBe(false);
   });
 });

@@ -121,6 +121,17 @@ describe('checkSupportAndCost at its edges', () => {
   const justBefore = (iso: string) => new Date(Date.parse(iso) - 1).toISOString();
   const codes = (f: Finding[]) => f.map((x) => `${x.severity}:${x.code}:${x.resource}`);
 
+  it('given no clock in the request, then no date has passed: nothing is said about support', () => {
+    for (const supportType of ['STANDARD', 'EXTENDED'] as const) {
+      const dated = (now?: string) =>
+        checkSupportAndCost(withPolicy(dates(), supportType), request({ now })).filter(
+          (f) => f.code.endsWith('_ENDED') || f.code.endsWith('_COST'),
+        );
+      expect(dated(undefined)).toEqual([]);
+      expect(dated('2030-01-01T00:00:00Z')).toHaveLength(1);
+    }
+  });
+
   it('given STANDARD exactly at the end of standard support, then it has ended; 1 ms before, it ends', () => {
     const s = withPolicy(dates(), 'STANDARD');
     expect(codes(checkSupportAndCost(s, request({ now: END_STANDARD })))).toEqual([
@@ -377,6 +388,16 @@ describe('checkInsights at its edges', () => {
           insight('later', 'PASSING', { kubernetesVersion: '1.32', lastRefreshTime: ago(9 * DAY) }),
         ]),
       ).toEqual([]);
+    });
+
+    it('given a snapshot without its capture time, then no insight is judged stale: there is no clock', () => {
+      const insights = [insight('a', 'PASSING', { lastRefreshTime: ago(9 * DAY) })];
+      expect(
+        checkInsights(snapshot({ insights }), ['1.30'], request(), DEFAULT_POLICY).filter(
+          (f) => f.code === 'INSIGHTS_STALE',
+        ),
+      ).toEqual([]);
+      expect(stale(insights)).toHaveLength(1);
     });
 
     it('given a policy of 72 h, then a 50 h old insight is fresh and the limit is named', () => {

@@ -183,6 +183,55 @@ describe('nested parts are checked at their own path', () => {
         { nodegroups: [{ nodegroupName: 'n', version: '1.30', status: 'ACTIVE', [top]: build(rest) }] },
       ];
     }),
+    // What a green cluster copies into CreateCluster, CreateAddon and CreateFargateProfile: refused, not dropped.
+    ...(
+      [
+        ['roleArn', 5],
+        ['resourcesVpcConfig.endpointPublicAccess', 'yes'],
+        ['resourcesVpcConfig.endpointPrivateAccess', 1],
+        ['resourcesVpcConfig.publicAccessCidrs', '10.0.0.0/8'],
+        ['resourcesVpcConfig.publicAccessCidrs.0', 1],
+        ['kubernetesNetworkConfig', ['ipv4']],
+        ['kubernetesNetworkConfig.serviceIpv4Cidr', 10],
+        ['kubernetesNetworkConfig.serviceIpv6Cidr', 10],
+        ['kubernetesNetworkConfig.ipFamily', 4],
+        ['logging', 'on'],
+        ['logging.clusterLogging', {}],
+        ['logging.clusterLogging.0.types', 'api'],
+        ['logging.clusterLogging.0.enabled', 'yes'],
+        ['encryptionConfig', {}],
+        ['encryptionConfig.0.resources', 'secrets'],
+        ['encryptionConfig.0.provider.keyArn', 1],
+        ['accessConfig.authenticationMode', 1],
+        ['accessConfig.bootstrapClusterCreatorAdminPermissions', 'no'],
+      ] as const
+    ).map(([field, value]): [string, Record<string, unknown>] => {
+      const build = (keys: string[]): unknown => {
+        const [key, ...more] = keys;
+        if (key === undefined) return value;
+        return key === '0' ? [build(more)] : { [key]: build(more) };
+      };
+      const part = build(field.split('.')) as Record<string, unknown>;
+      const vpc = { subnetIds: [], ...(part.resourcesVpcConfig as object | undefined) };
+      return [`cluster.${field}`, { cluster: cluster({ ...part, resourcesVpcConfig: vpc }) }];
+    }),
+    [
+      'addons.0.serviceAccountRoleArn',
+      { addons: [{ addonName: 'a', addonVersion: 'v1', status: 'ACTIVE', serviceAccountRoleArn: 1 }] },
+    ],
+    [
+      'addons.0.configurationValues',
+      { addons: [{ addonName: 'a', addonVersion: 'v1', status: 'ACTIVE', configurationValues: {} }] },
+    ],
+    [
+      'fargateProfiles.0.podExecutionRoleArn',
+      { fargateProfiles: [{ fargateProfileName: 'f', podExecutionRoleArn: 1 }] },
+    ],
+    ['fargateProfiles.0.subnets', { fargateProfiles: [{ fargateProfileName: 'f', subnets: 'subnet-a' }] }],
+    [
+      'fargateProfiles.0.selectors.0.labels.app',
+      { fargateProfiles: [{ fargateProfileName: 'f', selectors: [{ namespace: 'n', labels: { app: 1 } }] }] },
+    ],
     ['insights.0.insightStatus.status', insight({ insightStatus: { status: 'FINE' } })],
     ['insights.0.resources.0.arn', insight({ resources: [{ arn: 5 }] })],
     [

@@ -67,6 +67,27 @@ describe('the upgrade.requested detail schema', () => {
     expect(issues({ requestedBy: 'alice@example.com' })).toEqual([]);
   });
 
+  test('the issue for a bad id or name is the rule itself, at its path', () => {
+    const parsed = upgradeRequestedDetail().safeParse(detail({ requestId: 'a/b', clusterName: '-x' }));
+    expect(parsed.success ? [] : parsed.error.issues).toEqual([
+      expect.objectContaining({ code: 'custom', path: ['clusterName'], message: clusterNameProblem('-x') }),
+      expect.objectContaining({ code: 'custom', path: ['requestId'], message: requestIdProblem('a/b') }),
+    ]);
+  });
+
+  test(`accepts a cluster name of exactly ${MAX_CLUSTER_NAME} characters, and says how long a longer one is`, () => {
+    expect(clusterNameProblem(`a${'b'.repeat(MAX_CLUSTER_NAME - 1)}`)).toBeUndefined();
+    expect(clusterNameProblem('c'.repeat(MAX_CLUSTER_NAME + 1))).toBe(
+      'the cluster name is 101 characters long; EKS allows at most 100',
+    );
+  });
+
+  test('a bad cluster name is quoted cut at 40 characters', () => {
+    expect(clusterNameProblem(`-${'x'.repeat(59)}`)).toBe(
+      `"-${'x'.repeat(39)}" is not an EKS cluster name: letters, digits, - and _, starting with a letter or digit`,
+    );
+  });
+
   test(`accepts a request id of exactly ${MAX_REQUEST_ID} allowed characters`, () => {
     expect(requestIdProblem(`A_z-9${'x'.repeat(MAX_REQUEST_ID - 5)}`)).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { compareAddonVersions, parseAddonVersion } from '../../../lib/domain/addon-version';
+import { addonMinorKey, compareAddonVersions, parseAddonVersion } from '../../../lib/domain/addon-version';
 import {
   compareVersions,
   hops,
@@ -70,8 +70,8 @@ describe('Kubernetes versions', () => {
     expect(isKubernetesVersion('1.30')).toBe(true);
     expect(isKubernetesVersion('1.030')).toBe(false);
     const parsed = kubernetesVersionSchema().safeParse('1.030');
-    expect(parsed.success ? [] : parsed.error.issues.map((i) => i.message)).toEqual([
-      versionProblem('1.030'),
+    expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.code}: ${i.message}`)).toEqual([
+      `custom: ${versionProblem('1.030')}`,
     ]);
     expect(kubernetesVersionSchema().parse('1.30')).toBe('1.30');
   });
@@ -124,5 +124,50 @@ describe('add-on versions', () => {
   test('parse reads the eksbuild number', () => {
     expect(parseAddonVersion('v1.11.4-eksbuild.2')).toEqual({ major: 1, minor: 11, patch: 4, build: 2 });
     expect(parseAddonVersion('latest')).toBeUndefined();
+  });
+  test.each([
+    ['v10.20.30', { major: 10, minor: 20, patch: 30, build: 0 }],
+    // Marketplace add-ons may drop the v; kube-proxy once had a "minimal" variant.
+    ['1.2.3', { major: 1, minor: 2, patch: 3, build: 0 }],
+    ['v1.29.0-minimal-eksbuild.1', { major: 1, minor: 29, patch: 0, build: 0 }],
+  ])('parse %s', (value, parsed) => {
+    expect(parseAddonVersion(value)).toEqual(parsed);
+  });
+  test.each(['v1.2', 'x1.2.3', ' v1.2.3', ''])('%j is not an add-on version', (value) => {
+    expect(parseAddonVersion(value)).toBeUndefined();
+    expect(addonMinorKey(value)).toBeUndefined();
+  });
+  test('the minor key is the upstream MAJOR.MINOR, whatever the patch and build', () => {
+    expect(addonMinorKey('v1.18.3-eksbuild.1')).toBe('1.18');
+    expect(addonMinorKey('v2.0.11')).toBe('2.0');
+  });
+  test('an unparseable version sorts before every parseable one, and among its kind as text', () => {
+    expect(compareAddonVersions('latest', 'v0.0.1')).toBeLessThan(0);
+    expect(compareAddonVersions('v0.0.1', 'latest')).toBeGreaterThan(0);
+    expect(['v1.0.0', 'nightly', 'v0.1.0', 'beta'].sort(compareAddonVersions)).toEqual([
+      'beta',
+      'nightly',
+      'v0.1.0',
+      'v1.0.0',
+    ]);
+  });
+  test('the order is antisymmetric and agrees with the parsed fields', () => {
+    const version = fc
+      .tuple(fc.nat(30), fc.nat(30), fc.nat(30), fc.option(fc.nat(30), { nil: undefined }))
+      .map(([a, b, c, d]) => `v${a}.${b}.${c}${d === undefined ? '' : `-eksbuild.${d}`}`);
+    fc.assert(
+      fc.property(version, version, (a, b) => {
+        const pa = parseAddonVersion(a);
+        const pb = parseAddonVersion(b);
+        if (!pa || !pb) throw new Error('generated versions parse');
+        const tuple = (p: typeof pa) => [p.major, p.minor, p.patch, p.build];
+        const expected = tuple(pa).reduce<number>(
+          (acc, x, i) => acc || Math.sign(x - (tuple(pb)[i] ?? 0)),
+          0,
+        );
+        expect(Math.sign(compareAddonVersions(a, b))).toBe(expected);
+        expect(Math.sign(compareAddonVersions(b, a))).toBe(-expected);
+      }),
+    );
   });
 });
