@@ -1,5 +1,6 @@
 import { InvalidSnapshotError } from '../../../lib/domain/errors';
-import { parseSnapshot } from '../../../lib/domain/snapshot';
+import { insightSchema, nodegroupSchema, parseSnapshot } from '../../../lib/domain/snapshot';
+import { timestampProblem } from '../../../lib/domain/timestamp';
 
 /** Every status AWS documents is accepted and nothing else; required names may not be empty. */
 const cluster = (extra: Record<string, unknown> = {}) => ({
@@ -52,6 +53,16 @@ describe('snapshot statuses', () => {
     expect(
       issues({ insights: [{ id: 'i', category: 'UPGRADE_READINESS', insightStatus: { status } }] }),
     ).toEqual([]);
+  });
+
+  it.each(['NO_SCHEDULE', 'NO_EXECUTE', 'PREFER_NO_SCHEDULE'])('taint effect %s', (effect) => {
+    const taints = [{ key: 'k', effect }];
+    expect(
+      parseSnapshot({
+        cluster: cluster(),
+        nodegroups: [{ nodegroupName: 'n', version: '1.30', status: 'ACTIVE', taints }],
+      }).nodegroups[0]?.taints,
+    ).toEqual(taints);
   });
 
   it.each(['STANDARD', 'EXTENDED'])('upgrade policy %s', (supportType) => {
@@ -279,5 +290,28 @@ describe('nested parts are checked at their own path', () => {
     expect(() => parseSnapshot('not a snapshot')).toThrow(
       /^environment snapshot is invalid:\n {2}\(root\): /,
     );
+  });
+});
+
+describe('the part schemas the AWS adapters parse one response with', () => {
+  it("are the snapshot's own: a node group or an insight parsed alone is what the snapshot holds", () => {
+    const ng = { nodegroupName: 'n', version: '1.30', status: 'ACTIVE', createdAt: 1710415904, labels: null };
+    const found = {
+      id: 'i',
+      category: 'UPGRADE_READINESS',
+      insightStatus: { status: 'PASSING' },
+      lastRefreshTime: '2024-03-14T11:31:44-04:00',
+    };
+    const whole = parseSnapshot({ cluster: cluster(), nodegroups: [ng], insights: [found] });
+    expect(nodegroupSchema().parse(ng)).toStrictEqual(whole.nodegroups[0]);
+    expect(insightSchema().parse(found)).toStrictEqual(whole.insights[0]);
+    expect(whole.nodegroups[0]?.createdAt).toBe('2024-03-14T11:31:44.000Z');
+    expect(insightSchema().safeParse({ ...found, lastRefreshTime: 'soon' }).error?.issues).toEqual([
+      expect.objectContaining({
+        code: 'custom',
+        path: ['lastRefreshTime'],
+        message: timestampProblem('soon'),
+      }),
+    ]);
   });
 });
