@@ -54,7 +54,9 @@ export function withGates(
     const hop = cp.hop;
     const own = steps.filter((s): s is AddonStep => s.hop === hop && s.kind === 'addon');
     const at = steps.indexOf(cp);
+    // Stryker disable next-line EqualityOperator: an add-on step is never the control-plane step, so never at its index (equivalent)
     const before = own.filter((s) => steps.indexOf(s) < at);
+    // Stryker disable next-line EqualityOperator: as above (equivalent)
     const after = own.filter((s) => steps.indexOf(s) > at);
     for (const ng of nodegroups) {
       if (compareVersions(nodegroupSteps.versionOf(ng), cp.from) < 0) {

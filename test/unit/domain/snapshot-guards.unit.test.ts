@@ -52,6 +52,10 @@ describe('refuseForeignShapes', () => {
       'addons[1] has AddonName',
       '3 more',
     ]);
+    expect(error.message).toMatch(
+      /^not the AWS API shape: nodegroups\[0\] has NodegroupName; addons\[0\] has AddonName; addons\[1\] has AddonName; 3 more\. This looks like eksctl/,
+    );
+    expect(error.retryable).toBe(false);
   });
 
   it('names exactly three paths without a count', () => {
@@ -72,6 +76,9 @@ describe('refuseForeignShapes', () => {
     expect(bare.message).toMatch(
       /^cluster \(unnamed\) is a registered cluster \(EKS Connector\), not upgradable/,
     );
+    expect(bare.retryable).toBe(false);
+    const oddProvider = refusal({ cluster: { name: 'edge', connectorConfig: { provider: 5 } } });
+    expect((oddProvider as RegisteredClusterError).provider).toBeUndefined();
     expect(() => refuseForeignShapes({ cluster: { name: 'c', connectorConfig: null } })).not.toThrow();
   });
 });

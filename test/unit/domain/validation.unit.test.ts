@@ -167,6 +167,41 @@ describe('judge', () => {
     expect(verdict.metrics).toEqual({ error_rate: 0, latency_p99: null });
   });
 
+  it('given no value though the samples are many, then the metric is unknown: null is not zero', () => {
+    const verdict = judge(
+      {
+        snapshot: upgraded(),
+        targetVersion: '1.31',
+        metrics: { errorRate: reading(null, 10), latencyP99: reading(10) },
+      },
+      thresholds,
+    );
+    expect(check(verdict, 'error_rate')).toEqual({
+      name: 'error_rate',
+      passed: false,
+      detail: 'no data (10 sample(s), need 3): an unknown error_rate is not a healthy one',
+    });
+  });
+
+  it('given health without an issue list, then node groups and add-ons are healthy', () => {
+    const verdict = judge(
+      {
+        snapshot: upgraded({
+          nodegroups: [nodegroup('ng-a', '1.31', { health: {} })],
+          addons: [addon('vpc-cni', 'v1.19.0-eksbuild.1', { health: {} })],
+        }),
+        targetVersion: '1.31',
+      },
+      thresholds,
+    );
+    expect(verdict.checks.map((c) => [c.name, c.passed])).toEqual([
+      ['control-plane', true],
+      ['nodegroups', true],
+      ['addons', true],
+      ['metrics', true],
+    ]);
+  });
+
   it('given exactly the minimum sample count, then the reading counts', () => {
     const verdict = judge(
       {

@@ -142,11 +142,12 @@ describe('add-on versions', () => {
     expect(addonMinorKey('v2.0.11')).toBe('2.0');
   });
   test('an unparseable version sorts before every parseable one, and among its kind as text', () => {
-    expect(compareAddonVersions('latest', 'v0.0.1')).toBeLessThan(0);
-    expect(compareAddonVersions('v0.0.1', 'latest')).toBeGreaterThan(0);
-    expect(['v1.0.0', 'nightly', 'v0.1.0', 'beta'].sort(compareAddonVersions)).toEqual([
+    // Text after "v" too, so the order is not the text order by chance.
+    expect(compareAddonVersions('zeta', 'v0.0.1')).toBeLessThan(0);
+    expect(compareAddonVersions('v0.0.1', 'zeta')).toBeGreaterThan(0);
+    expect(['v1.0.0', 'zeta', 'v0.1.0', 'beta'].sort(compareAddonVersions)).toEqual([
       'beta',
-      'nightly',
+      'zeta',
       'v0.1.0',
       'v1.0.0',
     ]);
