@@ -104,6 +104,28 @@ describe('gatePlan', () => {
     ]);
   });
 
+  it('given node groups without a scaling config, then they count as size 0 and go first, by name', () => {
+    const mixed = snapshot({
+      ...cluster(),
+      version: '1.29',
+      nodegroups: [
+        nodegroup('sized', '1.29', { scalingConfig: { desiredSize: 1 } }),
+        nodegroup('zeta', '1.29'),
+        nodegroup('alpha', '1.29'),
+      ],
+    });
+    const plan = gatePlan(
+      reason(mixed, { targetVersion: '1.30', strategy: 'in_place', force: false }),
+      mixed,
+      DEFAULT_POLICY,
+    );
+    expect(plan.steps.map((s) => s.id).filter((id) => id.startsWith('nodegroup:'))).toEqual([
+      'nodegroup:alpha:1.30',
+      'nodegroup:zeta:1.30',
+      'nodegroup:sized:1.30',
+    ]);
+  });
+
   it('given a blue/green plan or no hop, then the steps are left as the planner made them', () => {
     const bg = reason(cluster(), { targetVersion: '1.30', strategy: 'blue_green', force: false });
     expect(gatePlan(bg, cluster(), DEFAULT_POLICY)).toBe(bg);

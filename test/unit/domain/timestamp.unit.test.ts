@@ -47,6 +47,8 @@ describe('normalizeTimestamp', () => {
     '2024-03-14T11:31:44.Z',
     '2024-03-14T11:31:44+1:00',
     'yesterday',
+    'on 2024-03-14T11:31:44Z',
+    '2024-03-14T11:31:44Z later',
     null,
     true,
   ])('%j is refused', (input) => {
