@@ -1,9 +1,10 @@
 /**
- * `npm run mutate [-- domain|phases|event-pattern ...] [--report-only]`: runs the
- * scoped Stryker configs one after the other (each uses both cores; a split scope
+ * `npm run mutate [-- domain|phases|event-pattern ...] [--report-only] [--fresh]`: runs
+ * the scoped Stryker configs one after the other (each uses both cores; a split scope
  * shard by shard, see SHARDS) and prints each scope's score against its goal. Exit 1
  * when a scope is below its goal, 2 for a bad argument or a missing report.
- * --report-only reads the last reports.
+ * --report-only reads the last reports; --fresh tests every mutant again, reusing no
+ * incremental verdict (the incremental files are rewritten from the fresh results).
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import {
   MutationReportError,
   meetsGoal,
   mergeReports,
-  parseScopes,
+  parseMutateArgs,
   type Scope,
   SHARDS,
   scoreReport,
@@ -37,7 +38,7 @@ function shards(scope: Scope): { name: string; files: string[] }[] {
   })).filter((shard) => shard.files.length > 0);
 }
 
-function runStryker(scope: Scope, shard: { name: string; files: string[] }): number {
+function runStryker(scope: Scope, shard: { name: string; files: string[] }, fresh: boolean): number {
   const started = Date.now();
   const env =
     SHARDS[scope] === 1
@@ -49,6 +50,7 @@ function runStryker(scope: Scope, shard: { name: string; files: string[] }): num
       join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'),
       'run',
       `stryker/${scope}.conf.mjs`,
+      ...(fresh ? ['--force'] : []),
     ],
     { cwd: root, stdio: 'inherit', env },
   );
@@ -83,11 +85,10 @@ function readReport(scope: Scope) {
 }
 
 function main(argv: readonly string[]): number {
-  const reportOnly = argv.includes('--report-only');
-  const scopes = parseScopes(argv.filter((a) => a !== '--report-only'));
+  const { scopes, reportOnly, fresh } = parseMutateArgs(argv);
   for (const scope of reportOnly ? [] : scopes) {
     for (const shard of shards(scope)) {
-      if (runStryker(scope, shard) !== 0) {
+      if (runStryker(scope, shard, fresh) !== 0) {
         console.error(`stryker failed for ${shard.name}; see its output above`);
         return 2;
       }

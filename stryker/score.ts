@@ -182,6 +182,28 @@ export function meetsGoal(total: Tally, goal: number): boolean {
  * Parses the scopes named on the command line; none means all three.
  * @throws MutationReportError naming the unknown scope and the known ones.
  */
+/** `npm run mutate`'s arguments: scopes, and the two flags. */
+export interface MutateArgs {
+  readonly scopes: Scope[];
+  /** Print the last reports' scores without running Stryker. */
+  readonly reportOnly: boolean;
+  /** Test every mutant again, reusing no incremental verdict (Stryker's --force). */
+  readonly fresh: boolean;
+}
+
+export function parseMutateArgs(argv: readonly string[]): MutateArgs {
+  const flags = ['--report-only', '--fresh'];
+  const unknown = argv.find((a) => a.startsWith('--') && !flags.includes(a));
+  if (unknown !== undefined) {
+    throw new MutationReportError(`unknown option "${unknown}": choose from ${flags.join(', ')}`);
+  }
+  return {
+    scopes: parseScopes(argv.filter((a) => !flags.includes(a))),
+    reportOnly: argv.includes('--report-only'),
+    fresh: argv.includes('--fresh'),
+  };
+}
+
 export function parseScopes(args: readonly string[]): Scope[] {
   if (args.length === 0) return [...SCOPES];
   for (const arg of args) {

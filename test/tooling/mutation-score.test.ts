@@ -5,6 +5,7 @@ import {
   MutationReportError,
   meetsGoal,
   mergeReports,
+  parseMutateArgs,
   parseScopes,
   type ReportMutant,
   scoreReport,
@@ -83,6 +84,27 @@ describe('parseScopes', () => {
   it('refuses an unknown scope naming the known ones', () => {
     expect(() => parseScopes(['lib/domain'])).toThrow(
       'unknown scope "lib/domain": choose from domain, phases, event-pattern',
+    );
+  });
+});
+
+describe('parseMutateArgs', () => {
+  it('takes the flags anywhere among the scopes', () => {
+    expect(parseMutateArgs(['domain', '--fresh'])).toEqual({
+      scopes: ['domain'],
+      reportOnly: false,
+      fresh: true,
+    });
+    expect(parseMutateArgs(['--report-only'])).toEqual({
+      scopes: ['domain', 'phases', 'event-pattern'],
+      reportOnly: true,
+      fresh: false,
+    });
+  });
+
+  it('refuses an unknown option naming the known ones, rather than taking it for a scope', () => {
+    expect(() => parseMutateArgs(['--force'])).toThrow(
+      'unknown option "--force": choose from --report-only, --fresh',
     );
   });
 });
