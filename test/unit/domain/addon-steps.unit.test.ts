@@ -102,6 +102,14 @@ describe('planAddon: the one-minor rule and its policy', () => {
     expect(
       moves(planAddon(installed('vpc-cni', 'v1.16.0-eksbuild.1'), info, ['1.29', '1.30'], DEFAULT_POLICY)),
     ).toEqual(['post-hop:1.30:v1.16.0-eksbuild.1->v2.0.0-eksbuild.1']);
+    // A new major is one step even when its minor is far above the old one's.
+    const far = addonInfo('vpc-cni', [
+      { v: 'v1.1.0-eksbuild.1', on: ['1.29', '1.30'] },
+      { v: 'v2.5.0-eksbuild.1', on: ['1.29', '1.30'], defaultOn: ['1.30'] },
+    ]);
+    expect(
+      moves(planAddon(installed('vpc-cni', 'v1.1.0-eksbuild.1'), far, ['1.29', '1.30'], DEFAULT_POLICY)),
+    ).toEqual(['post-hop:1.30:v1.1.0-eksbuild.1->v2.5.0-eksbuild.1']);
     const custom = addonInfo('vpc-cni', [
       { v: 'custom', on: ['1.29'] },
       { v: 'v1.16.0-eksbuild.1', on: ['1.29', '1.30'], defaultOn: ['1.30'] },
@@ -178,6 +186,25 @@ describe('planAddon: findings and the last hop', () => {
       },
     ]);
     expect(moves(result)).toEqual(['post-hop:1.30:v1.10.0-eksbuild.1->v1.11.0-eksbuild.1']);
+  });
+
+  it('given a window at the first of two hops, then the add-on moves right after that hop, then crosses to the next before it', () => {
+    const info = addonInfo('coredns', [
+      { v: 'v1.10.0-eksbuild.1', on: ['1.29'] },
+      { v: 'v1.11.0-eksbuild.1', on: ['1.30'], defaultOn: ['1.30'] },
+      { v: 'v1.12.0-eksbuild.1', on: ['1.30', '1.31'], defaultOn: ['1.31'] },
+    ]);
+    const result = planAddon(
+      installed('coredns', 'v1.10.0-eksbuild.1'),
+      info,
+      ['1.29', '1.30', '1.31'],
+      DEFAULT_POLICY,
+    );
+    expect(moves(result)).toEqual([
+      'post-hop:1.30:v1.10.0-eksbuild.1->v1.11.0-eksbuild.1',
+      'pre-hop:1.31:v1.11.0-eksbuild.1->v1.12.0-eksbuild.1',
+    ]);
+    expect(result.findings.map((f) => f.code)).toEqual(['ADDON_INCOMPATIBLE_WINDOW']);
   });
 
   it('given an add-on newer than the default for the target, then it stays', () => {
