@@ -34,7 +34,8 @@ const schemas = lazy(() => {
     const iso = normalizeTimestamp(value);
     if (iso === undefined) {
       // Stryker disable next-line StringLiteral: timestampProblem names a problem whenever normalizeTimestamp finds none (equivalent)
-      ctx.addIssue({ code: 'custom', message: timestampProblem(value) ?? 'not a timestamp' });
+      const message = timestampProblem(value) ?? 'not a timestamp';
+      ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
     }
     return iso;
