@@ -178,10 +178,6 @@ export function meetsGoal(total: Tally, goal: number): boolean {
   return total.score !== null && total.score >= goal;
 }
 
-/**
- * Parses the scopes named on the command line; none means all three.
- * @throws MutationReportError naming the unknown scope and the known ones.
- */
 /** `npm run mutate`'s arguments: scopes, and the two flags. */
 export interface MutateArgs {
   readonly scopes: Scope[];
@@ -191,6 +187,10 @@ export interface MutateArgs {
   readonly fresh: boolean;
 }
 
+/**
+ * Parses `npm run mutate`'s arguments: the flags anywhere, the rest scopes.
+ * @throws MutationReportError naming an unknown option or scope and the known ones.
+ */
 export function parseMutateArgs(argv: readonly string[]): MutateArgs {
   const flags = ['--report-only', '--fresh'];
   const unknown = argv.find((a) => a.startsWith('--') && !flags.includes(a));
@@ -204,6 +204,10 @@ export function parseMutateArgs(argv: readonly string[]): MutateArgs {
   };
 }
 
+/**
+ * Parses the scopes named on the command line; none means all three.
+ * @throws MutationReportError naming the unknown scope and the known ones.
+ */
 export function parseScopes(args: readonly string[]): Scope[] {
   if (args.length === 0) return [...SCOPES];
   for (const arg of args) {
